@@ -1,0 +1,50 @@
+#pragma once
+// Why an event was refused: a stable machine-readable reason (documented in docs/metrics.md and
+// counted in fleetgate_events_rejected_total{reason}) and a human message.
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace fleetgate::metrics {
+
+namespace reason {
+inline constexpr std::string_view kEmptyEvent = "empty_event";
+inline constexpr std::string_view kInvalidName = "invalid_name";
+inline constexpr std::string_view kReservedName = "reserved_name";
+inline constexpr std::string_view kInvalidLabelName = "invalid_label_name";
+inline constexpr std::string_view kReservedLabel = "reserved_label";
+inline constexpr std::string_view kTooManyLabels = "too_many_labels";
+inline constexpr std::string_view kLabelNameTooLong = "label_name_too_long";
+inline constexpr std::string_view kValueTooLong = "value_too_long";
+inline constexpr std::string_view kInvalidUtf8 = "invalid_utf8";
+inline constexpr std::string_view kNegativeDelta = "negative_delta";
+inline constexpr std::string_view kNonFiniteValue = "non_finite_value";
+inline constexpr std::string_view kTypeConflict = "type_conflict";
+inline constexpr std::string_view kSeriesLimit = "series_limit";
+inline constexpr std::string_view kTotalSeriesLimit = "total_series_limit";
+inline constexpr std::string_view kTooManyEvents = "too_many_events";
+inline constexpr std::string_view kInvalidStatus = "invalid_status";
+inline constexpr std::string_view kInvalidTtl = "invalid_ttl";
+inline constexpr std::string_view kTooManyChecks = "too_many_checks";
+inline constexpr std::string_view kInvalidCheck = "invalid_check";
+
+// Every reason, so self-metrics can export each one from zero.
+inline constexpr std::array<std::string_view, 19> kAll{
+    kEmptyEvent,     kInvalidName,      kReservedName,   kInvalidLabelName, kReservedLabel,
+    kTooManyLabels,  kLabelNameTooLong, kValueTooLong,   kInvalidUtf8,      kNegativeDelta,
+    kNonFiniteValue, kTypeConflict,     kSeriesLimit,    kTotalSeriesLimit, kTooManyEvents,
+    kInvalidStatus,  kInvalidTtl,       kTooManyChecks,  kInvalidCheck};
+}  // namespace reason
+
+// The result of applying one event: accepted when `reason` is empty.
+struct Outcome {
+  std::string_view reason;
+  std::string message;
+
+  bool ok() const { return reason.empty(); }
+  static Outcome Accepted() { return {}; }
+  static Outcome Rejected(std::string_view why, std::string text) { return {why, std::move(text)}; }
+};
+
+}  // namespace fleetgate::metrics

@@ -1,0 +1,29 @@
+#pragma once
+// The Prometheus data model's rules for names, label names and label values, plus the gateway's
+// size limits. Pure functions, thread-safe.
+
+#include <string_view>
+
+#include "metrics/rejection.h"
+
+namespace fleetgate::metrics {
+
+struct LabelLimits {
+  size_t max_labels_per_series = 30;
+  size_t max_label_name_bytes = 128;
+  size_t max_label_value_bytes = 1024;
+};
+
+// [a-zA-Z_:][a-zA-Z0-9_:]*
+bool IsValidMetricName(std::string_view name);
+// [a-zA-Z_][a-zA-Z0-9_]*
+bool IsValidLabelName(std::string_view name);
+bool IsValidUtf8(std::string_view text);
+
+// A name a client may report: valid, not `__`-prefixed, not in the gateway's own namespaces.
+Outcome CheckMetricName(std::string_view name);
+// One client-supplied label: valid name, not reserved (`service`, `instance`, `__*`, and `le`
+// which histograms own), value within limits and valid UTF-8.
+Outcome CheckLabel(std::string_view name, std::string_view value, const LabelLimits& limits);
+
+}  // namespace fleetgate::metrics

@@ -1,0 +1,237 @@
+#include "metrics/metric_store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "metrics/exposition.h"
+
+namespace fleetgate::metrics {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class MetricStoreTest : public ::testing::Test {
+ protected:
+  MetricStoreTest() : clock_(std::make_shared<ManualClock>(TimePoint(seconds(1'000'000)))) {}
+
+  MetricStore& Store(MetricStoreOptions options = {}) {
+    store_ = std::make_unique<MetricStore>(std::move(options), clock_);
+    return *store_;
+  }
+
+  Outcome Apply(MetricKind kind, std::string_view name, double value,
+                std::vector<LabelView> labels = {}, std::string_view instance = "i-1",
+                std::string_view service = "billing") {
+    return store_->Apply(kind, name, service, instance, labels, value);
+  }
+
+  std::string Text() const {
+    Exposition exposition;
+    exposition.Add(store_->registry());
+    return exposition.Render();
+  }
+
+  std::shared_ptr<ManualClock> clock_;
+  std::unique_ptr<MetricStore> store_;
+};
+
+TEST_F(MetricStoreTest, CountersAddAcrossReports) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kCounter, "requests_total", 2, {{"code", "200"}}).ok());
+  ASSERT_TRUE(Apply(MetricKind::kCounter, "requests_total", 3, {{"code", "200"}}).ok());
+  EXPECT_THAT(Text(),
+              HasSubstr("requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 5"));
+  EXPECT_EQ(store_->ActiveSeries(), 1u);
+}
+
+TEST_F(MetricStoreTest, GaugesKeepTheLastValue) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "queue_depth", 7).ok());
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "queue_depth", -2.5).ok());
+  EXPECT_THAT(Text(), HasSubstr("queue_depth{instance=\"i-1\",service=\"billing\"} -2.5"));
+}
+
+TEST_F(MetricStoreTest, ObservationsFillConfiguredBuckets) {
+  MetricStoreOptions options;
+  options.buckets["latency_seconds"] = {0.1, 1};
+  Store(options);
+  for (double v : {0.05, 0.5, 5.0}) ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency_seconds", v).ok());
+  std::string text = Text();
+  EXPECT_THAT(text, HasSubstr("latency_seconds_bucket{instance=\"i-1\",service=\"billing\",le=\"0.1\"} 1"));
+  EXPECT_THAT(text, HasSubstr("le=\"1\"} 2"));
+  EXPECT_THAT(text, HasSubstr("le=\"+Inf\"} 3"));
+  EXPECT_THAT(text, HasSubstr("latency_seconds_count{instance=\"i-1\",service=\"billing\"} 3"));
+}
+
+TEST_F(MetricStoreTest, ObservationsUseDefaultBucketsOtherwise) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kHistogram, "size_bytes", 3).ok());
+  EXPECT_THAT(Text(), HasSubstr("le=\"2.5\"} 0"));
+  EXPECT_THAT(Text(), HasSubstr("le=\"5\"} 1"));
+}
+
+TEST_F(MetricStoreTest, EveryFamilyHasHelpAndType) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "queue_depth", 1).ok());
+  EXPECT_THAT(Text(), HasSubstr("# HELP queue_depth "));
+  EXPECT_THAT(Text(), HasSubstr("# TYPE queue_depth gauge"));
+}
+
+TEST_F(MetricStoreTest, RejectsCounterWithNegativeDelta) {
+  Store();
+  EXPECT_EQ(Apply(MetricKind::kCounter, "requests_total", -1).reason, reason::kNegativeDelta);
+}
+
+TEST_F(MetricStoreTest, RejectsNonFiniteValues) {
+  Store();
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", std::nan("")).reason, reason::kNonFiniteValue);
+  EXPECT_EQ(Apply(MetricKind::kHistogram, "h", inf).reason, reason::kNonFiniteValue);
+  EXPECT_EQ(Apply(MetricKind::kCounter, "c_total", inf).reason, reason::kNonFiniteValue);
+}
+
+TEST_F(MetricStoreTest, RejectsCounterNameWithoutTotalSuffix) {
+  Store();
+  auto outcome = Apply(MetricKind::kCounter, "requests", 1);
+  EXPECT_EQ(outcome.reason, reason::kInvalidName);
+  EXPECT_THAT(outcome.message, HasSubstr("_total"));
+}
+
+TEST_F(MetricStoreTest, NameKeepsItsFirstType) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "temperature", 20).ok());
+  auto same_series = Apply(MetricKind::kHistogram, "temperature", 1);
+  auto other_series = Apply(MetricKind::kHistogram, "temperature", 1, {{"room", "a"}});
+  EXPECT_EQ(same_series.reason, reason::kTypeConflict);
+  EXPECT_EQ(other_series.reason, reason::kTypeConflict);
+  EXPECT_THAT(other_series.message, HasSubstr("gauge"));
+}
+
+TEST_F(MetricStoreTest, HistogramSeriesNamesAreTaken) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency", 1).ok());
+  EXPECT_EQ(Apply(MetricKind::kGauge, "latency_count", 1).reason, reason::kTypeConflict);
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "size_sum", 1).ok());
+  EXPECT_EQ(Apply(MetricKind::kHistogram, "size", 1).reason, reason::kTypeConflict);
+}
+
+TEST_F(MetricStoreTest, RejectsInvalidAndReservedLabels) {
+  Store();
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"service", "x"}}).reason, reason::kReservedLabel);
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"bad-label", "x"}}).reason,
+            reason::kInvalidLabelName);
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"path", "\xC3"}}).reason, reason::kInvalidUtf8);
+  EXPECT_EQ(Apply(MetricKind::kGauge, "bad name", 1).reason, reason::kInvalidName);
+  EXPECT_EQ(store_->ActiveSeries(), 0u);
+}
+
+TEST_F(MetricStoreTest, InvalidLabelValueCannotForgeAnotherSeriesKey) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1, {{"a", "x"}, {"b", "c"}}).ok());
+  // A value carrying what would be separator bytes in a naive key is still its own series.
+  std::string forged = std::string("x\x01\0\0\0b\x01\0\0\0c", 11);
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 2, {{"a", forged}}).ok());
+  EXPECT_EQ(store_->ActiveSeries(), 2u);
+  EXPECT_THAT(Text(), HasSubstr("g{a=\"x\",b=\"c\",instance=\"i-1\",service=\"billing\"} 1"));
+}
+
+TEST_F(MetricStoreTest, EnforcesLabelCount) {
+  MetricStoreOptions options;
+  options.label_limits.max_labels_per_series = 4;
+  Store(options);
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"b", "2"}}).ok());
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}}).reason,
+            reason::kTooManyLabels);
+}
+
+TEST_F(MetricStoreTest, EnforcesSeriesPerMetricPerService) {
+  MetricStoreOptions options;
+  options.max_series_per_metric = 2;
+  Store(options);
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-1").ok());
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-2").ok());
+  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {}, "i-3").reason, reason::kSeriesLimit);
+  // Existing series still update, other services and metrics have their own budget.
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 5, {}, "i-1").ok());
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-3", "search").ok());
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "h", 1, {}, "i-3").ok());
+}
+
+TEST_F(MetricStoreTest, EnforcesTotalSeries) {
+  MetricStoreOptions options;
+  options.max_series_total = 2;
+  Store(options);
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "a", 1).ok());
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "b", 1).ok());
+  EXPECT_EQ(Apply(MetricKind::kGauge, "c", 1).reason, reason::kTotalSeriesLimit);
+  EXPECT_THAT(Text(), Not(HasSubstr("# TYPE c ")));
+}
+
+TEST_F(MetricStoreTest, RemovesSeriesPastTheirTtl) {
+  MetricStoreOptions options;
+  options.series_ttl = minutes(15);
+  Store(options);
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "old").ok());
+  clock_->Advance(minutes(10));
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "fresh").ok());
+  clock_->Advance(minutes(6));
+  EXPECT_EQ(store_->RemoveExpired(), 1u);
+  EXPECT_EQ(store_->ActiveSeries(), 1u);
+  EXPECT_THAT(Text(), Not(HasSubstr("instance=\"old\"")));
+  EXPECT_THAT(Text(), HasSubstr("instance=\"fresh\""));
+}
+
+TEST_F(MetricStoreTest, ExpiredNameIsFreeForAnotherType) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "thing", 1).ok());
+  clock_->Advance(minutes(16));
+  EXPECT_EQ(store_->RemoveExpired(), 1u);
+  EXPECT_THAT(Text(), Not(HasSubstr("thing")));
+  EXPECT_TRUE(Apply(MetricKind::kHistogram, "thing", 1).ok());
+}
+
+TEST_F(MetricStoreTest, ExpiryFreesTheSeriesBudget) {
+  MetricStoreOptions options;
+  options.max_series_total = 1;
+  Store(options);
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "a", 1).ok());
+  EXPECT_EQ(Apply(MetricKind::kGauge, "b", 1).reason, reason::kTotalSeriesLimit);
+  clock_->Advance(minutes(16));
+  store_->RemoveExpired();
+  EXPECT_TRUE(Apply(MetricKind::kGauge, "b", 1).ok());
+}
+
+TEST_F(MetricStoreTest, ConcurrentUpdatesAndSweepsStayConsistent) {
+  MetricStoreOptions options;
+  options.series_ttl = seconds(1);
+  Store(options);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([this, t] {
+      for (int i = 0; i < 20000; ++i) {
+        std::string instance = "i-" + std::to_string((i + t) % 50);
+        Apply(MetricKind::kCounter, "work_total", 1, {}, instance);
+      }
+    });
+  }
+  std::thread sweeper([this] {
+    for (int i = 0; i < 200; ++i) {
+      clock_->Advance(std::chrono::milliseconds(20));
+      store_->RemoveExpired();
+    }
+  });
+  for (auto& w : writers) w.join();
+  sweeper.join();
+  EXPECT_LE(store_->ActiveSeries(), 50u);
+  Text();  // scraping after the churn is safe
+}
+
+}  // namespace
+}  // namespace fleetgate::metrics
