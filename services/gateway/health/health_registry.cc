@@ -1,0 +1,180 @@
+#include "health/health_registry.h"
+
+#include <algorithm>
+
+namespace fleetgate::health {
+namespace {
+
+using std::chrono::milliseconds;
+
+}  // namespace
+
+HealthRegistry::HealthRegistry(RegistryOptions options, std::shared_ptr<const Clock> clock,
+                               TransitionSink* sink)
+    : options_(options), clock_(std::move(clock)), sink_(sink) {}
+
+void HealthRegistry::Seen(std::string_view service, std::string_view instance,
+                          std::string_view version) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Instance& entry = Touch(service, instance, version, now);
+  // Until an instance reports its health, any event is its heartbeat.
+  if (!entry.last_report) {
+    entry.expires_at = now + options_.default_ttl;
+    if (entry.status == Status::kStale) SetStatus(entry, Status::kUnknown, "", now);
+  }
+}
+
+void HealthRegistry::Report(std::string_view service, std::string_view instance,
+                            std::string_view version, const HealthReport& report) {
+  const TimePoint now = clock_->Now();
+  milliseconds ttl = report.ttl.count() > 0 ? milliseconds(report.ttl) : options_.default_ttl;
+  ttl = std::min(ttl, options_.max_ttl);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Instance& entry = Touch(service, instance, version, now);
+  entry.checks = report.checks;
+  entry.last_report = now;
+  entry.ttl = ttl;
+  entry.expires_at = now + ttl;
+  if (entry.status != report.status) {
+    SetStatus(entry, report.status, report.detail, now);
+  } else {
+    entry.detail = report.detail;
+  }
+}
+
+Instance& HealthRegistry::Touch(std::string_view service, std::string_view instance,
+                                std::string_view version, TimePoint now) {
+  auto service_it = services_.find(service);
+  if (service_it == services_.end()) {
+    service_it = services_.emplace(std::string(service), Instances{}).first;
+  }
+  auto it = service_it->second.find(instance);
+  if (it == service_it->second.end()) {
+    Instance fresh;
+    fresh.service = std::string(service);
+    fresh.instance = std::string(instance);
+    fresh.version = std::string(version);
+    fresh.first_seen = fresh.last_seen = fresh.status_since = now;
+    fresh.ttl = options_.default_ttl;
+    fresh.expires_at = now + options_.default_ttl;
+    it = service_it->second.emplace(fresh.instance, std::move(fresh)).first;
+    Emit({it->second.service, it->second.instance, std::nullopt, Status::kUnknown, "", now},
+         &it->second);
+  }
+  Instance& entry = it->second;
+  entry.last_seen = now;
+  if (!version.empty() && entry.version != version) entry.version = std::string(version);
+  return entry;
+}
+
+void HealthRegistry::SetStatus(Instance& instance, Status status, const std::string& detail,
+                               TimePoint when) {
+  Transition transition{instance.service, instance.instance, instance.status, status, detail, when};
+  instance.status = status;
+  instance.detail = detail;
+  instance.status_since = when;
+  Emit(transition, &instance);
+}
+
+void HealthRegistry::Emit(const Transition& transition, const Instance* instance) {
+  if (sink_ != nullptr) sink_->OnTransition(transition, instance);
+}
+
+void HealthRegistry::Sweep() {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto service_it = services_.begin(); service_it != services_.end();) {
+    Instances& instances = service_it->second;
+    for (auto it = instances.begin(); it != instances.end();) {
+      Instance& entry = it->second;
+      if (entry.status != Status::kStale && now >= entry.expires_at) {
+        SetStatus(entry, Status::kStale, "no health report within its TTL", entry.expires_at);
+      }
+      if (entry.status == Status::kStale && now - entry.status_since >= options_.forget_after) {
+        it = instances.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    service_it = instances.empty() ? services_.erase(service_it) : std::next(service_it);
+  }
+}
+
+bool HealthRegistry::Deregister(std::string_view service, std::string_view instance) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto service_it = services_.find(service);
+  if (service_it == services_.end()) return false;
+  auto it = service_it->second.find(instance);
+  if (it == service_it->second.end()) return false;
+  Emit({it->second.service, it->second.instance, it->second.status, std::nullopt, "deregistered",
+        now},
+       nullptr);
+  service_it->second.erase(it);
+  if (service_it->second.empty()) services_.erase(service_it);
+  return true;
+}
+
+void HealthRegistry::Restore(Instance instance) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Instances& instances = services_[instance.service];
+  std::string name = instance.instance;
+  instances.insert_or_assign(std::move(name), std::move(instance));
+}
+
+std::vector<ServiceSummary> HealthRegistry::Services() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<ServiceSummary> out;
+  out.reserve(services_.size());
+  for (const auto& [name, instances] : services_) {
+    ServiceSummary summary;
+    summary.service = name;
+    for (Status status : kAllStatuses) summary.counts[status] = 0;
+    summary.worst = Status::kServing;
+    for (const auto& [id, entry] : instances) {
+      ++summary.counts[entry.status];
+      if (Severity(entry.status) > Severity(summary.worst)) summary.worst = entry.status;
+    }
+    summary.instances = instances.size();
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+std::vector<Instance> HealthRegistry::ServiceInstances(std::string_view service) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Instance> out;
+  auto it = services_.find(service);
+  if (it == services_.end()) return out;
+  for (const auto& [id, entry] : it->second) out.push_back(entry);
+  return out;
+}
+
+std::optional<Instance> HealthRegistry::Find(std::string_view service,
+                                             std::string_view instance) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto service_it = services_.find(service);
+  if (service_it == services_.end()) return std::nullopt;
+  auto it = service_it->second.find(instance);
+  if (it == service_it->second.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Instance> HealthRegistry::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Instance> out;
+  for (const auto& [name, instances] : services_) {
+    for (const auto& [id, entry] : instances) out.push_back(entry);
+  }
+  return out;
+}
+
+size_t HealthRegistry::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t total = 0;
+  for (const auto& [name, instances] : services_) total += instances.size();
+  return total;
+}
+
+}  // namespace fleetgate::health

@@ -1,0 +1,73 @@
+#pragma once
+// HealthRegistry is the live fleet: every known instance, its last reported health, TTL expiry to
+// STALE (Consul-style TTL checks) and forgetting of long-stale instances. Each status change is
+// handed to an optional TransitionSink. Thread-safe; all methods may be called concurrently.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "health/instance.h"
+
+namespace fleetgate::health {
+
+// Receives transitions in the order they happen, under the registry's lock: it must be quick and
+// must not call back into the registry.
+class TransitionSink {
+ public:
+  virtual ~TransitionSink() = default;
+  virtual void OnTransition(const Transition& transition, const Instance* now) = 0;
+};
+
+struct RegistryOptions {
+  std::chrono::milliseconds default_ttl = std::chrono::seconds(30);
+  std::chrono::milliseconds max_ttl = std::chrono::hours(24);
+  std::chrono::milliseconds forget_after = std::chrono::hours(24);
+};
+
+class HealthRegistry {
+ public:
+  HealthRegistry(RegistryOptions options, std::shared_ptr<const Clock> clock,
+                 TransitionSink* sink = nullptr);
+
+  // Any event from the instance: it is known from now on and its last-seen time moves.
+  void Seen(std::string_view service, std::string_view instance, std::string_view version);
+  // A health event: sets the status (a transition when it changes) and renews the TTL.
+  void Report(std::string_view service, std::string_view instance, std::string_view version,
+              const HealthReport& report);
+  // Lapses instances past their TTL to STALE and forgets those stale for forget_after.
+  void Sweep();
+  // Removes an instance (a transition to nothing); false when unknown.
+  bool Deregister(std::string_view service, std::string_view instance);
+  // Puts back an instance as persisted before a restart; no transition is emitted.
+  void Restore(Instance instance);
+
+  std::vector<ServiceSummary> Services() const;
+  std::vector<Instance> ServiceInstances(std::string_view service) const;  // empty: unknown
+  std::optional<Instance> Find(std::string_view service, std::string_view instance) const;
+  std::vector<Instance> Snapshot() const;
+  size_t size() const;
+
+  const RegistryOptions& options() const { return options_; }
+
+ private:
+  using Instances = std::map<std::string, Instance, std::less<>>;
+  Instance& Touch(std::string_view service, std::string_view instance, std::string_view version,
+                  TimePoint now);
+  void SetStatus(Instance& instance, Status status, const std::string& detail, TimePoint when);
+  void Emit(const Transition& transition, const Instance* instance);
+
+  const RegistryOptions options_;
+  const std::shared_ptr<const Clock> clock_;
+  TransitionSink* const sink_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Instances, std::less<>> services_;
+};
+
+}  // namespace fleetgate::health
