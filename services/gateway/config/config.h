@@ -1,0 +1,80 @@
+#pragma once
+// The gateway's configuration: built-in defaults, overridden by the YAML file (--config), then by
+// FLEETGATE_<SECTION>_<KEY> environment variables, then by flags. A plain value; not synchronised.
+
+#include <chrono>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fleetgate::config {
+
+using std::chrono::milliseconds;
+
+struct Config {
+  struct Grpc {
+    std::string address = "0.0.0.0:50051";
+    size_t max_message_bytes = 4 * 1024 * 1024;
+    size_t max_concurrent_streams = 100;
+    milliseconds keepalive_min_ping_interval = std::chrono::seconds(30);
+    size_t keepalive_max_ping_strikes = 2;
+    size_t memory_quota_bytes = 512 * 1024 * 1024;
+    size_t max_threads = 64;
+  } grpc;
+  struct Http {
+    std::string address = "0.0.0.0:8080";
+    size_t threads = 4;
+    size_t max_request_bytes = 64 * 1024;
+    milliseconds header_timeout = std::chrono::seconds(5);
+    milliseconds body_timeout = std::chrono::seconds(10);
+    milliseconds keepalive_timeout = std::chrono::seconds(60);
+    std::string admin_token;  // when set, changes over REST need "Authorization: Bearer <token>"
+  } http;
+  struct Storage {
+    std::string database = "./data/fleetgate.db";
+  } storage;
+  struct Limits {
+    size_t max_labels_per_series = 30;
+    size_t max_label_name_bytes = 128;
+    size_t max_label_value_bytes = 1024;
+    size_t max_series_per_metric = 2000;
+    size_t max_series_total = 100000;
+    size_t max_events_per_batch = 10000;
+    size_t max_detail_bytes = 4096;
+    size_t max_checks = 32;
+    size_t max_inflight_batches = 1024;
+  } limits;
+  struct Metrics {
+    milliseconds series_ttl = std::chrono::minutes(15);
+    std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                           0.5,   1,    2.5,   5,    10};
+    std::map<std::string, std::vector<double>> buckets;
+  } metrics;
+  struct Health {
+    milliseconds default_ttl = std::chrono::seconds(30);
+    milliseconds max_ttl = std::chrono::hours(24);
+    milliseconds forget_after = std::chrono::hours(24);
+    milliseconds sweep_interval = std::chrono::seconds(1);
+  } health;
+  struct Log {
+    std::string level = "info";
+    std::string format = "text";
+  } log;
+  struct Shutdown {
+    milliseconds timeout = std::chrono::seconds(20);
+  } shutdown;
+};
+
+// A bad configuration value: `key` is "section.key", `what()` says what is wrong.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string& key, const std::string& why)
+      : std::runtime_error(key + ": " + why), key_(key) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+}  // namespace fleetgate::config

@@ -1,0 +1,130 @@
+#include "config/loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "config/config_keys.h"
+
+namespace fleetgate::config {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/fleetgate-config-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+
+  std::string WriteFile(const std::string& text) {
+    std::string path = dir_ + "/fleetgate.yaml";
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  Sources WithEnv(std::map<std::string, std::string> env) {
+    env_ = std::move(env);
+    Sources sources;
+    sources.env = [this](const char* name) -> const char* {
+      auto it = env_.find(name);
+      return it == env_.end() ? nullptr : it->second.c_str();
+    };
+    return sources;
+  }
+
+  std::string ErrorOf(const Sources& sources) {
+    try {
+      Load(sources);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::string dir_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(LoaderTest, DefaultsNeedNoFile) {
+  Config config = Load(Sources{});
+  EXPECT_EQ(config.grpc.address, "0.0.0.0:50051");
+  EXPECT_EQ(config.http.address, "0.0.0.0:8080");
+  EXPECT_EQ(config.storage.database, "./data/fleetgate.db");
+  EXPECT_EQ(config.grpc.max_message_bytes, 4u * 1024 * 1024);
+  EXPECT_EQ(config.limits.max_series_total, 100000u);
+  EXPECT_EQ(config.metrics.series_ttl, minutes(15));
+}
+
+TEST_F(LoaderTest, FileThenEnvThenFlagsOverride) {
+  Sources sources = WithEnv({{"FLEETGATE_HTTP_ADDRESS", "127.0.0.1:9000"},
+                             {"FLEETGATE_LIMITS_MAX_SERIES_TOTAL", "500"}});
+  sources.file = WriteFile(
+      "http:\n  address: 127.0.0.1:1\n  threads: 8\nlimits:\n  max_series_total: 10\n"
+      "metrics:\n  series_ttl: 5m\n  buckets:\n    latency_seconds: [0.1, 1, 10]\n");
+  sources.flags = {{"limits.max_series_total", "700"}};
+  Config config = Load(sources);
+  EXPECT_EQ(config.http.threads, 8u);                    // file
+  EXPECT_EQ(config.http.address, "127.0.0.1:9000");      // env over file
+  EXPECT_EQ(config.limits.max_series_total, 700u);       // flag over env
+  EXPECT_EQ(config.metrics.series_ttl, minutes(5));
+  EXPECT_EQ(config.metrics.buckets.at("latency_seconds"), (std::vector<double>{0.1, 1, 10}));
+}
+
+TEST_F(LoaderTest, UnknownKeyNamesTheKey) {
+  Sources sources;
+  sources.file = WriteFile("grpc:\n  adress: 1\n");
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("grpc.adress: unknown key"));
+}
+
+TEST_F(LoaderTest, BadValuesNameTheKeyAndWhy) {
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_HEALTH_DEFAULT_TTL", "soon"}})),
+              HasSubstr("health.default_ttl: must be a duration"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_GRPC_MAX_MESSAGE_BYTES", "-4"}})),
+              HasSubstr("grpc.max_message_bytes: must be a non-negative integer"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_LOG_FORMAT", "xml"}})),
+              HasSubstr("log.format: must be text or json"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_HTTP_ADDRESS", "localhost"}})),
+              HasSubstr("http.address: must be host:port"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_LIMITS_MAX_SERIES_TOTAL", "0"}})),
+              HasSubstr("limits.max_series_total: must be greater than zero"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_METRICS_DEFAULT_BUCKETS", "1,0.5"}})),
+              HasSubstr("strictly increasing"));
+}
+
+TEST_F(LoaderTest, MalformedFileIsAnError) {
+  Sources sources;
+  sources.file = WriteFile("grpc: [unclosed\n");
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("not valid YAML"));
+  sources.file = dir_ + "/missing.yaml";
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("cannot read"));
+}
+
+TEST_F(LoaderTest, RenderedConfigLoadsBackIdentically) {
+  Sources sources;
+  sources.file = WriteFile("metrics:\n  buckets:\n    size_bytes: [10, 100]\nhealth:\n  default_ttl: 45s\n");
+  Config config = Load(sources);
+  Sources again;
+  again.file = WriteFile(RenderYaml(config));
+  EXPECT_EQ(RenderYaml(Load(again)), RenderYaml(config));
+  EXPECT_EQ(Load(again).health.default_ttl, seconds(45));
+}
+
+TEST_F(LoaderTest, EveryKeyHasAnEnvironmentName) {
+  for (const auto& key : AllKeys()) {
+    EXPECT_EQ(key.env().rfind("FLEETGATE_", 0), 0u);
+    EXPECT_FALSE(key.help.empty()) << key.name();
+  }
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_METRICS_BUCKETS", "x"}})),
+              HasSubstr("can only be set in the YAML file"));
+}
+
+}  // namespace
+}  // namespace fleetgate::config
