@@ -1,0 +1,136 @@
+#include "ingest/batch_processor.h"
+
+#include "ingest/event_checks.h"
+
+namespace fleetgate::ingest {
+namespace {
+
+using metrics::MetricKind;
+using metrics::Outcome;
+namespace reason = metrics::reason;
+
+// Counts a batch in flight for as long as it lives.
+class InFlightGuard {
+ public:
+  explicit InFlightGuard(std::atomic<size_t>& counter) : counter_(counter), count_(++counter) {}
+  ~InFlightGuard() { --counter_; }
+  size_t count() const { return count_; }
+
+ private:
+  std::atomic<size_t>& counter_;
+  size_t count_;
+};
+
+std::string_view KindLabel(v1::Event::KindCase kind) {
+  switch (kind) {
+    case v1::Event::kCounter:
+      return "counter";
+    case v1::Event::kGauge:
+      return "gauge";
+    case v1::Event::kObservation:
+      return "observation";
+    case v1::Event::kHealth:
+      return "health";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& store,
+                               health::HealthRegistry& registry,
+                               const metrics::IngestMetrics& self_metrics)
+    : options_(std::move(options)),
+      store_(store),
+      registry_(registry),
+      self_metrics_(self_metrics) {}
+
+grpc::Status BatchProcessor::Process(const v1::ReportRequest& request,
+                                     v1::ReportResponse* response, std::string_view rpc) {
+  if (draining_.load(std::memory_order_relaxed)) {
+    return {grpc::StatusCode::UNAVAILABLE, "fleetgate is shutting down; retry another instance"};
+  }
+  InFlightGuard in_flight(in_flight_);
+  if (in_flight.count() > options_.max_inflight_batches) {
+    return {grpc::StatusCode::UNAVAILABLE, "fleetgate is overloaded; retry with backoff"};
+  }
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = ProcessAdmitted(request, response, rpc);
+  self_metrics_.ingest_duration().Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return status;
+}
+
+grpc::Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
+                                             v1::ReportResponse* response, std::string_view rpc) {
+  const v1::Source& source = request.source();
+  if (std::string problem = CheckSource(source, options_); !problem.empty()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, problem};
+  }
+  self_metrics_.batches(rpc).Increment();
+  registry_.Seen(source.service(), source.instance(), source.version());
+  const auto source_labels = SortedLabels(source);
+  response->set_batch_id(request.batch_id());
+  uint32_t accepted = 0;
+  for (int i = 0; i < request.events_size(); ++i) {
+    if (static_cast<size_t>(i) >= options_.max_events_per_batch) {
+      Reject(response, i, Outcome::Rejected(reason::kTooManyEvents,
+                                            "a batch may carry at most " +
+                                                std::to_string(options_.max_events_per_batch) +
+                                                " events"));
+      continue;
+    }
+    const v1::Event& event = request.events(i);
+    Outcome outcome = ApplyEvent(event, source, source_labels);
+    if (outcome.ok()) {
+      ++accepted;
+      self_metrics_.accepted(KindLabel(event.kind_case())).Increment();
+    } else {
+      Reject(response, i, outcome);
+    }
+  }
+  response->set_accepted(accepted);
+  response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
+  return grpc::Status::OK;
+}
+
+Outcome BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& source,
+                                   const std::vector<metrics::LabelView>& source_labels) {
+  thread_local std::vector<metrics::LabelView> labels;
+  auto apply = [&](MetricKind kind, const auto& metric, double value) {
+    MergeLabels(source_labels, metric.labels(), labels);
+    return store_.Apply(kind, metric.name(), source.service(), source.instance(), labels, value);
+  };
+  switch (event.kind_case()) {
+    case v1::Event::kCounter:
+      return apply(MetricKind::kCounter, event.counter(), event.counter().delta());
+    case v1::Event::kGauge:
+      return apply(MetricKind::kGauge, event.gauge(), event.gauge().value());
+    case v1::Event::kObservation:
+      return apply(MetricKind::kHistogram, event.observation(), event.observation().value());
+    case v1::Event::kHealth:
+      return ApplyHealth(event.health(), source);
+    default:
+      return Outcome::Rejected(reason::kEmptyEvent,
+                               "event has none of counter, gauge, observation, health");
+  }
+}
+
+Outcome BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Source& source) {
+  health::HealthReport report;
+  Outcome outcome = ToHealthReport(event, options_, report);
+  if (outcome.ok()) registry_.Report(source.service(), source.instance(), source.version(), report);
+  return outcome;
+}
+
+void BatchProcessor::Reject(v1::ReportResponse* response, int index,
+                            const metrics::Outcome& outcome) {
+  self_metrics_.rejected(outcome.reason).Increment();
+  v1::Rejection* rejection = response->add_rejections();
+  rejection->set_index(static_cast<uint32_t>(index));
+  rejection->set_reason(std::string(outcome.reason));
+  rejection->set_message(outcome.message);
+}
+
+}  // namespace fleetgate::ingest

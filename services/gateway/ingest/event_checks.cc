@@ -1,0 +1,140 @@
+#include "ingest/event_checks.h"
+
+#include <algorithm>
+
+#include "ingest/batch_processor.h"
+#include "metrics/validation.h"
+
+namespace fleetgate::ingest {
+namespace {
+
+using metrics::Outcome;
+namespace reason = metrics::reason;
+
+std::string CheckSourceField(const char* field, const std::string& value, size_t max_bytes,
+                             bool required) {
+  if (required && value.empty()) return std::string("source.") + field + " is required";
+  if (value.size() > max_bytes) {
+    return std::string("source.") + field + " is longer than " + std::to_string(max_bytes) +
+           " bytes";
+  }
+  if (!metrics::IsValidUtf8(value)) return std::string("source.") + field + " is not valid UTF-8";
+  return "";
+}
+
+std::optional<health::Status> ToStatus(v1::HealthStatus status) {
+  switch (status) {
+    case v1::HEALTH_STATUS_SERVING:
+      return health::Status::kServing;
+    case v1::HEALTH_STATUS_DEGRADED:
+      return health::Status::kDegraded;
+    case v1::HEALTH_STATUS_NOT_SERVING:
+      return health::Status::kNotServing;
+    default:
+      return std::nullopt;
+  }
+}
+
+Outcome CheckText(const std::string& text, const char* what, size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return Outcome::Rejected(reason::kValueTooLong, std::string(what) + " is longer than " +
+                                                        std::to_string(max_bytes) + " bytes");
+  }
+  if (!metrics::IsValidUtf8(text)) {
+    return Outcome::Rejected(reason::kInvalidUtf8, std::string(what) + " is not valid UTF-8");
+  }
+  return Outcome::Accepted();
+}
+
+Outcome ToCheck(const v1::Check& check, const IngestOptions& options, health::Check& out) {
+  if (check.name().empty() || check.name().size() > options.label_limits.max_label_name_bytes ||
+      !metrics::IsValidUtf8(check.name())) {
+    return Outcome::Rejected(reason::kInvalidCheck, "a check needs a name of at most " +
+                                                        std::to_string(options.label_limits
+                                                                           .max_label_name_bytes) +
+                                                        " bytes of UTF-8");
+  }
+  auto status = ToStatus(check.status());
+  if (!status) {
+    return Outcome::Rejected(reason::kInvalidCheck,
+                             "check \"" + check.name() + "\" has no valid status");
+  }
+  if (Outcome bad = CheckText(check.detail(), "check detail", options.max_detail_bytes); !bad.ok()) {
+    return bad;
+  }
+  out = health::Check{check.name(), *status, check.detail()};
+  return Outcome::Accepted();
+}
+
+}  // namespace
+
+std::string CheckSource(const v1::Source& source, const IngestOptions& options) {
+  for (auto [field, value, required] :
+       {std::tuple{"service", &source.service(), true},
+        std::tuple{"instance", &source.instance(), true},
+        std::tuple{"version", &source.version(), false}}) {
+    std::string problem = CheckSourceField(field, *value, options.max_source_bytes, required);
+    if (!problem.empty()) return problem;
+  }
+  if (source.labels_size() + 2 > static_cast<int>(options.label_limits.max_labels_per_series)) {
+    return "source.labels has more labels than a series may carry";
+  }
+  for (const auto& [name, value] : source.labels()) {
+    Outcome outcome = metrics::CheckLabel(name, value, options.label_limits);
+    if (!outcome.ok()) return "source.labels: " + outcome.message;
+  }
+  return "";
+}
+
+std::vector<metrics::LabelView> SortedLabels(const v1::Source& source) {
+  std::vector<metrics::LabelView> labels(source.labels().begin(), source.labels().end());
+  std::sort(labels.begin(), labels.end());
+  return labels;
+}
+
+void MergeLabels(const std::vector<metrics::LabelView>& source,
+                 const google::protobuf::Map<std::string, std::string>& event,
+                 std::vector<metrics::LabelView>& out) {
+  out.clear();
+  out.insert(out.end(), event.begin(), event.end());
+  std::sort(out.begin(), out.end());
+  if (source.empty()) return;
+  const size_t own = out.size();
+  for (const auto& label : source) {
+    auto it = std::lower_bound(out.begin(), out.begin() + own, label,
+                               [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (it == out.begin() + own || it->first != label.first) out.push_back(label);
+  }
+  std::inplace_merge(out.begin(), out.begin() + own, out.end());
+}
+
+Outcome ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
+                       health::HealthReport& out) {
+  auto status = ToStatus(event.status());
+  if (!status) {
+    return Outcome::Rejected(reason::kInvalidStatus,
+                             "health status must be SERVING, DEGRADED or NOT_SERVING");
+  }
+  if (std::chrono::seconds(event.ttl_seconds()) > options.max_ttl) {
+    return Outcome::Rejected(reason::kInvalidTtl, "ttl_seconds is above the maximum of " +
+                                                      std::to_string(options.max_ttl.count()));
+  }
+  if (Outcome bad = CheckText(event.detail(), "health detail", options.max_detail_bytes); !bad.ok()) {
+    return bad;
+  }
+  if (static_cast<size_t>(event.checks_size()) > options.max_checks) {
+    return Outcome::Rejected(reason::kTooManyChecks, "a health event may carry at most " +
+                                                         std::to_string(options.max_checks) +
+                                                         " checks");
+  }
+  out.status = *status;
+  out.detail = event.detail();
+  out.ttl = std::chrono::seconds(event.ttl_seconds());
+  out.checks.resize(event.checks_size());
+  for (int i = 0; i < event.checks_size(); ++i) {
+    if (Outcome bad = ToCheck(event.checks(i), options, out.checks[i]); !bad.ok()) return bad;
+  }
+  return Outcome::Accepted();
+}
+
+}  // namespace fleetgate::ingest
