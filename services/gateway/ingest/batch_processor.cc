@@ -48,17 +48,19 @@ BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& stor
 
 grpc::Status BatchProcessor::Process(const v1::ReportRequest& request,
                                      v1::ReportResponse* response, std::string_view rpc) {
-  if (draining_.load(std::memory_order_relaxed)) {
+  InFlightGuard in_flight(in_flight_);
+  if (draining_.load()) {
     return {grpc::StatusCode::UNAVAILABLE, "fleetgate is shutting down; retry another instance"};
   }
-  InFlightGuard in_flight(in_flight_);
   if (in_flight.count() > options_.max_inflight_batches) {
     return {grpc::StatusCode::UNAVAILABLE, "fleetgate is overloaded; retry with backoff"};
   }
   const auto start = std::chrono::steady_clock::now();
   grpc::Status status = ProcessAdmitted(request, response, rpc);
-  self_metrics_.ingest_duration().Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (status.ok()) {
+    self_metrics_.ingest_duration().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   return status;
 }
 
@@ -68,19 +70,20 @@ grpc::Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   if (std::string problem = CheckSource(source, options_); !problem.empty()) {
     return {grpc::StatusCode::INVALID_ARGUMENT, problem};
   }
+  const auto events = static_cast<size_t>(request.events_size());
+  if (events > options_.max_events_per_batch) {
+    // Refused whole: listing every excess event would make the response unbounded.
+    self_metrics_.rejected(reason::kTooManyEvents).Increment(static_cast<double>(events));
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "the batch has " + std::to_string(events) + " events; at most " +
+                std::to_string(options_.max_events_per_batch) + " per batch"};
+  }
   self_metrics_.batches(rpc).Increment();
   registry_.Seen(source.service(), source.instance(), source.version());
   const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
   uint32_t accepted = 0;
   for (int i = 0; i < request.events_size(); ++i) {
-    if (static_cast<size_t>(i) >= options_.max_events_per_batch) {
-      Reject(response, i, Outcome::Rejected(reason::kTooManyEvents,
-                                            "a batch may carry at most " +
-                                                std::to_string(options_.max_events_per_batch) +
-                                                " events"));
-      continue;
-    }
     const v1::Event& event = request.events(i);
     Outcome outcome = ApplyEvent(event, source, source_labels);
     if (outcome.ok()) {

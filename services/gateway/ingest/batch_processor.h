@@ -31,7 +31,8 @@ class BatchProcessor {
   BatchProcessor(IngestOptions options, metrics::MetricStore& store,
                  health::HealthRegistry& registry, const metrics::IngestMetrics& self_metrics);
 
-  // Fills `response`; a non-OK status fails the whole RPC (malformed source, overload, draining).
+  // Fills `response`; a non-OK status fails the whole RPC: INVALID_ARGUMENT (malformed source),
+  // RESOURCE_EXHAUSTED (more than max_events_per_batch events), UNAVAILABLE (overload, draining).
   grpc::Status Process(const v1::ReportRequest& request, v1::ReportResponse* response,
                        std::string_view rpc);
 

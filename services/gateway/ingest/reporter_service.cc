@@ -1,11 +1,13 @@
 #include "ingest/reporter_service.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+
 namespace fleetgate::ingest {
 namespace {
 
 // Reads a request, applies it, writes its response, then reads the next: responses leave in
 // request order and at most one batch per stream is in memory.
-class StreamReactor final : public grpc::ServerBidiReactor<v1::ReportRequest, v1::ReportResponse> {
+class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   explicit StreamReactor(BatchProcessor& processor) : processor_(processor) {
     StartRead(&request_);
@@ -17,7 +19,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ReportRequest, v1
       return;
     }
     response_.Clear();
-    grpc::Status status = processor_.Process(request_, &response_, "StreamReport");
+    grpc::Status status = ProcessRaw(processor_, request_, &response_, "StreamReport");
     if (!status.ok()) {
       Finish(status);
       return;
@@ -37,21 +39,40 @@ class StreamReactor final : public grpc::ServerBidiReactor<v1::ReportRequest, v1
 
  private:
   BatchProcessor& processor_;
-  v1::ReportRequest request_;
-  v1::ReportResponse response_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
 };
 
 }  // namespace
 
+grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
+                        grpc::ByteBuffer* response, std::string_view rpc) {
+  thread_local v1::ReportRequest decoded;
+  thread_local v1::ReportResponse answer;
+  decoded.Clear();
+  answer.Clear();
+  grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
+  grpc::ProtoBufferReader reader(&copy);
+  if (!decoded.ParseFromZeroCopyStream(&reader)) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "the request is not a valid fleetgate.v1.ReportRequest (is every string field valid "
+            "UTF-8?)"};
+  }
+  grpc::Status status = processor.Process(decoded, &answer, rpc);
+  if (!status.ok()) return status;
+  bool own_buffer = false;
+  return grpc::SerializationTraits<v1::ReportResponse>::Serialize(answer, response, &own_buffer);
+}
+
 grpc::ServerUnaryReactor* ReporterService::Report(grpc::CallbackServerContext* context,
-                                                  const v1::ReportRequest* request,
-                                                  v1::ReportResponse* response) {
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(processor_.Process(*request, response, "Report"));
+  reactor->Finish(ProcessRaw(processor_, *request, response, "Report"));
   return reactor;
 }
 
-grpc::ServerBidiReactor<v1::ReportRequest, v1::ReportResponse>* ReporterService::StreamReport(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ReporterService::StreamReport(
     grpc::CallbackServerContext*) {
   return new StreamReactor(processor_);
 }

@@ -1,25 +1,34 @@
 #pragma once
 // The gRPC Reporter service on the callback API: Report (unary) and StreamReport (bidi, one
-// response per request, in order). Batches are applied inline on gRPC's callback threads; the
-// work is CPU-only and short (no I/O, no SQLite). Thread-safe.
+// response per request, in order). Methods are registered raw so that a request protobuf cannot
+// decode (e.g. a string field that is not UTF-8) is answered INVALID_ARGUMENT by us, not dropped
+// or mislabelled by the generated handler. Batches are applied inline on gRPC's callback threads;
+// the work is CPU-only and short (no I/O, no SQLite). Thread-safe.
 
 #include "fleetgate/v1/reporter.grpc.pb.h"
 #include "ingest/batch_processor.h"
 
 namespace fleetgate::ingest {
 
-class ReporterService final : public v1::Reporter::CallbackService {
+using RawReporterService = v1::Reporter::WithRawCallbackMethod_Report<
+    v1::Reporter::WithRawCallbackMethod_StreamReport<v1::Reporter::Service>>;
+
+class ReporterService final : public RawReporterService {
  public:
   explicit ReporterService(BatchProcessor& processor) : processor_(processor) {}
 
   grpc::ServerUnaryReactor* Report(grpc::CallbackServerContext* context,
-                                   const v1::ReportRequest* request,
-                                   v1::ReportResponse* response) override;
-  grpc::ServerBidiReactor<v1::ReportRequest, v1::ReportResponse>* StreamReport(
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamReport(
       grpc::CallbackServerContext* context) override;
 
  private:
   BatchProcessor& processor_;
 };
+
+// Decodes, applies and encodes one batch; a non-OK status fails the RPC.
+grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
+                        grpc::ByteBuffer* response, std::string_view rpc);
 
 }  // namespace fleetgate::ingest
