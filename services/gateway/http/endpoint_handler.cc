@@ -1,0 +1,293 @@
+#include "http/endpoint_handler.h"
+
+#include <sys/socket.h>
+
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "http/gzip.h"
+#include "http/request_head.h"
+#include "http/response_wire.h"
+#include "http/url_codec.h"
+
+namespace fleetgate::http {
+
+using Pistache::Tcp::Peer;
+using SteadyClock = std::chrono::steady_clock;
+
+// Per-connection state, kept in the Peer's data map. Touched only by the connection's worker
+// thread, except `output` (shared with the SocketWriter thread).
+struct Connection {
+  static constexpr const char* kKey = "fleetgate.connection";
+
+  std::shared_ptr<OutputState> output = std::make_shared<OutputState>();
+  bool in_request = false;  // bytes of a request have arrived, its response is not sent yet
+  bool head_done = false;   // `head` holds the whole head, up to the blank line
+  bool closing = false;     // read no further requests; input is read and dropped (lingering close)
+  size_t received = 0;      // bytes of the current request so far
+  std::string head;
+};
+
+struct Reply {
+  Response response;
+  std::string handler = "unmatched";
+  std::string method_label = "other";
+  WireOptions wire;
+  std::string accept_encoding;
+  SteadyClock::time_point start = SteadyClock::now();
+};
+
+namespace {
+
+std::shared_ptr<Connection> ConnectionOf(const Peer& peer) {
+  return std::static_pointer_cast<Connection>(peer.tryGetData(Connection::kKey));
+}
+
+Request BuildRequest(RequestHead head, std::string body) {
+  Request request;
+  request.method = std::move(head.method);
+  Target target = SplitTarget(head.target);
+  request.raw_path = std::string(target.path);
+  request.path = PercentDecode(target.path);
+  request.query = ParseQuery(target.query);
+  request.headers = std::move(head.headers);
+  request.body = std::move(body);
+  return request;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsBodyless(int status) { return status < 200 || status == 204 || status == 304; }
+
+// gzip when the client accepts it and the body is worth it; Vary either way, since the encoding
+// depends on the request's Accept-Encoding.
+void MaybeCompress(Reply& reply, size_t min_bytes) {
+  Response& response = reply.response;
+  if (reply.wire.head_only || IsBodyless(response.status) || response.body.size() < min_bytes) {
+    return;
+  }
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!AcceptsGzip(reply.accept_encoding)) return;
+  try {
+    response.body = GzipCompress(response.body);
+    response.headers.emplace_back("Content-Encoding", "gzip");
+  } catch (const std::exception&) {
+    // Out of memory or a zlib failure: send it uncompressed.
+  }
+}
+
+}  // namespace
+
+ServerCore::ServerCore(ServerOptions options_in, std::shared_ptr<const Router> router_in,
+                       prometheus::Registry* registry)
+    : options(std::move(options_in)),
+      router(std::move(router_in)),
+      metrics(registry),
+      writer(options.write_timeout) {}
+
+EndpointHandler::EndpointHandler(std::shared_ptr<ServerCore> core) : core_(std::move(core)) {}
+
+// Replaces Http::Handler::onConnection (private there), which only installs the parser.
+void EndpointHandler::onConnection(const std::shared_ptr<Peer>& peer) {
+  peer->putData(ParserData, std::make_shared<Pistache::Http::RequestParser>(getMaxRequestSize()));
+  peer->putData(Connection::kKey, std::make_shared<Connection>());
+  // Not idle: Pistache applies header_timeout (not keepalive_timeout) to a silent new connection.
+  peer->setIdle(false);
+}
+
+void EndpointHandler::onInput(const char* buffer, size_t len, const std::shared_ptr<Peer>& peer) {
+  std::shared_ptr<Connection> conn = ConnectionOf(*peer);
+  if (!conn || conn->closing) return;
+  try {
+    std::string_view bytes(buffer, len);
+    if (!conn->in_request && !BeginRequest(peer, *conn)) return;
+    conn->received += len;
+    if (!conn->head_done && !TakeHead(*peer, *conn, bytes)) return;
+    Feed(peer, *conn, bytes);
+  } catch (...) {
+    // Nothing may escape into Pistache's event loop; drop just this connection (e.g. bad_alloc).
+    conn->closing = true;
+    shutdown(peer->fd(), SHUT_RDWR);
+  }
+}
+
+void EndpointHandler::onRequest(const Pistache::Http::Request&,
+                                Pistache::Http::ResponseWriter response) {
+  response.send(Pistache::Http::Code::Internal_Server_Error);
+}
+
+// A new request may start only once the client has read the previous response. One that sends
+// before (pipelining, or not reading at all) gets no further answers: the connection closes once
+// its output is read. Pistache could not pipeline anyway (its parser drops the bytes after a
+// complete request), and this keeps Pistache's own 408 from being written into a full socket.
+bool EndpointHandler::BeginRequest(const std::shared_ptr<Peer>& peer, Connection& conn) {
+  if (SocketWriter::HasUnreadOutput(peer->fd(), *conn.output)) {
+    conn.closing = true;
+    SocketWriter::CloseAfterOutput(peer->fd(), *conn.output);
+    return false;
+  }
+  conn.in_request = true;
+  conn.head_done = false;
+  conn.received = 0;
+  conn.head.clear();
+  // Restarts Pistache's header/body timeout clock at this request's first byte.
+  getParser(peer)->reset();
+  peer->setIdle(false);
+  return true;
+}
+
+bool EndpointHandler::TakeHead(Peer& peer, Connection& conn, std::string_view bytes) {
+  size_t search_from = conn.head.size() >= 3 ? conn.head.size() - 3 : 0;
+  conn.head.append(bytes);
+  size_t end = conn.head.find("\r\n\r\n", search_from);
+  size_t head_size = end == std::string::npos ? conn.head.size() : end + 4;
+  if (head_size > core_->options.max_request_bytes) {
+    Reject(peer, conn, 431, "headers_too_large", "request header block is too large");
+    return false;
+  }
+  if (end == std::string::npos) return true;
+  conn.head.resize(head_size);
+  conn.head_done = true;
+  return CheckHead(peer, conn);
+}
+
+// The body's framing is checked before Pistache sees it: Pistache reserve()s whatever size a
+// Content-Length or a chunk header announces (a chunk of "fffffffffff" asks for 17 TB). Chunked
+// request bodies are refused with 411 rather than validated chunk by chunk: API clients send small
+// JSON bodies with a Content-Length.
+bool EndpointHandler::CheckHead(Peer& peer, Connection& conn) {
+  std::optional<RequestHead> head = ParseRequestHead(conn.head);
+  if (!head) return true;  // Pistache's parser reports what is wrong with it
+  std::optional<int64_t> length = ContentLength(*head);
+  if (head->headers.count("transfer-encoding") > 0) {
+    if (length) {
+      Reject(peer, conn, 400, "bad_request", "both Content-Length and Transfer-Encoding");
+    } else {
+      Reject(peer, conn, 411, "length_required", "send the request body with a Content-Length");
+    }
+    return false;
+  }
+  if (length && *length < 0) {
+    Reject(peer, conn, 400, "bad_request", "malformed Content-Length");
+    return false;
+  }
+  if (length && static_cast<uint64_t>(*length) > core_->options.max_request_bytes) {
+    Reject(peer, conn, 413, "payload_too_large",
+           "request body exceeds " + std::to_string(core_->options.max_request_bytes) + " bytes");
+    return false;
+  }
+  auto expect = head->headers.find("expect");
+  bool wants_continue =
+      expect != head->headers.end() && EqualsIgnoreCase(expect->second, "100-continue");
+  if (length && *length > 0 && wants_continue) {
+    if (!core_->writer.Send(peer.fd(), "HTTP/1.1 100 Continue\r\n\r\n", false, conn.output)) {
+      conn.closing = true;
+      return false;
+    }
+  }
+  return true;
+}
+
+void EndpointHandler::Feed(const std::shared_ptr<Peer>& peer, Connection& conn,
+                           std::string_view bytes) {
+  std::shared_ptr<Pistache::Http::RequestParser> parser = getParser(peer);
+  std::string body;
+  try {
+    if (!parser->feed(bytes.data(), bytes.size())) {
+      parser->reset();
+      std::string limit = std::to_string(core_->options.max_request_bytes) + " bytes";
+      if (!conn.head_done) {
+        Reject(*peer, conn, 431, "headers_too_large", "request head exceeds " + limit);
+      } else {
+        Reject(*peer, conn, 413, "payload_too_large", "request exceeds " + limit);
+      }
+      return;
+    }
+    if (parser->parse() != Pistache::Http::Private::State::Done) return;
+    body = parser->request.body();
+  } catch (const Pistache::Http::HttpError& error) {
+    parser->reset();
+    RejectMalformed(*peer, conn, error.code(), error.reason());
+    return;
+  } catch (const std::exception& error) {
+    parser->reset();
+    RejectMalformed(*peer, conn, 400, error.what());
+    return;
+  }
+  parser->reset();
+  Complete(*peer, conn, std::move(body));
+}
+
+void EndpointHandler::RejectMalformed(Peer& peer, Connection& conn, int status,
+                                      const std::string& reason) {
+  std::string_view method = MethodToken(conn.head);
+  if (!method.empty() && !IsKnownMethod(method)) {
+    Reject(peer, conn, 501, "not_implemented", "unknown HTTP method");
+  } else if (status == 501) {
+    Reject(peer, conn, 501, "not_implemented", reason);
+  } else {
+    Reject(peer, conn, status >= 400 && status < 500 ? status : 400, "bad_request", reason);
+  }
+}
+
+// An error before dispatch: the request stream cannot be trusted, so answer and close.
+void EndpointHandler::Reject(Peer& peer, Connection& conn, int status, std::string code,
+                             std::string message) {
+  Reply reply;
+  reply.response = JsonError(status, std::move(code), std::move(message));
+  reply.method_label = MethodLabel(MethodToken(conn.head));
+  reply.wire.keep_alive = false;
+  conn.closing = true;
+  Respond(peer, conn, std::move(reply));
+}
+
+void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body) {
+  std::optional<RequestHead> head = ParseRequestHead(conn.head);
+  if (!head) return Reject(peer, conn, 400, "bad_request", "malformed request line");
+  Reply reply;
+  reply.method_label = MethodLabel(head->method);
+  reply.wire.head_only = head->method == "HEAD";
+  // Bytes beyond this request were pipelined; Pistache's parser has dropped them, so say we close.
+  bool pipelined = conn.received > conn.head.size() + body.size();
+  reply.wire.keep_alive = WantsKeepAlive(*head) && !pipelined;
+  reply.wire.http10 = head->version == "HTTP/1.0";
+  auto accept = head->headers.find("accept-encoding");
+  if (accept != head->headers.end()) reply.accept_encoding = accept->second;
+  try {
+    Request request = BuildRequest(std::move(*head), std::move(body));
+    reply.response = core_->router->Dispatch(request, &reply.handler);
+  } catch (const std::exception&) {
+    reply.response = JsonError(500, "internal", "internal server error");
+  }
+  if (!reply.wire.keep_alive) conn.closing = true;
+  Respond(peer, conn, std::move(reply));
+}
+
+void EndpointHandler::Respond(Peer& peer, Connection& conn, Reply reply) {
+  conn.in_request = false;
+  conn.head_done = false;
+  conn.head.clear();
+  peer.setIdle(true);  // between requests Pistache applies keepalive_timeout
+  MaybeCompress(reply, core_->options.gzip_min_bytes);
+  std::string bytes = SerializeResponse(reply.response, reply.wire);
+  // Counted before sending, so a client that has its answer also finds it counted.
+  std::chrono::duration<double> elapsed = SteadyClock::now() - reply.start;
+  core_->metrics.Observe(reply.handler, reply.method_label, reply.response.status, elapsed.count());
+  if (!core_->writer.Send(peer.fd(), std::move(bytes), !reply.wire.keep_alive, conn.output)) {
+    conn.closing = true;
+  }
+}
+
+}  // namespace fleetgate::http

@@ -1,0 +1,45 @@
+#pragma once
+// The request and response values that route handlers see and return: plain data, independent of
+// Pistache. Not synchronised; each request is handled on one thread.
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fleetgate::http {
+
+struct Request {
+  std::string method;                              // "GET", "POST", ... as received
+  std::string path;                                // without query string, percent-decoded
+  std::map<std::string, std::string> path_params;  // from {name} segments of the matched route
+  std::map<std::string, std::string> query;        // percent-decoded; last value wins
+  std::map<std::string, std::string> headers;      // names lower-cased
+  std::string body;
+  // The path as received (still percent-encoded). When set, the router splits this one so that an
+  // encoded '/' stays inside its segment; when empty it splits `path`.
+  std::string raw_path;
+
+  std::optional<std::string> Query(const std::string& name) const;
+  std::optional<std::string> Header(const std::string& lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// Serialises compactly; invalid UTF-8 in strings is replaced rather than thrown on.
+Response Json(int status, const nlohmann::json& body);
+
+// body: {"error":{"code":"...","message":"..."}}
+Response JsonError(int status, std::string code, std::string message);
+
+using HandlerFn = std::function<Response(const Request&)>;
+
+}  // namespace fleetgate::http
