@@ -29,6 +29,7 @@ struct Config {
     milliseconds header_timeout = std::chrono::seconds(5);
     milliseconds body_timeout = std::chrono::seconds(10);
     milliseconds keepalive_timeout = std::chrono::seconds(60);
+    milliseconds write_timeout = std::chrono::seconds(60);
     std::string admin_token;  // when set, changes over REST need "Authorization: Bearer <token>"
   } http;
   struct Storage {
@@ -63,6 +64,7 @@ struct Config {
   } log;
   struct Shutdown {
     milliseconds timeout = std::chrono::seconds(20);
+    milliseconds drain_timeout = std::chrono::seconds(2);
   } shutdown;
 };
 

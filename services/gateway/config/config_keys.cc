@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 
 #include "core/duration.h"
 
@@ -87,7 +88,11 @@ YAML::Node Render(size_t value) { return YAML::Node(value); }
 YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
 YAML::Node Render(const std::vector<double>& value) {
   YAML::Node node(YAML::NodeType::Sequence);
-  for (double v : value) node.push_back(v);
+  for (double v : value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", v);  // 0.005, not 0.0050000000000000001
+    node.push_back(std::string(text));
+  }
   node.SetStyle(YAML::EmitterStyle::Flow);
   return node;
 }
@@ -145,6 +150,8 @@ std::vector<ConfigKey> BuildKeys() {
            "time a client has to send its body"),
       Bind("http", "keepalive_timeout", &C::http, &C::Http::keepalive_timeout,
            "idle keep-alive connections are closed after this"),
+      Bind("http", "write_timeout", &C::http, &C::Http::write_timeout,
+           "a client that takes longer to read one response is disconnected"),
       Bind("http", "admin_token", &C::http, &C::Http::admin_token,
            "when set, REST changes need Authorization: Bearer <token>"),
       Bind("storage", "database", &C::storage, &C::Storage::database, "SQLite database file"),
@@ -182,6 +189,8 @@ std::vector<ConfigKey> BuildKeys() {
       Bind("log", "format", &C::log, &C::Log::format, "text or json"),
       Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout,
            "longest a graceful stop may take"),
+      Bind("shutdown", "drain_timeout", &C::shutdown, &C::Shutdown::drain_timeout,
+           "on stop, open gRPC calls get this long to complete before they are cancelled"),
   };
 }
 

@@ -116,6 +116,7 @@ void Validate(const Config& c) {
   CheckPositive("http.header_timeout", c.http.header_timeout);
   CheckPositive("http.body_timeout", c.http.body_timeout);
   CheckPositive("http.keepalive_timeout", c.http.keepalive_timeout);
+  CheckPositive("http.write_timeout", c.http.write_timeout);
   if (c.storage.database.empty()) throw ConfigError("storage.database", "must not be empty");
   if (c.limits.max_labels_per_series < 2) {
     throw ConfigError("limits.max_labels_per_series", "must leave room for service and instance");
@@ -134,6 +135,10 @@ void Validate(const Config& c) {
   CheckPositive("health.forget_after", c.health.forget_after);
   CheckPositive("health.sweep_interval", c.health.sweep_interval);
   CheckPositive("shutdown.timeout", c.shutdown.timeout);
+  CheckPositive("shutdown.drain_timeout", c.shutdown.drain_timeout);
+  if (c.shutdown.drain_timeout > c.shutdown.timeout) {
+    throw ConfigError("shutdown.drain_timeout", "must not exceed shutdown.timeout");
+  }
   if (c.health.default_ttl > c.health.max_ttl) {
     throw ConfigError("health.default_ttl", "must not exceed health.max_ttl");
   }

@@ -1,0 +1,112 @@
+#include "api/json_views.h"
+#include "api/routes.h"
+
+namespace fleetgate::api {
+namespace {
+
+http::Response UnknownService(const std::string& service) {
+  return http::JsonError(404, "service_not_found", "no live instance of service \"" + service + "\"");
+}
+
+http::Response ListServices(const ApiContext& context) {
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& summary : context.registry->Services()) {
+    services.push_back(ServiceSummaryJson(summary));
+  }
+  return http::Json(200, {{"services", std::move(services)}});
+}
+
+http::Response GetService(const ApiContext& context, const std::string& service) {
+  auto instances = context.registry->ServiceInstances(service);
+  if (instances.empty()) return UnknownService(service);
+  health::ServiceSummary summary;
+  for (const auto& summary_entry : context.registry->Services()) {
+    if (summary_entry.service == service) summary = summary_entry;
+  }
+  nlohmann::json body = ServiceSummaryJson(summary);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& instance : instances) list.push_back(InstanceJson(instance));
+  body["instances"] = std::move(list);
+  return http::Json(200, body);
+}
+
+http::Response GetInstance(const ApiContext& context, const std::string& service,
+                           const std::string& instance) {
+  auto found = context.registry->Find(service, instance);
+  if (!found) {
+    return http::JsonError(404, "instance_not_found",
+                           "no instance \"" + instance + "\" of service \"" + service + "\"");
+  }
+  return http::Json(200, InstanceJson(*found));
+}
+
+http::Response DeleteInstance(const ApiContext& context, const http::Request& request) {
+  if (auto denied = RequireAdmin(request, context.admin_token)) return *denied;
+  const std::string& service = request.path_params.at("service");
+  const std::string& instance = request.path_params.at("instance");
+  if (!context.registry->Deregister(service, instance)) {
+    return http::JsonError(404, "instance_not_found",
+                           "no instance \"" + instance + "\" of service \"" + service + "\"");
+  }
+  http::Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+http::Response FleetSummary(const ApiContext& context) {
+  std::map<health::Status, size_t> counts;
+  size_t instances = 0;
+  health::Status worst = health::Status::kServing;
+  nlohmann::json unhealthy = nlohmann::json::array();
+  auto services = context.registry->Services();
+  for (const auto& summary : services) {
+    for (const auto& [status, count] : summary.counts) counts[status] += count;
+    instances += summary.instances;
+    if (health::Severity(summary.worst) > health::Severity(worst)) worst = summary.worst;
+    if (summary.worst != health::Status::kServing) unhealthy.push_back(summary.service);
+  }
+  return http::Json(200, {{"services", services.size()},
+                          {"instances", instances},
+                          {"worst_status", services.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(health::StatusName(worst))},
+                          {"counts", CountsJson(counts)},
+                          {"services_not_serving", std::move(unhealthy)}});
+}
+
+}  // namespace
+
+std::optional<http::Response> RequireAdmin(const http::Request& request,
+                                           const std::string& admin_token) {
+  if (admin_token.empty()) return std::nullopt;
+  auto header = request.Header("authorization");
+  if (!header) {
+    http::Response denied = http::JsonError(401, "unauthenticated",
+                                            "this change needs Authorization: Bearer <admin token>");
+    denied.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return denied;
+  }
+  if (*header != "Bearer " + admin_token) {
+    return http::JsonError(403, "permission_denied", "the admin token is not valid");
+  }
+  return std::nullopt;
+}
+
+void AddFleetRoutes(http::Router& router, const ApiContext& context) {
+  router.Handle("GET", "/api/v1/services",
+                [context](const http::Request&) { return ListServices(context); });
+  router.Handle("GET", "/api/v1/services/{service}", [context](const http::Request& request) {
+    return GetService(context, request.path_params.at("service"));
+  });
+  router.Handle("GET", "/api/v1/services/{service}/instances/{instance}",
+                [context](const http::Request& request) {
+                  return GetInstance(context, request.path_params.at("service"),
+                                     request.path_params.at("instance"));
+                });
+  router.Handle("DELETE", "/api/v1/services/{service}/instances/{instance}",
+                [context](const http::Request& request) { return DeleteInstance(context, request); });
+  router.Handle("GET", "/api/v1/fleet/summary",
+                [context](const http::Request&) { return FleetSummary(context); });
+}
+
+}  // namespace fleetgate::api

@@ -1,0 +1,15 @@
+#pragma once
+// JSON renderings of the fleet for the REST API (field names are part of the API contract in
+// docs/api.md). Pure functions, thread-safe.
+
+#include <nlohmann/json.hpp>
+
+#include "health/instance.h"
+
+namespace fleetgate::api {
+
+nlohmann::json InstanceJson(const health::Instance& instance);
+nlohmann::json CountsJson(const std::map<health::Status, size_t>& counts);
+nlohmann::json ServiceSummaryJson(const health::ServiceSummary& summary);
+
+}  // namespace fleetgate::api

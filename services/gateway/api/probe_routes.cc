@@ -1,0 +1,56 @@
+#include <chrono>
+
+#include "api/routes.h"
+#include "core/time_format.h"
+
+namespace fleetgate::api {
+namespace {
+
+nlohmann::json ChecksJson(const std::vector<ProbeReport>& reports, bool* all_ok) {
+  nlohmann::json checks = nlohmann::json::object();
+  *all_ok = true;
+  for (const auto& report : reports) {
+    *all_ok = *all_ok && report.result.ok;
+    nlohmann::json check = {{"status", report.result.ok ? "ok" : "failing"},
+                            {"kind", report.kind == ProbeKind::kLiveness ? "liveness" : "readiness"}};
+    if (!report.result.detail.empty()) check["detail"] = report.result.detail;
+    checks[report.name] = std::move(check);
+  }
+  return checks;
+}
+
+http::Response ProbeResponse(const std::vector<ProbeReport>& reports) {
+  bool ok = false;
+  nlohmann::json checks = ChecksJson(reports, &ok);
+  return http::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "failing"}, {"checks", checks}});
+}
+
+}  // namespace
+
+void AddProbeRoutes(http::Router& router, const ApiContext& context) {
+  router.Handle("GET", "/health", [context](const http::Request&) {
+    bool ok = false;
+    nlohmann::json checks = ChecksJson(context.probes->Evaluate(), &ok);
+    double uptime =
+        std::chrono::duration<double>(context.clock->Now() - context.started_at).count();
+    return http::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "failing"},
+                                       {"version", context.version},
+                                       {"started_at", FormatRfc3339(context.started_at)},
+                                       {"uptime_seconds", uptime},
+                                       {"checks", checks}});
+  });
+  router.Handle("GET", "/health/live", [context](const http::Request&) {
+    return ProbeResponse(context.probes->EvaluateLiveness());
+  });
+  router.Handle("GET", "/health/ready", [context](const http::Request&) {
+    return ProbeResponse(context.probes->Evaluate());
+  });
+  router.Handle("GET", "/metrics", [context](const http::Request&) {
+    http::Response response;
+    response.content_type = metrics::kTextContentType;
+    response.body = context.exposition->Render();
+    return response;
+  });
+}
+
+}  // namespace fleetgate::api

@@ -1,0 +1,33 @@
+#pragma once
+// Registers fleetgate's REST routes on a Router: probes and /metrics, and the fleet API under
+// /api/v1. The handlers only read shared state through thread-safe components.
+
+#include <memory>
+#include <string>
+
+#include "api/probes.h"
+#include "core/clock.h"
+#include "health/health_registry.h"
+#include "http/router.h"
+#include "metrics/exposition.h"
+
+namespace fleetgate::api {
+
+struct ApiContext {
+  health::HealthRegistry* registry;
+  const metrics::Exposition* exposition;
+  const Probes* probes;
+  std::shared_ptr<const Clock> clock;
+  std::string version;
+  TimePoint started_at;
+  std::string admin_token;  // empty: changes need no token
+};
+
+void AddProbeRoutes(http::Router& router, const ApiContext& context);
+void AddFleetRoutes(http::Router& router, const ApiContext& context);
+
+// When an admin token is configured and the request lacks it: the 401/403 to send.
+std::optional<http::Response> RequireAdmin(const http::Request& request,
+                                           const std::string& admin_token);
+
+}  // namespace fleetgate::api

@@ -1,0 +1,157 @@
+#include "app.h"
+
+#include <algorithm>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include "api/routes.h"
+#include "health/health_collector.h"
+#include "metrics/process_collector.h"
+#include "options.h"
+
+namespace fleetgate {
+
+const char kVersion[] = FLEETGATE_VERSION;
+
+namespace {
+
+int64_t Nanos(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// The maintenance loop is considered hung after this many missed sweeps.
+constexpr int kMissedSweepsBeforeUnhealthy = 30;
+
+}  // namespace
+
+Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
+    : config_(std::move(config)),
+      clock_(std::move(clock)),
+      started_at_(clock_->Now()),
+      self_registry_(std::make_shared<prometheus::Registry>()),
+      ingest_metrics_(*self_registry_),
+      store_(MetricStoreOptionsFrom(config_), clock_, &ingest_metrics_.series_active()),
+      registry_(RegistryOptionsFrom(config_), clock_),
+      processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
+      reporter_(processor_) {
+  metrics::RegisterBuildInfo(*self_registry_, kVersion);
+  exposition_.Add(self_registry_);
+  exposition_.Add(std::make_shared<metrics::ProcessCollector>());
+  exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
+  exposition_.Add(store_.registry());
+  RegisterProbes();
+}
+
+Gateway::~Gateway() { Stop(); }
+
+void Gateway::RegisterProbes() {
+  probes_.Add("grpc", api::ProbeKind::kReadiness, [this] {
+    return serving_.load() ? api::ProbeResult{true, "listening on port " + std::to_string(grpc_port_)}
+                           : api::ProbeResult{false, "not accepting reports"};
+  });
+  probes_.Add("maintenance", api::ProbeKind::kLiveness, [this] {
+    auto since = clock_->Now() - TimePoint(std::chrono::nanoseconds(last_maintenance_ns_.load()));
+    bool ok = since < config_.health.sweep_interval * kMissedSweepsBeforeUnhealthy;
+    return api::ProbeResult{ok, ok ? "" : "the TTL sweep has not run for too long"};
+  });
+}
+
+void Gateway::Start() {
+  last_maintenance_ns_ = Nanos(clock_->Now());
+  StartGrpc();
+  StartHttp();
+  maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  serving_ = true;
+  spdlog::info("fleetgate {} serving gRPC on port {} and HTTP on port {}", kVersion, grpc_port_,
+               http_port());
+}
+
+void Gateway::StartGrpc() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config_.grpc.address, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config_.grpc.max_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(config_.grpc.max_concurrent_streams));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             static_cast<int>(config_.grpc.keepalive_min_ping_interval.count()));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES,
+                             static_cast<int>(config_.grpc.keepalive_max_ping_strikes));
+  grpc::ResourceQuota quota("fleetgate");
+  quota.Resize(config_.grpc.memory_quota_bytes);
+  quota.SetMaxThreads(static_cast<int>(config_.grpc.max_threads));
+  builder.SetResourceQuota(quota);
+  builder.RegisterService(&reporter_);
+  grpc_server_ = builder.BuildAndStart();
+  if (!grpc_server_ || grpc_port_ == 0) {
+    throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
+  }
+  grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+}
+
+void Gateway::StartHttp() {
+  auto router = std::make_shared<http::Router>();
+  api::ApiContext context{&registry_, &exposition_,          &probes_,
+                          clock_,     std::string(kVersion), started_at_,
+                          config_.http.admin_token};
+  api::AddProbeRoutes(*router, context);
+  api::AddFleetRoutes(*router, context);
+  http_server_ = std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router,
+                                                    self_registry_.get());
+  http_server_->Start();
+}
+
+uint16_t Gateway::http_port() const { return http_server_ ? http_server_->port() : 0; }
+
+void Gateway::MaintenanceLoop() {
+  const auto series_sweep_every = std::max<std::chrono::milliseconds>(
+      std::chrono::seconds(1), std::min<std::chrono::milliseconds>(config_.metrics.series_ttl / 10,
+                                                                   std::chrono::seconds(30)));
+  auto next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
+  std::unique_lock<std::mutex> lock(stop_mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    registry_.Sweep();
+    if (std::chrono::steady_clock::now() >= next_series_sweep) {
+      size_t removed = store_.RemoveExpired();
+      if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
+      next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
+    }
+    last_maintenance_ns_ = Nanos(clock_->Now());
+    lock.lock();
+    stop_cv_.wait_for(lock, config_.health.sweep_interval, [this] { return stopping_; });
+  }
+}
+
+void Gateway::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  const auto deadline = std::chrono::system_clock::now() + config_.shutdown.timeout;
+  serving_ = false;
+  processor_.Drain();
+  reporter_.CloseStreams();
+  if (grpc_server_) {
+    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+    // Batches are applied inline and streams were just closed, so open calls finish within
+    // milliseconds; an idle client connection would otherwise hold Shutdown for seconds.
+    grpc_server_->Shutdown(
+        std::min(deadline, std::chrono::system_clock::now() + config_.shutdown.drain_timeout));
+    grpc_server_->Wait();
+    spdlog::debug("gRPC server stopped");
+  }
+  stop_cv_.notify_all();
+  if (maintenance_.joinable()) maintenance_.join();
+  if (http_server_) http_server_->Shutdown();
+  spdlog::debug("HTTP server stopped");
+  spdlog::info("fleetgate stopped");
+}
+
+}  // namespace fleetgate

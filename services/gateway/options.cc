@@ -1,0 +1,56 @@
+#include "options.h"
+
+namespace fleetgate {
+
+metrics::LabelLimits LabelLimitsFrom(const config::Config& config) {
+  metrics::LabelLimits limits;
+  limits.max_labels_per_series = config.limits.max_labels_per_series;
+  limits.max_label_name_bytes = config.limits.max_label_name_bytes;
+  limits.max_label_value_bytes = config.limits.max_label_value_bytes;
+  return limits;
+}
+
+metrics::MetricStoreOptions MetricStoreOptionsFrom(const config::Config& config) {
+  metrics::MetricStoreOptions options;
+  options.label_limits = LabelLimitsFrom(config);
+  options.max_series_per_metric = config.limits.max_series_per_metric;
+  options.max_series_total = config.limits.max_series_total;
+  options.series_ttl = config.metrics.series_ttl;
+  options.default_buckets = config.metrics.default_buckets;
+  options.buckets.insert(config.metrics.buckets.begin(), config.metrics.buckets.end());
+  return options;
+}
+
+health::RegistryOptions RegistryOptionsFrom(const config::Config& config) {
+  health::RegistryOptions options;
+  options.default_ttl = config.health.default_ttl;
+  options.max_ttl = config.health.max_ttl;
+  options.forget_after = config.health.forget_after;
+  return options;
+}
+
+ingest::IngestOptions IngestOptionsFrom(const config::Config& config) {
+  ingest::IngestOptions options;
+  options.max_events_per_batch = config.limits.max_events_per_batch;
+  options.max_source_bytes = config.limits.max_label_value_bytes;
+  options.max_detail_bytes = config.limits.max_detail_bytes;
+  options.max_checks = config.limits.max_checks;
+  options.max_inflight_batches = config.limits.max_inflight_batches;
+  options.label_limits = LabelLimitsFrom(config);
+  options.max_ttl = std::chrono::duration_cast<std::chrono::seconds>(config.health.max_ttl);
+  return options;
+}
+
+http::ServerOptions HttpOptionsFrom(const config::Config& config) {
+  http::ServerOptions options;
+  options.address = config.http.address;
+  options.threads = static_cast<int>(config.http.threads);
+  options.max_request_bytes = config.http.max_request_bytes;
+  options.header_timeout = config.http.header_timeout;
+  options.body_timeout = config.http.body_timeout;
+  options.keepalive_timeout = config.http.keepalive_timeout;
+  options.write_timeout = config.http.write_timeout;
+  return options;
+}
+
+}  // namespace fleetgate

@@ -1,0 +1,18 @@
+#pragma once
+// Translates the Config into each component's options. Pure functions.
+
+#include "config/config.h"
+#include "health/health_registry.h"
+#include "http/http_server.h"
+#include "ingest/batch_processor.h"
+#include "metrics/metric_store.h"
+
+namespace fleetgate {
+
+metrics::LabelLimits LabelLimitsFrom(const config::Config& config);
+metrics::MetricStoreOptions MetricStoreOptionsFrom(const config::Config& config);
+health::RegistryOptions RegistryOptionsFrom(const config::Config& config);
+ingest::IngestOptions IngestOptionsFrom(const config::Config& config);
+http::ServerOptions HttpOptionsFrom(const config::Config& config);
+
+}  // namespace fleetgate
