@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # test peers and tools
-  prometheus prometheus-alertmanager python3 python3-grpcio python3-grpc-tools python3-yaml
+  prometheus prometheus-alertmanager python3 python3-grpcio python3-protobuf python3-yaml
   sqlite3 curl
 )
 
