@@ -3,24 +3,28 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 namespace fleetgate::ingest {
-namespace {
 
 // Reads a request, applies it, writes its response, then reads the next: responses leave in
-// request order and at most one batch per stream is in memory.
+// request order and at most one batch per stream is in memory. Finish is called exactly once,
+// from a reaction or from CloseStreams, whichever comes first.
 class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  explicit StreamReactor(BatchProcessor& processor) : processor_(processor) {
+  StreamReactor(ReporterService& service, BatchProcessor& processor)
+      : service_(service), processor_(processor) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // the client half-closed or went away
-      Finish(grpc::Status::OK);
+      FinishOnce(grpc::Status::OK);
       return;
     }
     response_.Clear();
     grpc::Status status = ProcessRaw(processor_, request_, &response_, "StreamReport");
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (finished_) return;
     if (!status.ok()) {
+      finished_ = true;
       Finish(status);
       return;
     }
@@ -29,21 +33,33 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading"));
+      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading"));
       return;
     }
-    StartRead(&request_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!finished_) StartRead(&request_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    service_.Forget(this);
+    delete this;
+  }
+
+  void FinishOnce(const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
 
  private:
+  ReporterService& service_;
   BatchProcessor& processor_;
+  std::mutex mutex_;
+  bool finished_ = false;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
 };
-
-}  // namespace
 
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
                         grpc::ByteBuffer* response, std::string_view rpc) {
@@ -74,7 +90,25 @@ grpc::ServerUnaryReactor* ReporterService::Report(grpc::CallbackServerContext* c
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ReporterService::StreamReport(
     grpc::CallbackServerContext*) {
-  return new StreamReactor(processor_);
+  auto* stream = new StreamReactor(*this, processor_);
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  streams_.insert(stream);
+  return stream;
+}
+
+void ReporterService::Forget(StreamReactor* stream) {
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  streams_.erase(stream);
+}
+
+void ReporterService::CloseStreams() {
+  // OnDone (which takes streams_mutex_) runs later on a gRPC thread, never inside Finish, so
+  // every stream in the set stays alive while we hold the lock.
+  std::lock_guard<std::mutex> lock(streams_mutex_);
+  for (StreamReactor* stream : streams_) {
+    stream->FinishOnce({grpc::StatusCode::UNAVAILABLE,
+                        "fleetgate is shutting down; reconnect to another instance"});
+  }
 }
 
 }  // namespace fleetgate::ingest

@@ -5,6 +5,9 @@
 // or mislabelled by the generated handler. Batches are applied inline on gRPC's callback threads;
 // the work is CPU-only and short (no I/O, no SQLite). Thread-safe.
 
+#include <mutex>
+#include <unordered_set>
+
 #include "fleetgate/v1/reporter.grpc.pb.h"
 #include "ingest/batch_processor.h"
 
@@ -12,6 +15,8 @@ namespace fleetgate::ingest {
 
 using RawReporterService = v1::Reporter::WithRawCallbackMethod_Report<
     v1::Reporter::WithRawCallbackMethod_StreamReport<v1::Reporter::Service>>;
+
+class StreamReactor;
 
 class ReporterService final : public RawReporterService {
  public:
@@ -23,8 +28,17 @@ class ReporterService final : public RawReporterService {
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamReport(
       grpc::CallbackServerContext* context) override;
 
+  // Ends every open stream with UNAVAILABLE (graceful stop: an idle stream would otherwise hold
+  // the shutdown until its deadline). Call after BatchProcessor::Drain.
+  void CloseStreams();
+
  private:
+  friend class StreamReactor;
+  void Forget(StreamReactor* stream);
+
   BatchProcessor& processor_;
+  std::mutex streams_mutex_;
+  std::unordered_set<StreamReactor*> streams_;
 };
 
 // Decodes, applies and encodes one batch; a non-OK status fails the RPC.
