@@ -1,0 +1,178 @@
+#include "storage/history_reader.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "storage/availability.h"
+#include "storage/cursor.h"
+#include "storage/epoch_ms.h"
+
+namespace fleetgate::storage {
+namespace {
+
+constexpr char kSelectStates[] =
+    "SELECT service, instance, status, detail, version, status_since_ms, last_seen_ms,"
+    " checks_json, ttl_ms FROM instance_state ORDER BY service, instance";
+
+// One index seek per instance of the service: the distinct instances by a skip-scan of
+// (service, instance, time_ms), each with its last status before the window.
+constexpr char kStatusBeforeWindow[] = R"sql(
+WITH RECURSIVE instances(name) AS (
+  SELECT (SELECT MIN(instance) FROM health_transitions WHERE service = ?1)
+  UNION ALL
+  SELECT (SELECT MIN(instance) FROM health_transitions
+          WHERE service = ?1 AND instance > instances.name)
+  FROM instances WHERE instances.name IS NOT NULL)
+SELECT name, (SELECT to_status FROM health_transitions
+              WHERE service = ?1 AND instance = instances.name AND time_ms < ?2
+              ORDER BY time_ms DESC, id DESC LIMIT 1)
+FROM instances WHERE name IS NOT NULL)sql";
+
+constexpr char kTransitionsInWindow[] =
+    "SELECT instance, to_status, time_ms FROM health_transitions INDEXED BY"
+    " health_transitions_by_service WHERE service = ?1 AND time_ms >= ?2 AND time_ms < ?3"
+    " ORDER BY time_ms, id";
+
+Error InvalidArgument(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
+
+// The newest-first page query. The cursor narrows the one upper bound of the index range, so
+// a deep page starts at its key instead of skipping the rows before it.
+std::string PageSql(bool with_instance, bool with_cursor) {
+  std::string sql =
+      "SELECT id, service, instance, from_status, to_status, detail, time_ms"
+      " FROM health_transitions INDEXED BY ";
+  sql += with_instance ? "health_transitions_by_instance" : "health_transitions_by_service";
+  sql += " WHERE service = ?1";
+  if (with_instance) sql += " AND instance = ?2";
+  sql += " AND time_ms >= ?3 AND time_ms <= ?4";
+  if (with_cursor) sql += " AND (time_ms < ?5 OR id < ?6)";
+  sql += " ORDER BY time_ms DESC, id DESC LIMIT ?7";
+  return sql;
+}
+
+struct PageBounds {
+  int64_t low_ms = std::numeric_limits<int64_t>::min();
+  int64_t high_ms = std::numeric_limits<int64_t>::max();  // inclusive
+  std::optional<CursorKey> cursor;
+};
+
+Result<PageBounds> Bounds(const TransitionQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxQueryLimit) {
+    return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxQueryLimit));
+  }
+  PageBounds bounds;
+  if (query.from) bounds.low_ms = ToEpochMs(*query.from);
+  if (query.to) bounds.high_ms = ToEpochMs(*query.to) - 1;
+  if (!query.cursor.empty()) {
+    bounds.cursor = DecodeCursor(query.cursor);
+    if (!bounds.cursor) return InvalidArgument("invalid cursor");
+    bounds.high_ms = std::min(bounds.high_ms, bounds.cursor->time_ms);
+  }
+  return bounds;
+}
+
+Transition ReadTransition(const Statement& row) {
+  return Transition{row.Text(1), row.Text(2), row.Text(3),
+                    row.Text(4), row.Text(5), FromEpochMs(row.Int64(6))};
+}
+
+TransitionPage ReadPage(Connection& connection, const TransitionQuery& query,
+                        const PageBounds& bounds) {
+  Statement stmt =
+      connection.Prepare(PageSql(query.instance.has_value(), bounds.cursor.has_value()));
+  stmt.Bind(1, query.service).Bind(3, bounds.low_ms).Bind(4, bounds.high_ms);
+  if (query.instance) stmt.Bind(2, *query.instance);
+  if (bounds.cursor) stmt.Bind(5, bounds.cursor->time_ms).Bind(6, bounds.cursor->id);
+  stmt.Bind(7, static_cast<int64_t>(query.limit) + 1);  // one more row tells if a page follows
+  TransitionPage page;
+  CursorKey last;
+  while (stmt.Step()) {
+    if (page.transitions.size() == static_cast<size_t>(query.limit)) {
+      page.next_cursor = EncodeCursor(last);
+      break;
+    }
+    last = CursorKey{stmt.Int64(6), stmt.Int64(0)};
+    page.transitions.push_back(ReadTransition(stmt));
+  }
+  return page;
+}
+
+InstanceState ReadState(const Statement& row) {
+  InstanceState state;
+  state.service = row.Text(0);
+  state.instance = row.Text(1);
+  state.status = row.Text(2);
+  state.detail = row.Text(3);
+  state.version = row.Text(4);
+  state.status_since = FromEpochMs(row.Int64(5));
+  state.last_seen = FromEpochMs(row.Int64(6));
+  state.checks_json = row.Text(7);
+  state.ttl = std::chrono::milliseconds(row.Int64(8));
+  return state;
+}
+
+ServiceAvailability ComputeAvailability(Connection& connection, const std::string& service,
+                                        TimePoint start, TimePoint end) {
+  AvailabilityBuilder builder(service, start, end);
+  Statement before = connection.Prepare(kStatusBeforeWindow);
+  before.Bind(1, service).Bind(2, ToEpochMs(start));
+  while (before.Step()) {
+    if (!before.IsNull(1)) builder.SetInitialStatus(before.Text(0), before.Text(1));
+  }
+  Statement within = connection.Prepare(kTransitionsInWindow);
+  within.Bind(1, service).Bind(2, ToEpochMs(start)).Bind(3, ToEpochMs(end));
+  while (within.Step()) {
+    builder.AddTransition(within.Text(0), within.Text(1), FromEpochMs(within.Int64(2)));
+  }
+  return builder.Build();
+}
+
+}  // namespace
+
+HistoryReader::HistoryReader(const Database& database, prometheus::Registry& registry,
+                             size_t max_connections)
+    : pool_(database, ConnectionRole::kReader, max_connections), metrics_(registry) {}
+
+template <typename T, typename Query>
+Result<T> HistoryReader::Run(Query query) const {
+  try {
+    ConnectionPool::Lease lease = pool_.Acquire();
+    return query(*lease);
+  } catch (const SqliteError& e) {
+    metrics_.CountError(StorageOp::kRead, e.kind());
+    return Error{ErrorCode::kUnavailable, e.what()};
+  }
+}
+
+Result<TransitionPage> HistoryReader::QueryTransitions(const TransitionQuery& query) const {
+  Result<PageBounds> bounds = Bounds(query);
+  if (!bounds.ok()) return bounds.error();
+  if (bounds.value().high_ms < bounds.value().low_ms) return TransitionPage{};
+  return Run<TransitionPage>(
+      [&](Connection& connection) { return ReadPage(connection, query, bounds.value()); });
+}
+
+Result<std::vector<InstanceState>> HistoryReader::LoadInstanceStates() const {
+  return Run<std::vector<InstanceState>>([](Connection& connection) {
+    std::vector<InstanceState> states;
+    Statement stmt = connection.Prepare(kSelectStates);
+    while (stmt.Step()) states.push_back(ReadState(stmt));
+    return states;
+  });
+}
+
+Result<ServiceAvailability> HistoryReader::Availability(const std::string& service,
+                                                        TimePoint window_start,
+                                                        TimePoint window_end) const {
+  if (window_end < window_start) return InvalidArgument("window ends before it starts");
+  return Run<ServiceAvailability>([&](Connection& connection) {
+    return ComputeAvailability(connection, service, window_start, window_end);
+  });
+}
+
+}  // namespace fleetgate::storage

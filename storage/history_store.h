@@ -1,0 +1,39 @@
+#pragma once
+// The seams between the health registry / REST routes and persisted history: HistorySink
+// (write-behind, never blocks) and HistorySource (queries). Implementations are thread-safe.
+
+#include <string>
+#include <vector>
+
+#include "storage/records.h"
+#include "storage/result.h"
+
+namespace fleetgate::storage {
+
+class HistorySink {
+ public:
+  virtual ~HistorySink() = default;
+
+  // Queue a write without waiting for the disk. False when the queue is full and the write
+  // was dropped (and counted).
+  virtual bool Enqueue(Transition transition) = 0;
+  virtual bool Enqueue(InstanceState state) = 0;  // insert or replace the last state
+  virtual bool EnqueueDelete(std::string service, std::string instance) = 0;
+
+  // For readiness: false while writes are failing, true again after a successful commit.
+  virtual bool Healthy() const = 0;
+  virtual std::string LastError() const = 0;
+};
+
+class HistorySource {
+ public:
+  virtual ~HistorySource() = default;
+
+  virtual Result<TransitionPage> QueryTransitions(const TransitionQuery& query) const = 0;
+  virtual Result<std::vector<InstanceState>> LoadInstanceStates() const = 0;
+  virtual Result<ServiceAvailability> Availability(const std::string& service,
+                                                   TimePoint window_start,
+                                                   TimePoint window_end) const = 0;
+};
+
+}  // namespace fleetgate::storage

@@ -1,0 +1,203 @@
+#include "storage/history_writer.h"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace fleetgate::storage {
+
+HistoryWriter::HistoryWriter(const Database& database, HistoryWriterOptions options,
+                             std::shared_ptr<const Clock> clock, prometheus::Registry& registry)
+    : options_(options),
+      clock_(std::move(clock)),
+      metrics_(registry),
+      connection_(database.Connect(ConnectionRole::kWriter)),
+      next_retention_(clock_->Now()),
+      default_max_pages_(connection_.QueryInt("PRAGMA max_page_count")) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+HistoryWriter::~HistoryWriter() { Stop(); }
+
+bool HistoryWriter::Enqueue(Transition transition) { return Push(std::move(transition)); }
+
+bool HistoryWriter::Enqueue(InstanceState state) { return Push(std::move(state)); }
+
+bool HistoryWriter::EnqueueDelete(std::string service, std::string instance) {
+  return Push(DeleteState{std::move(service), std::move(instance)});
+}
+
+bool HistoryWriter::Push(WriteOp op) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stop_ || queue_.size() >= options_.queue_capacity) {
+    DropReason reason = stop_ ? DropReason::kStopped : DropReason::kQueueFull;
+    lock.unlock();
+    metrics_.CountDropped(reason, 1);
+    return false;
+  }
+  queue_.push_back(std::move(op));
+  ++enqueued_seq_;
+  metrics_.SetQueueDepth(queue_.size());
+  bool wake = queue_.size() == options_.batch_rows;
+  lock.unlock();
+  if (wake) work_cv_.notify_one();
+  return true;
+}
+
+bool HistoryWriter::Healthy() const { return healthy_.load(); }
+
+std::string HistoryWriter::LastError() const {
+  std::lock_guard<std::mutex> lock(error_mu_);
+  return last_error_;
+}
+
+void HistoryWriter::Flush() { FlushUntil(std::nullopt); }
+
+bool HistoryWriter::FlushFor(std::chrono::milliseconds timeout) {
+  return FlushUntil(std::chrono::steady_clock::now() + timeout);
+}
+
+bool HistoryWriter::FlushUntil(std::optional<std::chrono::steady_clock::time_point> deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t target = enqueued_seq_;
+  flush_target_ = std::max(flush_target_, target);
+  work_cv_.notify_one();
+  auto flushed = [&] { return done_seq_ >= target; };
+  if (!deadline) {
+    done_cv_.wait(lock, flushed);
+    return true;
+  }
+  return done_cv_.wait_until(lock, *deadline, flushed);
+}
+
+void HistoryWriter::Stop() {
+  std::lock_guard<std::mutex> stop_lock(stop_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void HistoryWriter::Run() {
+  for (;;) {
+    ScheduleRetention();
+    Batch batch = NextBatch();
+    if (!batch.ops.empty()) WriteWithRetries(batch.ops);
+    MarkDone(batch.last_seq);
+    if (batch.stopping) break;
+    RetentionStep();
+  }
+  FailPendingRetention();
+}
+
+HistoryWriter::Batch HistoryWriter::NextBatch() {
+  std::unique_lock<std::mutex> lock(mu_);
+  work_cv_.wait_for(lock, options_.flush_interval, [&] {
+    return stop_ || flush_target_ > taken_seq_ || queue_.size() >= options_.batch_rows ||
+           !retention_jobs_.empty();
+  });
+  Batch batch;
+  size_t n = std::min(queue_.size(), options_.max_transaction_rows);
+  if (n == queue_.size()) {
+    batch.ops.swap(queue_);  // O(1), so Enqueue callers never wait behind a copy
+  } else {
+    auto end = queue_.begin() + static_cast<ptrdiff_t>(n);
+    batch.ops.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+    queue_.erase(queue_.begin(), end);
+  }
+  taken_seq_ += n;
+  batch.last_seq = taken_seq_;
+  batch.stopping = stop_ && queue_.empty();
+  metrics_.SetQueueDepth(queue_.size());
+  return batch;
+}
+
+void HistoryWriter::MarkDone(uint64_t seq) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_seq_ = std::max(done_seq_, seq);
+  }
+  done_cv_.notify_all();
+}
+
+void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
+  for (int attempt = 1;; ++attempt) {
+    ApplyMaxPageCount();
+    FailureKind failure = FailureKind::kOther;
+    if (TryWrite(ops, &failure)) return;
+    if (ShouldGiveUp(failure, attempt)) {
+      metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
+      return;
+    }
+    Backoff(attempt);
+  }
+}
+
+bool HistoryWriter::TryWrite(const WriteOps& ops, FailureKind* failure) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    int64_t transitions = WriteBatch(connection_, ops);
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    metrics_.ObserveCommit(took.count(), transitions);
+    RecordSuccess();
+    return true;
+  } catch (const SqliteError& e) {
+    *failure = e.kind();
+    RecordFailure(StorageOp::kWrite, e.kind(), e.what());
+  } catch (const std::exception& e) {
+    *failure = FailureKind::kOther;
+    RecordFailure(StorageOp::kWrite, FailureKind::kOther, e.what());
+  }
+  return false;
+}
+
+bool HistoryWriter::ShouldGiveUp(FailureKind failure, int attempt) const {
+  if (failure == FailureKind::kBusy) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stop_) return false;  // someone holds the lock: wait for it rather than lose data
+  }
+  return attempt >= options_.max_attempts;
+}
+
+void HistoryWriter::Backoff(int attempt) {
+  auto delay = options_.retry_backoff * (int64_t{1} << std::min(attempt - 1, 20));
+  delay = std::min(delay, options_.max_retry_backoff);
+  std::unique_lock<std::mutex> lock(mu_);
+  work_cv_.wait_for(lock, delay, [&] { return stop_; });
+}
+
+void HistoryWriter::RecordFailure(StorageOp op, FailureKind kind, const std::string& message) {
+  metrics_.CountError(op, kind);
+  {
+    std::lock_guard<std::mutex> lock(error_mu_);
+    last_error_ = message;
+  }
+  healthy_.store(false);
+}
+
+void HistoryWriter::RecordSuccess() {
+  if (healthy_.load()) return;
+  {
+    std::lock_guard<std::mutex> lock(error_mu_);
+    last_error_.clear();
+  }
+  healthy_.store(true);
+}
+
+void HistoryWriter::SetMaxPageCount(int64_t pages) { requested_max_pages_.store(pages); }
+
+void HistoryWriter::ApplyMaxPageCount() {
+  int64_t requested = requested_max_pages_.load();
+  if (requested == applied_max_pages_) return;
+  int64_t pages = requested > 0 ? requested : default_max_pages_;
+  try {
+    connection_.Exec("PRAGMA max_page_count = " + std::to_string(pages));
+    applied_max_pages_ = requested;
+  } catch (const SqliteError& e) {
+    RecordFailure(StorageOp::kWrite, e.kind(), e.what());
+  }
+}
+
+}  // namespace fleetgate::storage

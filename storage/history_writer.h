@@ -1,0 +1,133 @@
+#pragma once
+// HistoryWriter: the single writer of the history database. Callers enqueue into a bounded
+// queue and never wait for the disk; one thread with the one writer connection commits batches
+// and runs retention. Thread-safe.
+
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "storage/database.h"
+#include "storage/history_store.h"
+#include "storage/storage_metrics.h"
+#include "storage/write_ops.h"
+
+namespace fleetgate::storage {
+
+struct HistoryWriterOptions {
+  size_t queue_capacity = 100000;
+  // The writer commits when this many writes wait, or every flush_interval.
+  size_t batch_rows = 1000;
+  std::chrono::milliseconds flush_interval{1000};
+  size_t max_transaction_rows = 10000;
+  // Attempts per batch before it is dropped on a full disk or I/O error. A locked database
+  // (SQLITE_BUSY) is retried until it is released, or max_attempts times once stopping.
+  int max_attempts = 5;
+  std::chrono::milliseconds retry_backoff{50};  // doubled per attempt
+  std::chrono::milliseconds max_retry_backoff{2000};
+  // Transitions older than `retention` are deleted every retention_interval (by the injected
+  // clock), retention_batch_rows per transaction; a zero retention disables it.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 30)};
+  std::chrono::milliseconds retention_interval{std::chrono::hours(1)};
+  int64_t retention_batch_rows = 1000;
+};
+
+class HistoryWriter final : public HistorySink {
+ public:
+  // Opens the writer connection (throws SqliteError at start-up) and starts the thread.
+  HistoryWriter(const Database& database, HistoryWriterOptions options,
+                std::shared_ptr<const Clock> clock, prometheus::Registry& registry);
+  ~HistoryWriter() override;  // Stop()
+
+  bool Enqueue(Transition transition) override;
+  bool Enqueue(InstanceState state) override;
+  bool EnqueueDelete(std::string service, std::string instance) override;
+
+  bool Healthy() const override;
+  std::string LastError() const override;
+
+  // Blocks until every write enqueued before the call is committed or dropped. While the
+  // database stays locked by another process this waits for it; see FlushFor.
+  void Flush();
+  // As Flush, giving up after `timeout`; false on timeout.
+  bool FlushFor(std::chrono::milliseconds timeout);
+  // Flushes, stops the thread and rejects later writes; a batch that keeps failing is given up
+  // after max_attempts, so this is bounded. Idempotent.
+  void Stop();
+
+  // Deletes history older than `cutoff` on the writer thread, in batches, then vacuums; blocks
+  // until done. Returns the rows deleted.
+  Result<int64_t> ApplyRetention(TimePoint cutoff);
+
+  // Caps the file at `pages` pages (0: SQLite's default) from the next write on, to simulate
+  // a full disk and its recovery in tests.
+  void SetMaxPageCount(int64_t pages);
+
+ private:
+  struct RetentionJob;
+  struct Batch {
+    WriteOps ops;
+    uint64_t last_seq = 0;
+    bool stopping = false;
+  };
+
+  bool Push(WriteOp op);
+  bool FlushUntil(std::optional<std::chrono::steady_clock::time_point> deadline);
+  void Run();
+  Batch NextBatch();
+  void WriteWithRetries(const WriteOps& ops);
+  bool TryWrite(const WriteOps& ops, FailureKind* failure);
+  bool ShouldGiveUp(FailureKind failure, int attempt) const;
+  void Backoff(int attempt);
+  void MarkDone(uint64_t seq);
+  void ScheduleRetention();
+  void RetentionStep();
+  void FinishRetention(Result<int64_t> result);
+  void FailPendingRetention();
+  void ApplyMaxPageCount();
+  void RecordFailure(StorageOp op, FailureKind kind, const std::string& message);
+  void RecordSuccess();
+
+  const HistoryWriterOptions options_;
+  const std::shared_ptr<const Clock> clock_;
+  StorageMetrics metrics_;
+  Connection connection_;  // only the writer thread touches it after construction
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  WriteOps queue_;
+  uint64_t enqueued_seq_ = 0;  // sequence number of the last accepted write
+  uint64_t taken_seq_ = 0;     // ... of the last write the thread took from the queue
+  uint64_t done_seq_ = 0;      // every write up to here is committed or dropped
+  uint64_t flush_target_ = 0;  // a Flush waits for writes up to here
+  bool stop_ = false;
+  bool stopped_ = false;
+  std::deque<std::shared_ptr<RetentionJob>> retention_jobs_;
+
+  // Writer-thread state.
+  TimePoint next_retention_;
+  int64_t applied_max_pages_ = 0;
+  int64_t default_max_pages_ = 0;
+  std::atomic<int64_t> requested_max_pages_{0};
+
+  std::atomic<bool> healthy_{true};
+  mutable std::mutex error_mu_;
+  std::string last_error_;
+
+  std::mutex stop_mu_;
+  std::thread thread_;
+};
+
+}  // namespace fleetgate::storage

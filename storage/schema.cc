@@ -1,0 +1,103 @@
+#include "storage/schema.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace fleetgate::storage {
+namespace {
+
+// Times are integer milliseconds since the Unix epoch. Never edit a released migration:
+// append a new one.
+constexpr const char* kMigrations[] = {
+    // 1: health history and each instance's last state.
+    R"sql(
+CREATE TABLE health_transitions (
+  id          INTEGER PRIMARY KEY,
+  service     TEXT    NOT NULL,
+  instance    TEXT    NOT NULL,
+  from_status TEXT    NOT NULL,
+  to_status   TEXT    NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  time_ms     INTEGER NOT NULL
+);
+CREATE INDEX health_transitions_by_instance
+  ON health_transitions (service, instance, time_ms);
+CREATE INDEX health_transitions_by_service ON health_transitions (service, time_ms);
+CREATE TABLE instance_state (
+  service         TEXT    NOT NULL,
+  instance        TEXT    NOT NULL,
+  status          TEXT    NOT NULL,
+  detail          TEXT    NOT NULL DEFAULT '',
+  version         TEXT    NOT NULL DEFAULT '',
+  status_since_ms INTEGER NOT NULL,
+  last_seen_ms    INTEGER NOT NULL,
+  checks_json     TEXT    NOT NULL DEFAULT '{}',
+  ttl_ms          INTEGER NOT NULL,
+  PRIMARY KEY (service, instance)
+) WITHOUT ROWID;
+)sql",
+    // 2: alert rules (one JSON definition per unique name) and the alert state log.
+    R"sql(
+CREATE TABLE alert_rules (
+  name            TEXT    PRIMARY KEY,
+  definition_json TEXT    NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  updated_ms      INTEGER NOT NULL
+);
+CREATE TABLE alert_history (
+  id          INTEGER PRIMARY KEY,
+  rule        TEXT    NOT NULL,
+  labels_json TEXT    NOT NULL DEFAULT '{}',
+  from_state  TEXT    NOT NULL,
+  to_state    TEXT    NOT NULL,
+  value       REAL,
+  time_ms     INTEGER NOT NULL
+);
+CREATE INDEX alert_history_by_time ON alert_history (time_ms);
+CREATE INDEX alert_history_by_rule ON alert_history (rule, time_ms);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+int ApplyInTransaction(Connection& connection, int target) {
+  int current = static_cast<int>(connection.QueryInt("PRAGMA user_version"));
+  if (current > kLatest || current > target) {
+    throw std::runtime_error("database schema version " + std::to_string(current) +
+                             " is newer than this fleetgate build supports (" +
+                             std::to_string(target) +
+                             "); upgrade fleetgate or point it at another database file");
+  }
+  for (int version = current + 1; version <= target; ++version) {
+    connection.Exec(MigrationSql(version));
+  }
+  if (target != current) connection.Exec("PRAGMA user_version = " + std::to_string(target));
+  return current;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kLatest; }
+
+const char* MigrationSql(int version) {
+  if (version < 1 || version > kLatest) {
+    throw std::out_of_range("no migration " + std::to_string(version));
+  }
+  return kMigrations[version - 1];
+}
+
+int MigrateTo(Connection& connection, int target) {
+  // IMMEDIATE takes the write lock before reading the version, so two processes starting on
+  // one file cannot both migrate.
+  connection.Exec("BEGIN IMMEDIATE");
+  try {
+    int before = ApplyInTransaction(connection, target);
+    connection.Exec("COMMIT");
+    return before;
+  } catch (...) {
+    connection.RollbackQuietly();
+    throw;
+  }
+}
+
+}  // namespace fleetgate::storage

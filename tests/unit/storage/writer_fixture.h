@@ -1,0 +1,55 @@
+#pragma once
+// A database with a HistoryWriter and a HistoryReader on it, set up for tests: no automatic
+// retention, no commits until asked or a batch is full, millisecond retry backoff.
+
+#include <memory>
+#include <vector>
+
+#include "storage/history_reader.h"
+#include "storage/history_writer.h"
+#include "storage_fixture.h"
+
+namespace fleetgate::storage {
+
+class WriterTest : public StorageTest {
+ protected:
+  void SetUp() override { database_ = std::make_unique<Database>(Options()); }
+
+  HistoryWriterOptions WriterOptions() const {
+    HistoryWriterOptions options;
+    options.flush_interval = std::chrono::hours(1);
+    options.retention = std::chrono::milliseconds(0);
+    options.max_attempts = 3;
+    options.retry_backoff = std::chrono::milliseconds(1);
+    options.max_retry_backoff = std::chrono::milliseconds(5);
+    return options;
+  }
+
+  HistoryWriter& StartWriter(HistoryWriterOptions options) {
+    writer_ = std::make_unique<HistoryWriter>(*database_, options, clock_, registry_);
+    return *writer_;
+  }
+  HistoryWriter& StartWriter() { return StartWriter(WriterOptions()); }
+
+  HistoryReader& Reader() {
+    if (!reader_) reader_ = std::make_unique<HistoryReader>(*database_, registry_);
+    return *reader_;
+  }
+
+  void WriteAll(const std::vector<Transition>& transitions) {
+    HistoryWriter& writer = writer_ ? *writer_ : StartWriter();
+    for (const Transition& t : transitions) ASSERT_TRUE(writer.Enqueue(t));
+    writer.Flush();
+  }
+
+  double Metric(const std::string& name, const std::map<std::string, std::string>& labels = {}) {
+    return MetricValue(registry_, name, labels);
+  }
+
+  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>(At(100 * 86400));
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<HistoryWriter> writer_;
+  std::unique_ptr<HistoryReader> reader_;
+};
+
+}  // namespace fleetgate::storage
