@@ -35,7 +35,12 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       self_registry_(std::make_shared<prometheus::Registry>()),
       ingest_metrics_(*self_registry_),
       store_(MetricStoreOptionsFrom(config_), clock_, &ingest_metrics_.series_active()),
-      registry_(RegistryOptionsFrom(config_), clock_),
+      database_(std::make_unique<storage::Database>(DatabaseOptionsFrom(config_))),
+      writer_(std::make_unique<storage::HistoryWriter>(*database_, WriterOptionsFrom(config_),
+                                                       clock_, *self_registry_)),
+      reader_(std::make_unique<storage::HistoryReader>(*database_, *self_registry_)),
+      recorder_(*writer_),
+      registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       reporter_(processor_) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
@@ -43,7 +48,22 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
   exposition_.Add(store_.registry());
+  if (config_.storage.max_size_bytes > 0) {
+    writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
+                             database_->options().page_size_bytes);
+  }
+  RestoreFromHistory();
   RegisterProbes();
+}
+
+void Gateway::RestoreFromHistory() {
+  auto states = reader_->LoadInstanceStates();
+  if (!states.ok()) {
+    throw std::runtime_error("cannot read instance states from " + config_.storage.database +
+                             ": " + states.error().message);
+  }
+  size_t restored = history::RestoreRegistry(states.value(), clock_->Now(), registry_);
+  spdlog::info("database {} open; {} instances restored", config_.storage.database, restored);
 }
 
 Gateway::~Gateway() { Stop(); }
@@ -52,6 +72,10 @@ void Gateway::RegisterProbes() {
   probes_.Add("grpc", api::ProbeKind::kReadiness, [this] {
     return serving_.load() ? api::ProbeResult{true, "listening on port " + std::to_string(grpc_port_)}
                            : api::ProbeResult{false, "not accepting reports"};
+  });
+  probes_.Add("storage", api::ProbeKind::kReadiness, [this] {
+    return writer_->Healthy() ? api::ProbeResult{true, config_.storage.database}
+                              : api::ProbeResult{false, writer_->LastError()};
   });
   probes_.Add("maintenance", api::ProbeKind::kLiveness, [this] {
     auto since = clock_->Now() - TimePoint(std::chrono::nanoseconds(last_maintenance_ns_.load()));
@@ -98,9 +122,10 @@ void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
   api::ApiContext context{&registry_, &exposition_,          &probes_,
                           clock_,     std::string(kVersion), started_at_,
-                          config_.http.admin_token};
+                          config_.http.admin_token, reader_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
+  api::AddHistoryRoutes(*router, context);
   http_server_ = std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router,
                                                     self_registry_.get());
   http_server_->Start();
@@ -151,6 +176,9 @@ void Gateway::Stop() {
   if (maintenance_.joinable()) maintenance_.join();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
+  // Everything the registry recorded is in the queue now; commit it before exiting.
+  writer_->Stop();
+  spdlog::debug("history writer flushed");
   spdlog::info("fleetgate stopped");
 }
 

@@ -16,12 +16,16 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "health/health_registry.h"
+#include "history/history_recorder.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "ingest/reporter_service.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
+#include "storage/database.h"
+#include "storage/history_reader.h"
+#include "storage/history_writer.h"
 
 namespace fleetgate {
 
@@ -29,6 +33,8 @@ extern const char kVersion[];
 
 class Gateway {
  public:
+  // Opens and migrates the database and rebuilds the registry from it; throws on failure
+  // (start-up: the caller reports it and exits).
   Gateway(config::Config config, std::shared_ptr<const Clock> clock);
   ~Gateway();
 
@@ -44,6 +50,7 @@ class Gateway {
   void StartGrpc();
   void StartHttp();
   void RegisterProbes();
+  void RestoreFromHistory();
   void MaintenanceLoop();
 
   const config::Config config_;
@@ -52,6 +59,10 @@ class Gateway {
   std::shared_ptr<prometheus::Registry> self_registry_;
   metrics::IngestMetrics ingest_metrics_;
   metrics::MetricStore store_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<storage::HistoryWriter> writer_;
+  std::unique_ptr<storage::HistoryReader> reader_;
+  history::HistoryRecorder recorder_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   ingest::ReporterService reporter_;

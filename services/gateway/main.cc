@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -78,9 +79,10 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  fleetgate::Gateway gateway(config, fleetgate::SystemClock::Shared());
+  std::unique_ptr<fleetgate::Gateway> gateway;
   try {
-    gateway.Start();
+    gateway = std::make_unique<fleetgate::Gateway>(config, fleetgate::SystemClock::Shared());
+    gateway->Start();
   } catch (const std::exception& e) {
     spdlog::critical("cannot start: {}", e.what());
     return 1;
@@ -88,6 +90,6 @@ int main(int argc, char** argv) {
   int signal = WaitForSignal();
   spdlog::info("received {}, stopping (at most {} ms)", signal == SIGTERM ? "SIGTERM" : "SIGINT",
                config.shutdown.timeout.count());
-  gateway.Stop();
+  gateway->Stop();
   return 0;
 }

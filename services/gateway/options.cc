@@ -53,4 +53,24 @@ http::ServerOptions HttpOptionsFrom(const config::Config& config) {
   return options;
 }
 
+storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config) {
+  storage::DatabaseOptions options;
+  options.path = config.storage.database;
+  options.synchronous = config.storage.synchronous == "full" ? storage::Synchronous::kFull
+                                                             : storage::Synchronous::kNormal;
+  options.busy_timeout = config.storage.busy_timeout;
+  options.journal_size_limit_bytes = static_cast<int64_t>(config.storage.journal_size_limit_bytes);
+  return options;
+}
+
+storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config) {
+  storage::HistoryWriterOptions options;
+  options.queue_capacity = config.storage.queue_capacity;
+  options.batch_rows = config.storage.batch_rows;
+  options.flush_interval = config.storage.flush_interval;
+  options.retention = config.storage.retention;
+  options.retention_interval = config.storage.retention_interval;
+  return options;
+}
+
 }  // namespace fleetgate

@@ -6,6 +6,8 @@
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "metrics/metric_store.h"
+#include "storage/database.h"
+#include "storage/history_writer.h"
 
 namespace fleetgate {
 
@@ -14,5 +16,7 @@ metrics::MetricStoreOptions MetricStoreOptionsFrom(const config::Config& config)
 health::RegistryOptions RegistryOptionsFrom(const config::Config& config);
 ingest::IngestOptions IngestOptionsFrom(const config::Config& config);
 http::ServerOptions HttpOptionsFrom(const config::Config& config);
+storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config);
+storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config);
 
 }  // namespace fleetgate

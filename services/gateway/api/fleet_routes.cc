@@ -4,6 +4,28 @@
 namespace fleetgate::api {
 namespace {
 
+// Transitions per instance over the last 24 hours, from history; empty when it cannot answer.
+std::map<std::string, int64_t> Flaps24h(const ApiContext& context, const std::string& service) {
+  std::map<std::string, int64_t> flaps;
+  if (context.history == nullptr) return flaps;
+  const TimePoint now = context.clock->Now();
+  auto result = context.history->Availability(service, now - std::chrono::hours(24), now);
+  if (!result.ok()) return flaps;
+  for (const auto& entry : result.value().instances) flaps[entry.instance] = entry.stats.transitions;
+  return flaps;
+}
+
+nlohmann::json WithFlaps(nlohmann::json instance, const std::map<std::string, int64_t>& flaps,
+                         bool history_known) {
+  auto it = flaps.find(instance["instance"].get<std::string>());
+  if (it != flaps.end()) {
+    instance["flaps_24h"] = it->second;
+  } else {
+    instance["flaps_24h"] = history_known ? nlohmann::json(0) : nlohmann::json(nullptr);
+  }
+  return instance;
+}
+
 http::Response UnknownService(const std::string& service) {
   return http::JsonError(404, "service_not_found", "no live instance of service \"" + service + "\"");
 }
@@ -24,8 +46,12 @@ http::Response GetService(const ApiContext& context, const std::string& service)
     if (summary_entry.service == service) summary = summary_entry;
   }
   nlohmann::json body = ServiceSummaryJson(summary);
+  const auto flaps = Flaps24h(context, service);
+  const bool history_known = context.history != nullptr;
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& instance : instances) list.push_back(InstanceJson(instance));
+  for (const auto& instance : instances) {
+    list.push_back(WithFlaps(InstanceJson(instance), flaps, history_known));
+  }
   body["instances"] = std::move(list);
   return http::Json(200, body);
 }
@@ -37,7 +63,8 @@ http::Response GetInstance(const ApiContext& context, const std::string& service
     return http::JsonError(404, "instance_not_found",
                            "no instance \"" + instance + "\" of service \"" + service + "\"");
   }
-  return http::Json(200, InstanceJson(*found));
+  return http::Json(200, WithFlaps(InstanceJson(*found), Flaps24h(context, service),
+                                   context.history != nullptr));
 }
 
 http::Response DeleteInstance(const ApiContext& context, const http::Request& request) {

@@ -10,6 +10,7 @@
 #include "health/health_registry.h"
 #include "http/router.h"
 #include "metrics/exposition.h"
+#include "storage/history_store.h"
 
 namespace fleetgate::api {
 
@@ -21,10 +22,13 @@ struct ApiContext {
   std::string version;
   TimePoint started_at;
   std::string admin_token;  // empty: changes need no token
+  const storage::HistorySource* history = nullptr;
 };
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);
 void AddFleetRoutes(http::Router& router, const ApiContext& context);
+// Health history and availability, from SQLite.
+void AddHistoryRoutes(http::Router& router, const ApiContext& context);
 
 // When an admin token is configured and the request lacks it: the 401/403 to send.
 std::optional<http::Response> RequireAdmin(const http::Request& request,

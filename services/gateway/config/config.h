@@ -34,6 +34,15 @@ struct Config {
   } http;
   struct Storage {
     std::string database = "./data/fleetgate.db";
+    std::string synchronous = "normal";
+    milliseconds busy_timeout = std::chrono::seconds(5);
+    size_t journal_size_limit_bytes = 64 * 1024 * 1024;
+    size_t max_size_bytes = 0;  // 0: unlimited
+    size_t queue_capacity = 100000;
+    size_t batch_rows = 1000;
+    milliseconds flush_interval = std::chrono::seconds(1);
+    milliseconds retention = std::chrono::hours(24 * 30);
+    milliseconds retention_interval = std::chrono::hours(1);
   } storage;
   struct Limits {
     size_t max_labels_per_series = 30;

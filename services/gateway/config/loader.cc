@@ -118,6 +118,15 @@ void Validate(const Config& c) {
   CheckPositive("http.keepalive_timeout", c.http.keepalive_timeout);
   CheckPositive("http.write_timeout", c.http.write_timeout);
   if (c.storage.database.empty()) throw ConfigError("storage.database", "must not be empty");
+  if (c.storage.synchronous != "normal" && c.storage.synchronous != "full") {
+    throw ConfigError("storage.synchronous",
+                      "must be normal or full (got \"" + c.storage.synchronous + "\")");
+  }
+  CheckPositive("storage.queue_capacity", c.storage.queue_capacity);
+  CheckPositive("storage.batch_rows", c.storage.batch_rows);
+  CheckPositive("storage.flush_interval", c.storage.flush_interval);
+  CheckPositive("storage.retention_interval", c.storage.retention_interval);
+  if (c.storage.retention.count() < 0) throw ConfigError("storage.retention", "must not be negative");
   if (c.limits.max_labels_per_series < 2) {
     throw ConfigError("limits.max_labels_per_series", "must leave room for service and instance");
   }

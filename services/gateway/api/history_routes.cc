@@ -1,0 +1,101 @@
+#include <chrono>
+
+#include "api/query_params.h"
+#include "api/routes.h"
+#include "core/duration.h"
+#include "core/time_format.h"
+
+namespace fleetgate::api {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kMaxWindow = std::chrono::hours(24 * 366);
+
+http::Response StorageError(const storage::Error& error) {
+  if (error.code == storage::ErrorCode::kInvalidArgument) {
+    return http::JsonError(400, "invalid_parameter", error.message);
+  }
+  return http::JsonError(503, "storage_unavailable", error.message);
+}
+
+nlohmann::json TransitionJson(const storage::Transition& t) {
+  return {{"service", t.service},
+          {"instance", t.instance},
+          {"from", t.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.from)},
+          {"to", t.to},
+          {"detail", t.detail},
+          {"time", FormatRfc3339(t.time)}};
+}
+
+nlohmann::json StatsJson(const storage::AvailabilityStats& stats) {
+  nlohmann::json seconds = nlohmann::json::object();
+  for (const auto& [status, time] : stats.time_in_status) {
+    seconds[status] = std::chrono::duration<double>(time).count();
+  }
+  return {{"serving_share", stats.serving_share ? nlohmann::json(*stats.serving_share)
+                                                : nlohmann::json(nullptr)},
+          {"observed_seconds", std::chrono::duration<double>(stats.observed).count()},
+          {"time_in_status_seconds", std::move(seconds)},
+          {"transitions", stats.transitions}};
+}
+
+http::Response History(const ApiContext& context, const http::Request& request) {
+  const TimePoint now = context.clock->Now();
+  storage::TransitionQuery query;
+  query.service = request.path_params.at("service");
+  query.instance = request.Query("instance");
+  if (query.instance && query.instance->empty()) query.instance.reset();
+  auto from = TimeParam(request, "from", now);
+  if (auto* bad = std::get_if<http::Response>(&from)) return *bad;
+  auto to = TimeParam(request, "to", now);
+  if (auto* bad = std::get_if<http::Response>(&to)) return *bad;
+  auto limit = LimitParam(request, 100, storage::kMaxQueryLimit);
+  if (auto* bad = std::get_if<http::Response>(&limit)) return *bad;
+  query.from = std::get<std::optional<TimePoint>>(from);
+  query.to = std::get<std::optional<TimePoint>>(to);
+  query.limit = std::get<int>(limit);
+  query.cursor = request.Query("cursor").value_or("");
+  auto page = context.history->QueryTransitions(query);
+  if (!page.ok()) return StorageError(page.error());
+  nlohmann::json transitions = nlohmann::json::array();
+  for (const auto& t : page.value().transitions) transitions.push_back(TransitionJson(t));
+  const std::string& next = page.value().next_cursor;
+  return http::Json(200, {{"transitions", std::move(transitions)},
+                          {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}});
+}
+
+http::Response Availability(const ApiContext& context, const http::Request& request) {
+  auto window = DurationParam(request, "window", std::chrono::hours(24), kMaxWindow);
+  if (auto* bad = std::get_if<http::Response>(&window)) return *bad;
+  const milliseconds span = std::get<milliseconds>(window);
+  const TimePoint end = context.clock->Now();
+  const std::string& service = request.path_params.at("service");
+  auto result = context.history->Availability(service, end - span, end);
+  if (!result.ok()) return StorageError(result.error());
+  const storage::ServiceAvailability& availability = result.value();
+  nlohmann::json instances = nlohmann::json::array();
+  for (const auto& entry : availability.instances) {
+    nlohmann::json item = StatsJson(entry.stats);
+    item["instance"] = entry.instance;
+    instances.push_back(std::move(item));
+  }
+  nlohmann::json body = StatsJson(availability.total);
+  body["service"] = service;
+  body["window"] = FormatDuration(span);
+  body["from"] = FormatRfc3339(availability.window_start);
+  body["to"] = FormatRfc3339(availability.window_end);
+  body["instances"] = std::move(instances);
+  return http::Json(200, body);
+}
+
+}  // namespace
+
+void AddHistoryRoutes(http::Router& router, const ApiContext& context) {
+  router.Handle("GET", "/api/v1/services/{service}/history",
+                [context](const http::Request& request) { return History(context, request); });
+  router.Handle("GET", "/api/v1/services/{service}/availability",
+                [context](const http::Request& request) { return Availability(context, request); });
+}
+
+}  // namespace fleetgate::api

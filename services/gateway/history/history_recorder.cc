@@ -1,0 +1,89 @@
+#include "history/history_recorder.h"
+
+#include <nlohmann/json.hpp>
+
+namespace fleetgate::history {
+namespace {
+
+std::string ChecksJson(const std::vector<health::Check>& checks) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& check : checks) {
+    out.push_back({{"name", check.name},
+                   {"status", std::string(health::StatusName(check.status))},
+                   {"detail", check.detail}});
+  }
+  return out.dump();
+}
+
+std::vector<health::Check> ParseChecks(const std::string& text) {
+  std::vector<health::Check> checks;
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) return checks;
+  for (const auto& item : parsed) {
+    auto status = health::ParseStatus(item.value("status", ""));
+    if (!status) continue;
+    checks.push_back({item.value("name", ""), *status, item.value("detail", "")});
+  }
+  return checks;
+}
+
+}  // namespace
+
+storage::InstanceState ToInstanceState(const health::Instance& instance) {
+  storage::InstanceState state;
+  state.service = instance.service;
+  state.instance = instance.instance;
+  state.status = std::string(health::StatusName(instance.status));
+  state.detail = instance.detail;
+  state.version = instance.version;
+  state.status_since = instance.status_since;
+  state.last_seen = instance.last_seen;
+  state.checks_json = ChecksJson(instance.checks);
+  state.ttl = instance.ttl;
+  return state;
+}
+
+void HistoryRecorder::OnTransition(const health::Transition& transition,
+                                   const health::Instance* now) {
+  storage::Transition row;
+  row.service = transition.service;
+  row.instance = transition.instance;
+  row.from = transition.from ? std::string(health::StatusName(*transition.from)) : "";
+  row.to = transition.to ? std::string(health::StatusName(*transition.to))
+                         : storage::kDeregistered;
+  row.detail = transition.detail;
+  row.time = transition.time;
+  sink_.Enqueue(std::move(row));
+  if (now != nullptr) {
+    sink_.Enqueue(ToInstanceState(*now));
+  } else {
+    sink_.EnqueueDelete(transition.service, transition.instance);
+  }
+}
+
+size_t RestoreRegistry(const std::vector<storage::InstanceState>& states, TimePoint now,
+                       health::HealthRegistry& registry) {
+  size_t restored = 0;
+  for (const auto& state : states) {
+    auto status = health::ParseStatus(state.status);
+    if (!status) continue;
+    health::Instance instance;
+    instance.service = state.service;
+    instance.instance = state.instance;
+    instance.version = state.version;
+    instance.status = *status;
+    instance.detail = state.detail;
+    instance.checks = ParseChecks(state.checks_json);
+    instance.first_seen = state.status_since;
+    instance.last_seen = state.last_seen;
+    instance.status_since = state.status_since;
+    instance.ttl = state.ttl.count() > 0 ? state.ttl : registry.options().default_ttl;
+    instance.expires_at = now + instance.ttl;
+    if (*status != health::Status::kUnknown) instance.last_report = state.last_seen;
+    registry.Restore(std::move(instance));
+    ++restored;
+  }
+  return restored;
+}
+
+}  // namespace fleetgate::history
