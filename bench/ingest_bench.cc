@@ -1,0 +1,112 @@
+// Micro-benchmarks of the ingest hot path: validate + resolve series + update, per event, with
+// the series cache warm (the steady state) and cold (first sighting of each series).
+
+#include <benchmark/benchmark.h>
+
+#include <prometheus/registry.h>
+
+#include "health/health_registry.h"
+#include "ingest/batch_processor.h"
+#include "metrics/exposition.h"
+#include "metrics/metric_store.h"
+#include "metrics/self_metrics.h"
+
+namespace fleetgate {
+namespace {
+
+struct Gateway {
+  explicit Gateway(size_t max_series = 1'000'000)
+      : clock(SystemClock::Shared()),
+        self(std::make_shared<prometheus::Registry>()),
+        ingest_metrics(*self),
+        store(StoreOptions(max_series), clock, &ingest_metrics.series_active()),
+        registry(health::RegistryOptions{}, clock),
+        processor(ingest::IngestOptions{}, store, registry, ingest_metrics) {}
+
+  static metrics::MetricStoreOptions StoreOptions(size_t max_series) {
+    metrics::MetricStoreOptions options;
+    options.max_series_total = max_series;
+    options.max_series_per_metric = max_series;
+    return options;
+  }
+
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<prometheus::Registry> self;
+  metrics::IngestMetrics ingest_metrics;
+  metrics::MetricStore store;
+  health::HealthRegistry registry;
+  ingest::BatchProcessor processor;
+};
+
+// A batch of `events` counter increments spread over `series` distinct label values.
+v1::ReportRequest CounterBatch(int events, int series, int offset = 0) {
+  v1::ReportRequest request;
+  request.mutable_source()->set_service("billing");
+  request.mutable_source()->set_instance("billing-0");
+  (*request.mutable_source()->mutable_labels())["region"] = "eu-west-1";
+  for (int i = 0; i < events; ++i) {
+    auto* counter = request.add_events()->mutable_counter();
+    counter->set_name("http_requests_total");
+    counter->set_delta(1);
+    (*counter->mutable_labels())["route"] = "/r/" + std::to_string((offset + i) % series);
+    (*counter->mutable_labels())["code"] = "200";
+  }
+  return request;
+}
+
+// Steady state: every series already known. Arg: distinct series (cache size).
+void BM_IngestWarm(benchmark::State& state) {
+  Gateway gateway;
+  const int series = static_cast<int>(state.range(0));
+  std::vector<v1::ReportRequest> batches;
+  for (int offset = 0; offset < series; offset += 1000) batches.push_back(CounterBatch(1000, series, offset));
+  v1::ReportResponse response;
+  for (const auto& batch : batches) gateway.processor.Process(batch, &response, "StreamReport");
+  size_t next = 0;
+  for (auto _ : state) {
+    response.Clear();
+    gateway.processor.Process(batches[next], &response, "StreamReport");
+    next = (next + 1) % batches.size();
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_IngestWarm)->Arg(1'000)->Arg(10'000)->Arg(100'000);
+
+// First sighting of every series: validation and Family::Add on each event.
+void BM_IngestCold(benchmark::State& state) {
+  Gateway gateway;
+  int offset = 0;
+  v1::ReportResponse response;
+  for (auto _ : state) {
+    state.PauseTiming();
+    v1::ReportRequest batch = CounterBatch(1000, 1 << 30, offset);
+    offset += 1000;
+    response.Clear();
+    state.ResumeTiming();
+    gateway.processor.Process(batch, &response, "StreamReport");
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_IngestCold)->Iterations(100);
+
+// /metrics rendering with `series` reported series.
+void BM_Scrape(benchmark::State& state) {
+  Gateway gateway;
+  const int series = static_cast<int>(state.range(0));
+  v1::ReportResponse response;
+  for (int offset = 0; offset < series; offset += 1000) {
+    gateway.processor.Process(CounterBatch(1000, series, offset), &response, "StreamReport");
+  }
+  metrics::Exposition exposition;
+  exposition.Add(gateway.self);
+  exposition.Add(gateway.store.registry());
+  size_t bytes = 0;
+  for (auto _ : state) bytes = exposition.Render().size();
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_Scrape)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace fleetgate
+
+BENCHMARK_MAIN();
