@@ -1,0 +1,49 @@
+#pragma once
+// fgctl's subcommands. Each Add* function registers its commands on `app`; the one the user picks
+// stores its work in `action`, which main runs after parsing. An action returns an error (one line)
+// or nullopt, and writes its output to `out`. Not thread-safe; one invocation per process.
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "client/fgctl/rest_client.h"
+
+namespace fleetgate::fgctl {
+
+struct Globals {
+  std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_ADDRESS)
+  std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_GRPC_ADDRESS)
+  std::string token;                             // admin token (--token, FLEETGATE_TOKEN)
+  bool json = false;                             // print JSON instead of tables
+  double timeout_seconds = 10;
+  std::chrono::milliseconds timeout() const {
+    return std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
+  }
+  RestClient rest() const { return RestClient(server, token, timeout()); }
+};
+
+using Error = std::optional<std::string>;
+using Action = std::function<Error(std::ostream& out)>;
+
+// services, service, history, availability
+void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action);
+// rules list|get|apply|delete, alerts
+void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action);
+// report counter|gauge|observe|health
+void AddReportCommands(CLI::App& app, const Globals& globals, Action& action);
+
+// Prints `body` as one line of JSON (--json) and returns no error.
+inline Error PrintJson(std::ostream& out, const nlohmann::json& body) {
+  out << body.dump() << "\n";
+  return std::nullopt;
+}
+
+// A JSON field as text for a table cell: strings bare, null as "-", others dumped.
+std::string Cell(const nlohmann::json& value);
+
+}  // namespace fleetgate::fgctl

@@ -1,0 +1,149 @@
+// fgctl services | service NAME | history SERVICE | availability SERVICE
+
+#include <cstdio>
+
+#include "client/fgctl/commands.h"
+#include "client/fgctl/table.h"
+#include "core/clock.h"
+#include "core/duration.h"
+#include "core/time_format.h"
+
+namespace fleetgate::fgctl {
+namespace {
+
+const char* const kStatuses[] = {"SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN"};
+
+std::string Percent(const nlohmann::json& share) {
+  if (!share.is_number()) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f%%", share.get<double>() * 100);
+  return text;
+}
+
+Error ListServices(const Globals& globals, std::ostream& out) {
+  JsonResult result = globals.rest().Call("GET", "/api/v1/services", "GET /api/v1/services");
+  if (!result.ok()) return result.error;
+  if (globals.json) return PrintJson(out, result.body);
+  Table table(
+      {"SERVICE", "INSTANCES", "WORST", "SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN"});
+  for (const auto& service : result.body.value("services", nlohmann::json::array())) {
+    std::vector<std::string> row{Cell(service["service"]), Cell(service["instances"]),
+                                 Cell(service["worst_status"])};
+    for (const char* status : kStatuses) row.push_back(Cell(service["counts"].value(status, 0)));
+    table.Add(std::move(row));
+  }
+  table.Print(out);
+  return std::nullopt;
+}
+
+Error ShowService(const Globals& globals, const std::string& name, std::ostream& out) {
+  JsonResult result = globals.rest().Call("GET", "/api/v1/services/" + UrlEncode(name),
+                                          "GET /api/v1/services/{service}");
+  if (!result.ok()) return result.error;
+  if (globals.json) return PrintJson(out, result.body);
+  out << "service " << Cell(result.body["service"]) << ": " << Cell(result.body["instances"].size())
+      << " instances, worst " << Cell(result.body["worst_status"]) << "\n";
+  Table table({"INSTANCE", "STATUS", "VERSION", "LAST_SEEN", "FLAPS_24H", "DETAIL"});
+  for (const auto& instance : result.body["instances"]) {
+    table.Add({Cell(instance["instance"]), Cell(instance["status"]), Cell(instance["version"]),
+               Cell(instance["last_seen"]), Cell(instance.value("flaps_24h", nlohmann::json())),
+               Cell(instance["detail"])});
+  }
+  table.Print(out);
+  return std::nullopt;
+}
+
+struct HistoryFlags {
+  std::string service;
+  std::string instance;
+  std::string since = "1h";
+  int limit = 100;
+};
+
+Error ShowHistory(const Globals& globals, const HistoryFlags& flags, std::ostream& out) {
+  auto since = ParseDuration(flags.since);
+  if (!since) return "--since: not a duration: \"" + flags.since + "\" (e.g. 90s, 1h, 7d)";
+  std::string path = "/api/v1/services/" + UrlEncode(flags.service) +
+                     "/history?from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *since)) +
+                     "&limit=" + std::to_string(flags.limit);
+  if (!flags.instance.empty()) path += "&instance=" + UrlEncode(flags.instance);
+  JsonResult result = globals.rest().Call("GET", path, "GET /api/v1/services/{service}/history");
+  if (!result.ok()) return result.error;
+  if (globals.json) return PrintJson(out, result.body);
+  Table table({"TIME", "INSTANCE", "FROM", "TO", "DETAIL"});
+  for (const auto& t : result.body.value("transitions", nlohmann::json::array())) {
+    table.Add(
+        {Cell(t["time"]), Cell(t["instance"]), Cell(t["from"]), Cell(t["to"]), Cell(t["detail"])});
+  }
+  if (table.size() == 0)
+    out << "no transitions since " << flags.since << " ago\n";
+  else
+    table.Print(out);
+  if (result.body.value("next_cursor", nlohmann::json()).is_string()) {
+    out << "(more: raise --limit or narrow --since)\n";
+  }
+  return std::nullopt;
+}
+
+Error ShowAvailability(const Globals& globals, const std::string& service,
+                       const std::string& window, std::ostream& out) {
+  if (!ParseDuration(window)) return "--window: not a duration: \"" + window + "\"";
+  JsonResult result = globals.rest().Call(
+      "GET", "/api/v1/services/" + UrlEncode(service) + "/availability?window=" + UrlEncode(window),
+      "GET /api/v1/services/{service}/availability");
+  if (!result.ok()) return result.error;
+  if (globals.json) return PrintJson(out, result.body);
+  out << "service " << service << " over " << Cell(result.body.value("window", window))
+      << ": SERVING " << Percent(result.body["serving_share"]) << "\n";
+  Table table({"INSTANCE", "SERVING", "TRANSITIONS"});
+  for (const auto& instance : result.body.value("instances", nlohmann::json::array())) {
+    table.Add({Cell(instance["instance"]), Percent(instance["serving_share"]),
+               Cell(instance["transitions"])});
+  }
+  table.Print(out);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Cell(const nlohmann::json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>().empty() ? "-" : value.get<std::string>();
+  return value.dump();
+}
+
+void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action) {
+  app.add_subcommand("services", "every service: instance counts by status")->callback([&] {
+    action = [&](std::ostream& out) { return ListServices(globals, out); };
+  });
+
+  auto name = std::make_shared<std::string>();
+  CLI::App* service = app.add_subcommand("service", "one service and its instances");
+  service->add_option("NAME", *name, "service name")->required();
+  service->callback([&, name] {
+    action = [&, name](std::ostream& out) { return ShowService(globals, *name, out); };
+  });
+
+  auto history = std::make_shared<HistoryFlags>();
+  CLI::App* history_cmd = app.add_subcommand("history", "health transitions, newest first");
+  history_cmd->add_option("SERVICE", history->service, "service name")->required();
+  history_cmd->add_option("--instance", history->instance, "only this instance");
+  history_cmd->add_option("--since", history->since, "how far back (default 1h)");
+  history_cmd->add_option("--limit", history->limit, "at most this many rows (default 100)");
+  history_cmd->callback([&, history] {
+    action = [&, history](std::ostream& out) { return ShowHistory(globals, *history, out); };
+  });
+
+  auto availability = std::make_shared<std::pair<std::string, std::string>>("", "24h");
+  CLI::App* availability_cmd =
+      app.add_subcommand("availability", "share of time SERVING per instance");
+  availability_cmd->add_option("SERVICE", availability->first, "service name")->required();
+  availability_cmd->add_option("--window", availability->second, "e.g. 24h, 7d (default 24h)");
+  availability_cmd->callback([&, availability] {
+    action = [&, availability](std::ostream& out) {
+      return ShowAvailability(globals, availability->first, availability->second, out);
+    };
+  });
+}
+
+}  // namespace fleetgate::fgctl

@@ -1,0 +1,276 @@
+#include "client/reporter.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "client/event_buffer.h"
+#include "client/report_stream.h"
+#include "fleetgate/v1/reporter.pb.h"
+
+namespace fleetgate {
+namespace client {
+
+struct Batch {
+  v1::ReportRequest request;
+  uint64_t covers_seq = 0;  // every call up to here is in this or an earlier batch; 0: partial
+  size_t size() const { return static_cast<size_t>(request.events_size()); }
+};
+
+}  // namespace client
+
+namespace {
+
+using client::Batch;
+
+// How long the destructor lets the sender end gracefully before cancelling its call.
+constexpr std::chrono::seconds kStopGrace{1};
+// gRPC servers refuse pings more often than every 5 minutes on an idle call by default.
+constexpr int kKeepaliveMs = 5 * 60 * 1000;
+constexpr int kKeepaliveTimeoutMs = 20 * 1000;
+
+bool IsRetryable(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         code == grpc::StatusCode::ABORTED;
+}
+
+v1::HealthStatus ToProto(HealthStatus status) {
+  switch (status) {
+    case HealthStatus::kServing:
+      return v1::HEALTH_STATUS_SERVING;
+    case HealthStatus::kDegraded:
+      return v1::HEALTH_STATUS_DEGRADED;
+    case HealthStatus::kNotServing:
+      return v1::HEALTH_STATUS_NOT_SERVING;
+  }
+  return v1::HEALTH_STATUS_UNSPECIFIED;
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const ReporterOptions& options) {
+  grpc::ChannelArguments args;
+  // The channel's own reconnect attempts follow the same bounds as ours.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, options.initial_backoff.count());
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, options.initial_backoff.count());
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, options.max_backoff.count());
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveMs);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
+  return grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
+}
+
+void FillSource(const ReporterOptions& options, v1::Source* source) {
+  source->set_service(options.service);
+  source->set_instance(options.instance);
+  source->set_version(options.version);
+  source->mutable_labels()->insert(options.labels.begin(), options.labels.end());
+}
+
+std::string Describe(const grpc::Status& status) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  int code = static_cast<int>(status.error_code());
+  std::string name = code >= 0 && code <= 16 ? kNames[code] : std::to_string(code);
+  return name + ": " + status.error_message();
+}
+
+// Zero sizes or intervals would make the sender spin; the smallest useful values instead.
+ReporterOptions Sanitized(ReporterOptions options) {
+  constexpr std::chrono::milliseconds kMinInterval{1};
+  options.max_batch = std::max<size_t>(options.max_batch, 1);
+  options.flush_interval = std::max(options.flush_interval, kMinInterval);
+  options.heartbeat_interval = std::max(options.heartbeat_interval, kMinInterval);
+  return options;
+}
+
+}  // namespace
+
+Reporter::Reporter(ReporterOptions options)
+    : options_(Sanitized(std::move(options))),
+      stream_(std::make_unique<client::ReportStream>(MakeChannel(options_))),
+      buffer_(std::make_unique<client::EventBuffer>(options_.max_buffered_events)),
+      backoff_(options_.initial_backoff, options_.max_backoff, std::random_device{}()),
+      next_flush_(Clock::now() + options_.flush_interval),
+      next_heartbeat_(Clock::time_point::max()) {
+  sender_ = std::thread(&Reporter::Run, this);
+}
+
+Reporter::~Reporter() {
+  flush(options_.shutdown_timeout);
+  StopSender();
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.events_dropped += buffer_->pending() + (retry_ ? retry_->size() : 0);
+}
+
+void Reporter::counter(std::string_view name, const Labels& labels, double delta) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A negative delta would cancel others once summed; refuse it here rather than hide it.
+  Enqueued(delta >= 0 && std::isfinite(delta) && buffer_->AddCounter(name, labels, delta));
+}
+
+void Reporter::gauge(std::string_view name, const Labels& labels, double value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Enqueued(buffer_->SetGauge(name, labels, value));
+}
+
+void Reporter::observe(std::string_view name, const Labels& labels, double value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Enqueued(buffer_->AddObservation(name, labels, value));
+}
+
+void Reporter::health(HealthStatus status, std::string detail, std::vector<HealthCheck> checks) {
+  auto event = std::make_unique<v1::HealthEvent>();
+  event->set_status(ToProto(status));
+  event->set_detail(std::move(detail));
+  event->set_ttl_seconds(static_cast<uint32_t>(options_.heartbeat_ttl.count()));
+  for (HealthCheck& check : checks) {
+    v1::Check* out = event->add_checks();
+    out->set_name(std::move(check.name));
+    out->set_status(ToProto(check.status));
+    out->set_detail(std::move(check.detail));
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  buffer_->SetHealth(*event);
+  last_health_ = std::move(event);
+  next_heartbeat_ = Clock::now() + options_.heartbeat_interval;
+  Enqueued(true);
+  wake_sender_.notify_one();  // its next wake-up may now be the heartbeat
+}
+
+bool Reporter::Enqueued(bool added) {
+  ++enqueued_seq_;
+  if (!added) ++stats_.events_dropped;
+  if (buffer_->pending() >= options_.max_batch) wake_sender_.notify_one();
+  return added;
+}
+
+bool Reporter::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (buffer_->empty() && buffer_->in_flight() == 0) resolved_seq_ = enqueued_seq_;
+  uint64_t target = enqueued_seq_;
+  if (resolved_seq_ >= target) return true;
+  ++flush_waiters_;
+  wake_sender_.notify_one();
+  resolved_.wait_for(lock, timeout, [&] { return resolved_seq_ >= target || sender_done_; });
+  --flush_waiters_;
+  return resolved_seq_ >= target;
+}
+
+ReporterStats Reporter::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+void Reporter::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    if (!ReadyToSend(Clock::now())) {
+      // Any notification re-evaluates: a reporting call may have moved the next wake-up earlier.
+      wake_sender_.wait_until(lock, NextWake(Clock::now()));
+      continue;
+    }
+    std::unique_ptr<Batch> batch = NextBatch(Clock::now());
+    if (!batch) continue;
+    lock.unlock();
+    v1::ReportResponse response;
+    grpc::Status status = stream_->Exchange(batch->request, &response);
+    uint64_t opens = stream_->opens();
+    lock.lock();
+    stats_.reconnects = opens > 1 ? opens - 1 : 0;
+    Resolve(std::move(batch), status, response.rejected());
+  }
+  lock.unlock();
+  stream_->Close();
+  lock.lock();
+  sender_done_ = true;
+  resolved_.notify_all();
+}
+
+bool Reporter::ReadyToSend(Clock::time_point now) const {
+  if (retry_) return now >= next_attempt_;
+  if (last_health_ && now >= next_heartbeat_) return true;
+  if (buffer_->empty()) return false;
+  return flush_waiters_ > 0 || now >= next_flush_ || buffer_->pending() >= options_.max_batch;
+}
+
+Reporter::Clock::time_point Reporter::NextWake(Clock::time_point now) {
+  if (retry_) return next_attempt_;
+  if (buffer_->empty() && now >= next_flush_) next_flush_ = now + options_.flush_interval;
+  return std::min(next_flush_, next_heartbeat_);
+}
+
+std::unique_ptr<Batch> Reporter::NextBatch(Clock::time_point now) {
+  if (retry_) return std::move(retry_);
+  if (last_health_ && now >= next_heartbeat_) {
+    if (!buffer_->has_health()) {
+      buffer_->SetHealth(*last_health_);
+      ++stats_.heartbeats;
+    }
+    next_heartbeat_ = now + options_.heartbeat_interval;
+  }
+  if (buffer_->empty()) return nullptr;
+  auto batch = std::make_unique<Batch>();
+  FillSource(options_, batch->request.mutable_source());
+  batch->request.set_batch_id(next_batch_id_++);
+  buffer_->TakeBatch(options_.max_batch, batch->request.mutable_events());
+  if (buffer_->empty()) {
+    batch->covers_seq = enqueued_seq_;
+    next_flush_ = now + options_.flush_interval;  // a partial batch's rest goes out at once
+  }
+  return batch;
+}
+
+void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status,
+                       uint32_t rejected) {
+  size_t events = batch->size();
+  ++stats_.batches_sent;
+  stats_.events_sent += events;
+  if (status.ok()) {
+    stats_.events_acknowledged += events;
+    stats_.events_rejected += rejected;
+    backoff_.Reset();
+  } else {
+    ++stats_.batches_failed;
+    stats_.last_error = Describe(status);
+    if (!stop_ && IsRetryable(status.error_code())) {
+      next_attempt_ = Clock::now() + backoff_.Next();
+      retry_ = std::move(batch);
+      return;
+    }
+    (stop_ ? stats_.events_dropped : stats_.events_rejected) += events;
+  }
+  buffer_->Release(events);
+  resolved_seq_ = std::max(resolved_seq_, batch->covers_seq);
+  if (buffer_->empty() && buffer_->in_flight() == 0) resolved_seq_ = enqueued_seq_;
+  resolved_.notify_all();
+}
+
+void Reporter::StopSender() {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    stop_ = true;
+    wake_sender_.notify_all();
+    bool ended = resolved_.wait_for(lock, kStopGrace, [this] { return sender_done_; });
+    lock.unlock();
+    // The sender is stuck on a gateway that does not answer: cancel its call.
+    if (!ended) stream_->Cancel();
+  }
+  sender_.join();
+}
+
+}  // namespace fleetgate
