@@ -60,10 +60,18 @@ struct BigHistory {
   BigHistory() {
     Connection connection = database.Connect(ConnectionRole::kWriter);
     connection.Exec("BEGIN");
+    // Service k is id k + 1, and pod p of it is id k * 100 + p + 1.
+    connection.Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)"
+        " INSERT INTO services (id, name) SELECT i + 1, 'svc-' || i FROM n");
+    connection.Exec(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)"
+        " INSERT INTO instances (id, service_id, name) SELECT i + 1, i / 100 + 1,"
+        " 'pod-' || (i % 100) FROM n");
     connection.Exec(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)"
-        " INSERT INTO health_transitions (service, instance, from_status, to_status, detail,"
-        " time_ms) SELECT 'svc-' || (i % 10), 'pod-' || ((i / 10) % 100),"
+        " INSERT INTO health_transitions (service_id, instance_id, from_status, to_status,"
+        " detail, time_ms) SELECT i % 10 + 1, (i % 10) * 100 + (i / 10) % 100 + 1,"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'DEGRADED' ELSE 'SERVING' END,"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'SERVING' ELSE 'DEGRADED' END, 'probe detail', " +
         std::to_string(kBaseMs) + " + (i / 1000) * " + std::to_string(kStepMs) +

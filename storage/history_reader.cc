@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "storage/availability.h"
@@ -17,42 +18,54 @@ constexpr char kSelectStates[] =
     "SELECT service, instance, status, detail, version, status_since_ms, last_seen_ms,"
     " checks_json, ttl_ms FROM instance_state ORDER BY service, instance";
 
-// One index seek per instance of the service: the distinct instances by a skip-scan of
-// (service, instance, time_ms), each with its last status before the window.
+constexpr char kServiceId[] = "SELECT id FROM services WHERE name = ?1";
+constexpr char kInstanceId[] =
+    "SELECT i.id FROM services AS s JOIN instances AS i ON i.service_id = s.id"
+    " WHERE s.name = ?1 AND i.name = ?2";
+
+// One index seek per instance of the service: each one's last status before
+// the window (NULL if none).
 constexpr char kStatusBeforeWindow[] = R"sql(
-WITH RECURSIVE instances(name) AS (
-  SELECT (SELECT MIN(instance) FROM health_transitions WHERE service = ?1)
-  UNION ALL
-  SELECT (SELECT MIN(instance) FROM health_transitions
-          WHERE service = ?1 AND instance > instances.name)
-  FROM instances WHERE instances.name IS NOT NULL)
-SELECT name, (SELECT to_status FROM health_transitions
-              WHERE service = ?1 AND instance = instances.name AND time_ms < ?2
-              ORDER BY time_ms DESC, id DESC LIMIT 1)
-FROM instances WHERE name IS NOT NULL)sql";
+SELECT i.id, i.name, (SELECT to_status FROM health_transitions
+                      INDEXED BY health_transitions_by_instance
+                      WHERE instance_id = i.id AND time_ms < ?2
+                      ORDER BY time_ms DESC, id DESC LIMIT 1)
+FROM instances AS i WHERE i.service_id = ?1 ORDER BY i.name)sql";
+
+constexpr char kInstanceName[] = "SELECT name FROM instances WHERE id = ?1";
 
 constexpr char kTransitionsInWindow[] =
-    "SELECT instance, to_status, time_ms FROM health_transitions INDEXED BY"
-    " health_transitions_by_service WHERE service = ?1 AND time_ms >= ?2 AND time_ms < ?3"
+    "SELECT instance_id, to_status, time_ms FROM health_transitions INDEXED BY"
+    " health_transitions_by_service WHERE service_id = ?1 AND time_ms >= ?2 AND time_ms < ?3"
     " ORDER BY time_ms, id";
 
 Error InvalidArgument(std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message)};
 }
 
-// The newest-first page query. The cursor narrows the one upper bound of the index range, so
-// a deep page starts at its key instead of skipping the rows before it.
+// The newest-first page query on the ids of the query's names. The cursor narrows the one
+// upper bound of the index range, so a deep page starts at its key instead of skipping the
+// rows before it. Instance names come from `instances` by rowid, one lookup per row.
 std::string PageSql(bool with_instance, bool with_cursor) {
   std::string sql =
-      "SELECT id, service, instance, from_status, to_status, detail, time_ms"
-      " FROM health_transitions INDEXED BY ";
+      "SELECT t.id, i.name, t.from_status, t.to_status, t.detail, t.time_ms"
+      " FROM health_transitions AS t INDEXED BY ";
   sql += with_instance ? "health_transitions_by_instance" : "health_transitions_by_service";
-  sql += " WHERE service = ?1";
-  if (with_instance) sql += " AND instance = ?2";
-  sql += " AND time_ms >= ?3 AND time_ms <= ?4";
-  if (with_cursor) sql += " AND (time_ms < ?5 OR id < ?6)";
-  sql += " ORDER BY time_ms DESC, id DESC LIMIT ?7";
+  sql += " CROSS JOIN instances AS i ON i.id = t.instance_id WHERE ";
+  sql += with_instance ? "t.instance_id = ?2" : "t.service_id = ?1";
+  sql += " AND t.time_ms >= ?3 AND t.time_ms <= ?4";
+  if (with_cursor) sql += " AND (t.time_ms < ?5 OR t.id < ?6)";
+  sql += " ORDER BY t.time_ms DESC, t.id DESC LIMIT ?7";
   return sql;
+}
+
+// The id of the query's service (or instance); nullopt when it never had a row.
+std::optional<int64_t> LookUpId(Connection& connection, const TransitionQuery& query) {
+  Statement stmt = connection.Prepare(query.instance ? kInstanceId : kServiceId);
+  stmt.Bind(1, query.service);
+  if (query.instance) stmt.Bind(2, *query.instance);
+  if (!stmt.Step()) return std::nullopt;
+  return stmt.Int64(0);
 }
 
 struct PageBounds {
@@ -76,28 +89,29 @@ Result<PageBounds> Bounds(const TransitionQuery& query) {
   return bounds;
 }
 
-Transition ReadTransition(const Statement& row) {
-  return Transition{row.Text(1), row.Text(2), row.Text(3),
-                    row.Text(4), row.Text(5), FromEpochMs(row.Int64(6))};
+Transition ReadTransition(const Statement& row, const std::string& service) {
+  return Transition{service,      row.Text(1), row.Text(2),
+                    row.Text(3), row.Text(4), FromEpochMs(row.Int64(5))};
 }
 
 TransitionPage ReadPage(Connection& connection, const TransitionQuery& query,
                         const PageBounds& bounds) {
+  TransitionPage page;
+  std::optional<int64_t> id = LookUpId(connection, query);
+  if (!id) return page;
   Statement stmt =
       connection.Prepare(PageSql(query.instance.has_value(), bounds.cursor.has_value()));
-  stmt.Bind(1, query.service).Bind(3, bounds.low_ms).Bind(4, bounds.high_ms);
-  if (query.instance) stmt.Bind(2, *query.instance);
+  stmt.Bind(query.instance ? 2 : 1, *id).Bind(3, bounds.low_ms).Bind(4, bounds.high_ms);
   if (bounds.cursor) stmt.Bind(5, bounds.cursor->time_ms).Bind(6, bounds.cursor->id);
   stmt.Bind(7, static_cast<int64_t>(query.limit) + 1);  // one more row tells if a page follows
-  TransitionPage page;
   CursorKey last;
   while (stmt.Step()) {
     if (page.transitions.size() == static_cast<size_t>(query.limit)) {
       page.next_cursor = EncodeCursor(last);
       break;
     }
-    last = CursorKey{stmt.Int64(6), stmt.Int64(0)};
-    page.transitions.push_back(ReadTransition(stmt));
+    last = CursorKey{stmt.Int64(5), stmt.Int64(0)};
+    page.transitions.push_back(ReadTransition(stmt, query.service));
   }
   return page;
 }
@@ -119,15 +133,27 @@ InstanceState ReadState(const Statement& row) {
 ServiceAvailability ComputeAvailability(Connection& connection, const std::string& service,
                                         TimePoint start, TimePoint end) {
   AvailabilityBuilder builder(service, start, end);
+  TransitionQuery by_service;
+  by_service.service = service;
+  std::optional<int64_t> service_id = LookUpId(connection, by_service);
+  if (!service_id) return builder.Build();
+  std::unordered_map<int64_t, std::string> names;
   Statement before = connection.Prepare(kStatusBeforeWindow);
-  before.Bind(1, service).Bind(2, ToEpochMs(start));
+  before.Bind(1, *service_id).Bind(2, ToEpochMs(start));
   while (before.Step()) {
-    if (!before.IsNull(1)) builder.SetInitialStatus(before.Text(0), before.Text(1));
+    const std::string& name = names[before.Int64(0)] = before.Text(1);
+    if (!before.IsNull(2)) builder.SetInitialStatus(name, before.Text(2));
   }
   Statement within = connection.Prepare(kTransitionsInWindow);
-  within.Bind(1, service).Bind(2, ToEpochMs(start)).Bind(3, ToEpochMs(end));
+  within.Bind(1, *service_id).Bind(2, ToEpochMs(start)).Bind(3, ToEpochMs(end));
   while (within.Step()) {
-    builder.AddTransition(within.Text(0), within.Text(1), FromEpochMs(within.Int64(2)));
+    auto name = names.find(within.Int64(0));
+    if (name == names.end()) {  // an instance committed between the two statements
+      Statement lookup = connection.Prepare(kInstanceName);
+      lookup.Bind(1, within.Int64(0));
+      name = names.emplace(within.Int64(0), lookup.Step() ? lookup.Text(0) : "").first;
+    }
+    builder.AddTransition(name->second, within.Text(1), FromEpochMs(within.Int64(2)));
   }
   return builder.Build();
 }

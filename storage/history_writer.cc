@@ -138,7 +138,7 @@ void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
 bool HistoryWriter::TryWrite(const WriteOps& ops, FailureKind* failure) {
   auto start = std::chrono::steady_clock::now();
   try {
-    int64_t transitions = WriteBatch(connection_, ops);
+    int64_t transitions = WriteBatch(connection_, ops, name_ids_);
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     metrics_.ObserveCommit(took.count(), transitions);
     RecordSuccess();

@@ -117,6 +117,7 @@ class HistoryWriter final : public HistorySink {
   std::deque<std::shared_ptr<RetentionJob>> retention_jobs_;
 
   // Writer-thread state.
+  NameIds name_ids_;
   TimePoint next_retention_;
   int64_t applied_max_pages_ = 0;
   int64_t default_max_pages_ = 0;

@@ -9,20 +9,39 @@ namespace {
 // Times are integer milliseconds since the Unix epoch. Never edit a released migration:
 // append a new one.
 constexpr const char* kMigrations[] = {
-    // 1: health history and each instance's last state.
+    // 1: health history and each instance's last state. Services and instances are named
+    // once in small dimension tables, so the history rows and both of their indexes hold
+    // integers only: integer keys are shorter and compare faster than the (service, instance)
+    // strings, which made index maintenance most of the writer's work.
     R"sql(
+CREATE TABLE services (
+  id   INTEGER PRIMARY KEY,
+  name TEXT    NOT NULL UNIQUE
+);
+CREATE TABLE instances (
+  id         INTEGER PRIMARY KEY,
+  service_id INTEGER NOT NULL REFERENCES services (id),
+  name       TEXT    NOT NULL,
+  UNIQUE (service_id, name)
+);
 CREATE TABLE health_transitions (
   id          INTEGER PRIMARY KEY,
-  service     TEXT    NOT NULL,
-  instance    TEXT    NOT NULL,
+  service_id  INTEGER NOT NULL REFERENCES services (id),
+  instance_id INTEGER NOT NULL REFERENCES instances (id),
   from_status TEXT    NOT NULL,
   to_status   TEXT    NOT NULL,
   detail      TEXT    NOT NULL DEFAULT '',
   time_ms     INTEGER NOT NULL
 );
-CREATE INDEX health_transitions_by_instance
-  ON health_transitions (service, instance, time_ms);
-CREATE INDEX health_transitions_by_service ON health_transitions (service, time_ms);
+CREATE INDEX health_transitions_by_instance ON health_transitions (instance_id, time_ms);
+CREATE INDEX health_transitions_by_service ON health_transitions (service_id, time_ms);
+-- The history with its names, for people at the sqlite3 prompt; fleetgate reads the tables.
+CREATE VIEW health_transitions_named AS
+  SELECT t.id, s.name AS service, i.name AS instance, t.from_status, t.to_status, t.detail,
+         t.time_ms
+  FROM health_transitions AS t
+  JOIN services AS s ON s.id = t.service_id
+  JOIN instances AS i ON i.id = t.instance_id;
 CREATE TABLE instance_state (
   service         TEXT    NOT NULL,
   instance        TEXT    NOT NULL,

@@ -42,6 +42,8 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, double value);
   Statement& Bind(int index, std::string_view value);
+  // Binds without copying: `value` must stay unchanged until the statement is reset.
+  Statement& BindStatic(int index, std::string_view value);
   Statement& BindNull(int index);
 
   bool Step();  // true while a row is available, false when done

@@ -1,13 +1,33 @@
 #include "storage/write_ops.h"
 
+#include <array>
+
 #include "storage/epoch_ms.h"
 
 namespace fleetgate::storage {
 namespace {
 
-constexpr char kInsertTransition[] =
-    "INSERT INTO health_transitions (service, instance, from_status, to_status, detail, time_ms)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+// Transitions are inserted kRowsPerInsert to a statement: one statement execution opens the
+// table's and indexes' cursors once for all its rows. OR FAIL: a failing multi-row statement
+// may leave its earlier rows, which the batch's rollback undoes anyway; with the default
+// (ABORT) SQLite would keep a statement journal of every page the statement changes, a
+// temporary file written at a multiple of the rows' size.
+constexpr int kRowsPerInsert = 64;
+constexpr int kTransitionColumns = 6;
+
+std::string InsertTransitionsSql(int rows) {
+  std::string sql =
+      "INSERT OR FAIL INTO health_transitions (service_id, instance_id, from_status, to_status,"
+      " detail, time_ms) VALUES ";
+  for (int i = 0; i < rows; ++i) sql += i == 0 ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
+  return sql;
+}
+
+constexpr char kInsertService[] = "INSERT INTO services (name) VALUES (?1) ON CONFLICT DO NOTHING";
+constexpr char kSelectService[] = "SELECT id FROM services WHERE name = ?1";
+constexpr char kInsertInstance[] =
+    "INSERT INTO instances (service_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+constexpr char kSelectInstance[] = "SELECT id FROM instances WHERE service_id = ?1 AND name = ?2";
 
 constexpr char kUpsertState[] =
     "INSERT INTO instance_state (service, instance, status, detail, version, status_since_ms,"
@@ -19,39 +39,62 @@ constexpr char kUpsertState[] =
 
 constexpr char kDeleteState[] = "DELETE FROM instance_state WHERE service = ?1 AND instance = ?2";
 
-// Walks the distinct services through the (service, time_ms) index, one seek each, and takes
-// each one's oldest rows from the same index, so a batch never scans the whole table.
+// Takes each service's oldest rows from the (service_id, time_ms) index, one seek per
+// service, so a batch never scans the whole table.
 constexpr char kDeleteOldTransitions[] = R"sql(
-WITH RECURSIVE services(name) AS (
-  SELECT (SELECT MIN(service) FROM health_transitions)
-  UNION ALL
-  SELECT (SELECT MIN(service) FROM health_transitions WHERE service > services.name)
-  FROM services WHERE services.name IS NOT NULL)
 DELETE FROM health_transitions WHERE id IN (
-  SELECT t.id FROM services JOIN health_transitions AS t ON t.service = services.name
+  SELECT t.id FROM services AS s
+  CROSS JOIN health_transitions AS t INDEXED BY health_transitions_by_service
+    ON t.service_id = s.id
   WHERE t.time_ms < ?1 LIMIT ?2))sql";
 
 constexpr char kDeleteOldAlertHistory[] =
     "DELETE FROM alert_history WHERE id IN"
     " (SELECT id FROM alert_history WHERE time_ms < ?1 LIMIT ?2)";
 
-// Holds the batch's three statements, so each row costs a bind and a step only.
+// Returns the id of `name` in a dimension table, inserting it if new.
+int64_t DimensionId(Connection& connection, const char* insert_sql, const char* select_sql,
+                    int64_t service_id, const std::string& name) {
+  auto bind = [&](Statement& stmt) -> Statement& {
+    return service_id == 0 ? stmt.Bind(1, name) : stmt.Bind(1, service_id).Bind(2, name);
+  };
+  {
+    Statement insert = connection.Prepare(insert_sql);
+    bind(insert).Run();
+  }
+  Statement select = connection.Prepare(select_sql);
+  if (!bind(select).Step()) throw SqliteError(SQLITE_INTERNAL, "no id for " + name);
+  return select.Int64(0);
+}
+
+// Holds the batch's statements, so each row costs binds and a share of a step only. Text is
+// bound without copying: `ops` outlives each step. Transitions are buffered and inserted in
+// their queue order (ids follow it); the other tables' writes do not depend on them.
 class WriteVisitor {
  public:
-  explicit WriteVisitor(Connection& connection)
-      : insert_transition_(connection.Prepare(kInsertTransition)),
+  WriteVisitor(Connection& connection, NameIds& ids)
+      : connection_(connection),
+        ids_(ids),
+        insert_transitions_(connection.Prepare(InsertTransitionsSql(kRowsPerInsert))),
         upsert_state_(connection.Prepare(kUpsertState)),
         delete_state_(connection.Prepare(kDeleteState)) {}
 
   void operator()(const Transition& t) {
-    insert_transition_.Bind(1, t.service)
-        .Bind(2, t.instance)
-        .Bind(3, t.from)
-        .Bind(4, t.to)
-        .Bind(5, t.detail)
-        .Bind(6, ToEpochMs(t.time))
-        .Run();
+    NameIds::Service& service = ServiceIds(t.service);
+    pending_[pending_count_++] = Pending{&t, service.id, InstanceId(service, t.instance)};
+    if (pending_count_ == kRowsPerInsert) {
+      Insert(insert_transitions_, 0, kRowsPerInsert);
+      pending_count_ = 0;
+    }
     ++transitions_;
+  }
+
+  // Inserts the buffered transitions; call once after the last op.
+  void Finish() {
+    if (pending_count_ == 0) return;
+    Statement single = connection_.Prepare(InsertTransitionsSql(1));
+    for (int i = 0; i < pending_count_; ++i) Insert(single, i, 1);
+    pending_count_ = 0;
   }
 
   void operator()(const InstanceState& s) {
@@ -74,7 +117,52 @@ class WriteVisitor {
   int64_t transitions() const { return transitions_; }
 
  private:
-  Statement insert_transition_;
+  struct Pending {
+    const Transition* transition;
+    int64_t service_id;
+    int64_t instance_id;
+  };
+
+  void Insert(Statement& stmt, int first, int rows) {
+    for (int row = 0; row < rows; ++row) {
+      const Pending& p = pending_[first + row];
+      int base = row * kTransitionColumns;
+      stmt.Bind(base + 1, p.service_id)
+          .Bind(base + 2, p.instance_id)
+          .BindStatic(base + 3, p.transition->from)
+          .BindStatic(base + 4, p.transition->to)
+          .BindStatic(base + 5, p.transition->detail)
+          .Bind(base + 6, ToEpochMs(p.transition->time));
+    }
+    stmt.Run();
+  }
+
+  NameIds::Service& ServiceIds(const std::string& name) {
+    auto [it, added] = ids_.services().try_emplace(name);
+    if (added) {
+      try {
+        it->second.id = DimensionId(connection_, kInsertService, kSelectService, 0, name);
+      } catch (...) {
+        ids_.services().erase(it);
+        throw;
+      }
+    }
+    return it->second;
+  }
+
+  int64_t InstanceId(NameIds::Service& service, const std::string& name) {
+    auto it = service.instances.find(name);
+    if (it != service.instances.end()) return it->second;
+    int64_t id = DimensionId(connection_, kInsertInstance, kSelectInstance, service.id, name);
+    service.instances.emplace(name, id);
+    return id;
+  }
+
+  Connection& connection_;
+  NameIds& ids_;
+  Statement insert_transitions_;
+  std::array<Pending, kRowsPerInsert> pending_{};
+  int pending_count_ = 0;
   Statement upsert_state_;
   Statement delete_state_;
   int64_t transitions_ = 0;
@@ -101,12 +189,18 @@ auto InTransaction(Connection& connection, Body body) {
 
 }  // namespace
 
-int64_t WriteBatch(Connection& connection, const WriteOps& ops) {
-  return InTransaction(connection, [&] {
-    WriteVisitor visitor(connection);
-    for (const WriteOp& op : ops) std::visit(visitor, op);
-    return visitor.transitions();
-  });
+int64_t WriteBatch(Connection& connection, const WriteOps& ops, NameIds& ids) {
+  try {
+    return InTransaction(connection, [&] {
+      WriteVisitor visitor(connection, ids);
+      for (const WriteOp& op : ops) std::visit(visitor, op);
+      visitor.Finish();
+      return visitor.transitions();
+    });
+  } catch (...) {
+    ids.Clear();  // ids inserted by the rolled-back transaction are gone
+    throw;
+  }
 }
 
 int64_t DeleteOldRows(Connection& connection, int64_t cutoff_ms, int64_t max_rows) {

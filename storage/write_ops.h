@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "storage/records.h"
@@ -20,9 +21,27 @@ struct DeleteState {
 using WriteOp = std::variant<Transition, InstanceState, DeleteState>;
 using WriteOps = std::deque<WriteOp>;
 
+// The writer's memory of the ids of services and instances (the `services` and `instances`
+// rows), so a transition costs a dimension-table lookup only the first time its names are
+// seen. It holds committed ids only: WriteBatch forgets everything after a rollback.
+class NameIds {
+ public:
+  struct Service {
+    int64_t id = 0;
+    std::unordered_map<std::string, int64_t> instances;
+  };
+
+  void Clear() { services_.clear(); }
+  std::unordered_map<std::string, Service>& services() { return services_; }
+
+ private:
+  std::unordered_map<std::string, Service> services_;
+};
+
 // Applies `ops` in order in one transaction; returns the number of transitions written.
-// Throws SqliteError after rolling back.
-int64_t WriteBatch(Connection& connection, const WriteOps& ops);
+// Looks up (and inserts) the ids of new names through `ids`. Throws SqliteError after rolling
+// back.
+int64_t WriteBatch(Connection& connection, const WriteOps& ops, NameIds& ids);
 
 // Deletes up to `max_rows` rows older than `cutoff_ms` from the history tables in one
 // transaction; returns how many it deleted (fewer than `max_rows`: nothing old is left).

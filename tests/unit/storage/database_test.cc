@@ -30,9 +30,11 @@ void CreateAtVersion(const std::string& path, int version) {
   connection.Exec("PRAGMA journal_mode = WAL");
   MigrateTo(connection, version);
   if (version >= 1) {
+    connection.Exec("INSERT INTO services (id, name) VALUES (1, 'checkout')");
+    connection.Exec("INSERT INTO instances (id, service_id, name) VALUES (1, 1, 'pod-1')");
     connection.Exec(
-        "INSERT INTO health_transitions (service, instance, from_status, to_status, detail,"
-        " time_ms) VALUES ('checkout', 'pod-1', '', 'SERVING', 'old', 1000)");
+        "INSERT INTO health_transitions (service_id, instance_id, from_status, to_status,"
+        " detail, time_ms) VALUES (1, 1, '', 'SERVING', 'old', 1000)");
   }
 }
 
@@ -44,8 +46,9 @@ TEST_F(DatabaseTest, CreatesDirectoryAndMigratesEmptyFileToLatest) {
   EXPECT_EQ(database.opened_version(), 0);
   Connection connection = RawConnection();
   EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
-  EXPECT_EQ(Tables(connection), (std::set<std::string>{"health_transitions", "instance_state",
-                                                       "alert_rules", "alert_history"}));
+  EXPECT_EQ(Tables(connection),
+            (std::set<std::string>{"services", "instances", "health_transitions",
+                                   "instance_state", "alert_rules", "alert_history"}));
 }
 
 TEST_F(DatabaseTest, SetsWalAndIncrementalAutoVacuumOnANewFile) {

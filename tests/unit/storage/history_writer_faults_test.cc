@@ -49,6 +49,16 @@ TEST_F(HistoryWriterFaultTest, AFullDiskDropsTheBatchAfterRetriesAndRecovers) {
   EXPECT_TRUE(writer.Healthy());
   EXPECT_EQ(writer.LastError(), "");
   EXPECT_EQ(CountRows("health_transitions"), 1);
+  // The service and instance ids of the rolled-back batch were forgotten with it.
+  EXPECT_EQ(CountRows("services"), 1);
+  EXPECT_EQ(CountRows("instances"), 1);
+  TransitionQuery query;
+  query.service = "checkout";
+  query.instance = "pod";
+  Result<TransitionPage> page = Reader().QueryTransitions(query);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page.value().transitions.size(), 1u);
+  EXPECT_EQ(page.value().transitions[0].instance, "pod");
   Connection check = RawConnection();
   Statement integrity = check.Prepare("PRAGMA integrity_check");
   ASSERT_TRUE(integrity.Step());

@@ -158,7 +158,7 @@ TEST_F(HistoryWriterTest, RetentionRunsOnTheInjectedClock) {
   clock_->Advance(hours(24 * 15));
 
   EXPECT_TRUE(PollUntil([&] { return CountRows("health_transitions") == 1; }));
-  EXPECT_EQ(RawConnection().QueryInt("SELECT COUNT(*) FROM health_transitions"
+  EXPECT_EQ(RawConnection().QueryInt("SELECT COUNT(*) FROM health_transitions_named"
                                      " WHERE instance = 'new'"),
             1);
 }
