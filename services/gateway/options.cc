@@ -67,6 +67,7 @@ storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config) {
   storage::HistoryWriterOptions options;
   options.queue_capacity = config.storage.queue_capacity;
   options.batch_rows = config.storage.batch_rows;
+  options.max_transaction_rows = config.storage.max_transaction_rows;
   options.flush_interval = config.storage.flush_interval;
   options.retention = config.storage.retention;
   options.retention_interval = config.storage.retention_interval;

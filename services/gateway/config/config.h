@@ -40,6 +40,7 @@ struct Config {
     size_t max_size_bytes = 0;  // 0: unlimited
     size_t queue_capacity = 100000;
     size_t batch_rows = 1000;
+    size_t max_transaction_rows = 50000;
     milliseconds flush_interval = std::chrono::seconds(1);
     milliseconds retention = std::chrono::hours(24 * 30);
     milliseconds retention_interval = std::chrono::hours(1);

@@ -168,6 +168,8 @@ std::vector<ConfigKey> BuildKeys() {
            "history writes waiting for the disk; beyond, they are dropped and counted"),
       Bind("storage", "batch_rows", &C::storage, &C::Storage::batch_rows,
            "the writer commits when this many writes wait"),
+      Bind("storage", "max_transaction_rows", &C::storage, &C::Storage::max_transaction_rows,
+           "under a backlog, the most writes one transaction takes"),
       Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval,
            "the writer commits at least this often"),
       Bind("storage", "retention", &C::storage, &C::Storage::retention,

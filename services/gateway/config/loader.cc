@@ -124,6 +124,7 @@ void Validate(const Config& c) {
   }
   CheckPositive("storage.queue_capacity", c.storage.queue_capacity);
   CheckPositive("storage.batch_rows", c.storage.batch_rows);
+  CheckPositive("storage.max_transaction_rows", c.storage.max_transaction_rows);
   CheckPositive("storage.flush_interval", c.storage.flush_interval);
   CheckPositive("storage.retention_interval", c.storage.retention_interval);
   if (c.storage.retention.count() < 0) throw ConfigError("storage.retention", "must not be negative");
