@@ -1,0 +1,123 @@
+// fleetgate-bench: drives StreamReport or unary Report load at a gateway from a simulated fleet,
+// prints progress once per second to stderr and one JSON result line to stdout.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "load_connection.h"
+#include "workload.h"
+
+namespace fleetgate::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchOptions {
+  std::string target;
+  std::string mode = "stream";
+  double duration = 10;
+  size_t connections = 2;
+  size_t window = 0;  // 0: 4 batches per stream, 64 calls per unary connection
+  bool json = false;
+  WorkloadShape shape;
+};
+
+void PrintProgress(const LoadCounters& counters, double seconds, uint64_t last_events,
+                   uint64_t last_rpcs) {
+  std::fprintf(stderr, "[%5.1fs] events %llu (+%llu/s)  rpcs +%llu/s  errors %llu  p99 %.2f ms\n",
+               seconds, static_cast<unsigned long long>(counters.events.load()),
+               static_cast<unsigned long long>(counters.events.load() - last_events),
+               static_cast<unsigned long long>(counters.rpcs.load() - last_rpcs),
+               static_cast<unsigned long long>(counters.errors()),
+               counters.latency.PercentileMs(0.99));
+}
+
+// Lets the connections run for the duration, reporting once per second.
+void RunFor(std::chrono::duration<double> duration, const LoadCounters& counters,
+            Clock::time_point start) {
+  auto end = start + std::chrono::duration_cast<Clock::duration>(duration);
+  auto next_report = start + std::chrono::seconds(1);
+  uint64_t last_events = 0, last_rpcs = 0;
+  while (Clock::now() < end) {
+    std::this_thread::sleep_until(std::min(end, next_report));
+    if (Clock::now() < next_report) continue;
+    PrintProgress(counters, std::chrono::duration<double>(Clock::now() - start).count(),
+                  last_events, last_rpcs);
+    last_events = counters.events.load();
+    last_rpcs = counters.rpcs.load();
+    next_report += std::chrono::seconds(1);
+  }
+}
+
+nlohmann::ordered_json Result(const BenchOptions& options, const LoadCounters& counters,
+                              double seconds) {
+  uint64_t events = counters.events.load();
+  uint64_t rpcs = counters.rpcs.load();
+  return {{"mode", options.mode},
+          {"events", events},
+          {"seconds", seconds},
+          {"events_per_second", events / seconds},
+          {"rpcs_per_second", rpcs / seconds},
+          {"latency_ms",
+           {{"p50", counters.latency.PercentileMs(0.50)},
+            {"p99", counters.latency.PercentileMs(0.99)}}},
+          {"errors", counters.errors()}};
+}
+
+int Run(const BenchOptions& options) {
+  Workload workload(options.shape);
+  size_t connections = std::min(options.connections, workload.sources());
+  size_t window = options.window != 0 ? options.window : (options.mode == "stream" ? 4 : 64);
+  LoadCounters counters;
+  std::vector<std::unique_ptr<LoadConnection>> running;
+  for (size_t i = 0; i < connections; ++i) {
+    ConnectionSetup setup{NewSeparateStub(options.target, static_cast<int>(i)),
+                          workload.BatchesFor(i, connections), window, &counters};
+    running.push_back(options.mode == "stream" ? MakeStreamConnection(std::move(setup))
+                                               : MakeUnaryConnection(std::move(setup)));
+  }
+  auto start = Clock::now();
+  for (auto& connection : running) connection->Start();
+  RunFor(std::chrono::duration<double>(options.duration), counters, start);
+  for (auto& connection : running) connection->Stop();
+  bool drained = true;
+  for (auto& connection : running) drained &= connection->WaitDrained(std::chrono::seconds(30));
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!drained) std::fprintf(stderr, "some connections did not drain in 30 s\n");
+  nlohmann::ordered_json result = Result(options, counters, seconds);
+  if (options.json) {
+    std::cout << result.dump() << std::endl;
+  } else {
+    std::cout << result.dump(2) << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace fleetgate::bench
+
+int main(int argc, char** argv) {
+  fleetgate::bench::BenchOptions options;
+  CLI::App app{"fleetgate-bench: load generator for the fleetgate Reporter service"};
+  app.add_option("--target", options.target, "gateway gRPC address, HOST:PORT")->required();
+  app.add_option("--mode", options.mode, "stream (StreamReport) or unary (Report)")
+      ->check(CLI::IsMember({"stream", "unary"}));
+  app.add_option("--duration", options.duration, "seconds of load")->check(CLI::PositiveNumber);
+  app.add_option("--batch", options.shape.batch, "events per batch")->check(CLI::Range(1, 10000));
+  app.add_option("--series", options.shape.series, "distinct counter series")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--connections", options.connections, "separate channels (TCP connections)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--services", options.shape.services, "simulated services")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--instances", options.shape.instances, "simulated instances per service")
+      ->check(CLI::Range(1, 20));
+  app.add_option("--window", options.window,
+                 "batches in flight per stream / calls per unary connection (0: 4 / 64)");
+  app.add_flag("--json", options.json, "print the result as one JSON line");
+  CLI11_PARSE(app, argc, argv);
+  return fleetgate::bench::Run(options);
+}

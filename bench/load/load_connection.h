@@ -1,0 +1,39 @@
+#pragma once
+// One client connection driving load at the gateway: a StreamReport stream or a window of unary
+// Report calls. Start() begins sending, Stop() stops sending new batches, and WaitDrained() blocks
+// until every batch in flight has been answered or failed, so acknowledged counts are final.
+// Start/Stop/WaitDrained are called from one controlling thread; completions arrive on gRPC's.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fleetgate/v1/reporter.grpc.pb.h"
+#include "load_counters.h"
+
+namespace fleetgate::bench {
+
+class LoadConnection {
+ public:
+  virtual ~LoadConnection() = default;
+  virtual void Start() = 0;
+  virtual void Stop() = 0;
+  // False if the connection did not drain within `deadline`.
+  virtual bool WaitDrained(std::chrono::milliseconds deadline) = 0;
+};
+
+struct ConnectionSetup {
+  std::shared_ptr<v1::Reporter::Stub> stub;
+  std::vector<const v1::ReportRequest*> batches;  // cycled through; outlive the connection
+  size_t window = 4;                              // batches or calls in flight
+  LoadCounters* counters = nullptr;
+};
+
+std::unique_ptr<LoadConnection> MakeStreamConnection(ConnectionSetup setup);
+std::unique_ptr<LoadConnection> MakeUnaryConnection(ConnectionSetup setup);
+
+// A channel of its own (local subchannel pool), so each connection is a separate TCP connection.
+std::shared_ptr<v1::Reporter::Stub> NewSeparateStub(const std::string& target, int index);
+
+}  // namespace fleetgate::bench

@@ -1,0 +1,76 @@
+// fleetgate-bench against the real gateway: a short run in each mode must finish by itself, report
+// one JSON line with no errors, and its acknowledged events must equal what the gateway counted.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "gateway_process.h"
+#include "http_client.h"
+
+namespace fleetgate::testing {
+namespace {
+
+class BenchSmokeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(gateway_.Start({})) << gateway_.Log(); }
+
+  // Runs fleetgate-bench to completion; returns its stdout (stderr passes through).
+  std::string RunBench(const std::string& mode, const std::string& batch) {
+    std::string command = std::string("'") + FLEETGATE_BENCH_BINARY + "' --target " +
+                          gateway_.grpc_target() + " --mode " + mode + " --duration 2 --batch " +
+                          batch + " --series 300 --connections 2 --services 3 --json";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return "";
+    std::string out;
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    exit_code_ = pclose(pipe);
+    return out;
+  }
+
+  // The value of one sample line of /metrics, or -1 if absent.
+  double Sample(const std::string& series) {
+    HttpResult result = HttpGet(gateway_.http_base() + "/metrics");
+    EXPECT_EQ(result.status, 200) << result.error;
+    size_t at = result.body.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::strtod(result.body.c_str() + at + series.size() + 2, nullptr);
+  }
+
+  void ExpectRunMatchesGateway(const std::string& mode, const std::string& batch) {
+    std::string out = RunBench(mode, batch);
+    ASSERT_EQ(exit_code_, 0) << out;
+    ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+    nlohmann::json result = nlohmann::json::parse(out);
+    EXPECT_EQ(result["mode"], mode);
+    uint64_t events = result["events"].get<uint64_t>();
+    EXPECT_GT(events, 0u);
+    EXPECT_EQ(result["errors"].get<uint64_t>(), 0u);
+    EXPECT_GT(result["seconds"].get<double>(), 1.9);
+    EXPECT_GT(result["events_per_second"].get<double>(), 0);
+    EXPECT_GT(result["rpcs_per_second"].get<double>(), 0);
+    EXPECT_GT(result["latency_ms"]["p99"].get<double>(), 0);
+    EXPECT_GE(result["latency_ms"]["p99"].get<double>(), result["latency_ms"]["p50"].get<double>());
+    EXPECT_EQ(Sample("fleetgate_events_accepted_total{kind=\"counter\"}"),
+              static_cast<double>(events));
+  }
+
+  GatewayProcess gateway_;
+  int exit_code_ = -1;
+};
+
+TEST_F(BenchSmokeTest, StreamModeCountsExactlyWhatTheGatewayAccepted) {
+  ExpectRunMatchesGateway("stream", "50");
+}
+
+TEST_F(BenchSmokeTest, UnaryModeCountsExactlyWhatTheGatewayAccepted) {
+  ExpectRunMatchesGateway("unary", "1");
+}
+
+}  // namespace
+}  // namespace fleetgate::testing
