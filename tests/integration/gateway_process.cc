@@ -14,13 +14,6 @@
 namespace fleetgate::testing {
 namespace {
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // Forks and execs the binary with stdout+stderr to `log_path`.
 pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
             const std::string& log_path) {
@@ -52,6 +45,13 @@ int WaitExit(pid_t pid, std::chrono::seconds deadline) {
 
 }  // namespace
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 TempDir::TempDir() {
   char pattern[] = "/tmp/fleetgate-test-XXXXXX";
   if (mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -79,7 +79,7 @@ bool GatewayProcess::Start(const Options& options) {
   static const std::regex ports("serving gRPC on port ([0-9]+) and HTTP on port ([0-9]+)");
   std::smatch match;
   bool started = Eventually([&] {
-    std::string log = ReadAll(log_path_);
+    std::string log = ReadFile(log_path_);
     if (!std::regex_search(log, match, ports)) return !Running();
     grpc_port_ = std::stoi(match[1]);
     http_port_ = std::stoi(match[2]);
@@ -106,7 +106,7 @@ int GatewayProcess::Stop(int signal, std::chrono::seconds deadline) {
   return code;
 }
 
-std::string GatewayProcess::Log() const { return ReadAll(log_path_); }
+std::string GatewayProcess::Log() const { return ReadFile(log_path_); }
 
 std::pair<int, std::string> GatewayProcess::RunToExit(
     const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
@@ -118,7 +118,7 @@ std::pair<int, std::string> GatewayProcess::RunToExit(
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
-  return {code, ReadAll(log)};
+  return {code, ReadFile(log)};
 }
 
 }  // namespace fleetgate::testing

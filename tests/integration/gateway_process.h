@@ -59,6 +59,9 @@ class GatewayProcess {
   std::string log_path_;
 };
 
+// The whole content of a file; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // Polls `condition` until true or `deadline` passes.
 template <typename Condition>
 bool Eventually(Condition condition, std::chrono::milliseconds deadline = std::chrono::seconds(20)) {

@@ -13,13 +13,6 @@
 namespace fleetgate::testing {
 namespace {
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 [[noreturn]] void Exec(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env, const std::string& out,
                        const std::string& err) {
@@ -54,8 +47,8 @@ FgctlRun RunFgctl(const std::vector<std::string>& args,
   if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
     run.exit_code = WEXITSTATUS(status);
   }
-  run.out = ReadAll(out);
-  run.err = ReadAll(err);
+  run.out = ReadFile(out);
+  run.err = ReadFile(err);
   return run;
 }
 
