@@ -276,6 +276,24 @@ void* MetricStore::AddMetric(FamilyEntry& family, const std::vector<LabelView>& 
   return nullptr;
 }
 
+std::vector<prometheus::MetricFamily> MetricStore::CollectFamily(std::string_view name) {
+  // families_mutex_ keeps the family alive (RemoveFamily takes it) while it collects under
+  // its own lock.
+  std::lock_guard<std::mutex> lock(families_mutex_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return {};
+  const FamilyEntry& family = *it->second;
+  switch (family.kind) {
+    case MetricKind::kCounter:
+      return static_cast<prometheus::Family<prometheus::Counter>*>(family.family)->Collect();
+    case MetricKind::kGauge:
+      return static_cast<prometheus::Family<prometheus::Gauge>*>(family.family)->Collect();
+    case MetricKind::kHistogram:
+      return static_cast<prometheus::Family<prometheus::Histogram>*>(family.family)->Collect();
+  }
+  return {};
+}
+
 size_t MetricStore::RemoveExpired() {
   const int64_t cutoff = NowNs() - std::chrono::duration_cast<std::chrono::nanoseconds>(
                                        options_.series_ttl)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <prometheus/gauge.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
 #include "core/clock.h"
@@ -57,6 +58,11 @@ class MetricStore {
 
   // Removes series not updated for series_ttl; returns how many.
   size_t RemoveExpired();
+
+  // The current samples of the family `name` (its metric name as registered, without the
+  // _bucket/_count/_sum of a histogram); empty when no series of that name exists. For the
+  // alert evaluator: one family at a time, without serializing the whole registry.
+  std::vector<prometheus::MetricFamily> CollectFamily(std::string_view name);
 
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }

@@ -58,6 +58,22 @@ TEST_F(MetricStoreTest, GaugesKeepTheLastValue) {
   EXPECT_THAT(Text(), HasSubstr("queue_depth{instance=\"i-1\",service=\"billing\"} -2.5"));
 }
 
+TEST_F(MetricStoreTest, CollectsOneFamilyByName) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "queue_depth", 7, {}, "i-1").ok());
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "queue_depth", 9, {}, "i-2").ok());
+  ASSERT_TRUE(Apply(MetricKind::kCounter, "requests_total", 1).ok());
+
+  auto families = store_->CollectFamily("queue_depth");
+  ASSERT_EQ(families.size(), 1u);
+  EXPECT_EQ(families[0].name, "queue_depth");
+  ASSERT_EQ(families[0].metric.size(), 2u);
+  double sum = 0;
+  for (const auto& metric : families[0].metric) sum += metric.gauge.value;
+  EXPECT_EQ(sum, 16);
+  EXPECT_TRUE(store_->CollectFamily("absent_metric").empty());
+}
+
 TEST_F(MetricStoreTest, ObservationsFillConfiguredBuckets) {
   MetricStoreOptions options;
   options.buckets["latency_seconds"] = {0.1, 1};
