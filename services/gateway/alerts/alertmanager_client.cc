@@ -1,0 +1,463 @@
+#include "alerts/alertmanager_client.h"
+
+#include <curl/curl.h>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iterator>
+#include <mutex>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "core/time_format.h"
+
+namespace fleetgate::alerts {
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// One warning per Alertmanager per interval: a dead Alertmanager retried for hours should not
+// flood the log, and the next line says how many were held back.
+constexpr std::chrono::seconds kWarnInterval{30};
+constexpr size_t kMaxResponseBytes = 4096;
+constexpr size_t kMaxLoggedBytes = 512;
+
+std::string TrimTrailingSlashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+bool IsHttpUrl(const std::string& url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) return true;
+  }
+  return false;
+}
+
+void Validate(const AlertmanagerClientOptions& options) {
+  std::set<std::string> seen;
+  for (const std::string& url : options.urls) {
+    if (!IsHttpUrl(TrimTrailingSlashes(url))) {
+      throw std::invalid_argument("alertmanager url must start with http:// or https://: " + url);
+    }
+    if (!seen.insert(TrimTrailingSlashes(url)).second) {
+      throw std::invalid_argument("alertmanager url given twice: " + url);
+    }
+  }
+  if (options.queue_capacity == 0 || options.max_batch == 0 || options.max_attempts < 1) {
+    throw std::invalid_argument("alertmanager queue_capacity, max_batch and max_attempts must be >= 1");
+  }
+  if (options.timeout.count() <= 0) throw std::invalid_argument("alertmanager timeout must be > 0");
+}
+
+std::string Truncate(std::string text, size_t limit) {
+  if (text.size() > limit) text = text.substr(0, limit) + "…";
+  return text;
+}
+
+// The series of one Alertmanager in the client's self-metrics.
+struct TargetMetrics {
+  prometheus::Counter& sent;
+  prometheus::Counter& error;
+  prometheus::Counter& dropped;
+  prometheus::Gauge& queue_length;
+  prometheus::Histogram& latency;
+};
+
+class MetricFamilies {
+ public:
+  explicit MetricFamilies(prometheus::Registry& registry)
+      : notifications_(prometheus::BuildCounter()
+                           .Name("fleetgate_notifications_total")
+                           .Help("Alerts handled per Alertmanager, by result: sent (accepted), "
+                                 "error (in a failed POST attempt), dropped (given up).")
+                           .Register(registry)),
+        queue_length_(prometheus::BuildGauge()
+                          .Name("fleetgate_notification_queue_length")
+                          .Help("Alerts waiting to be sent, per Alertmanager.")
+                          .Register(registry)),
+        latency_(prometheus::BuildHistogram()
+                     .Name("fleetgate_notification_latency_seconds")
+                     .Help("Duration of one POST to an Alertmanager, failed ones included.")
+                     .Register(registry)) {}
+
+  TargetMetrics For(const std::string& url) {
+    return {notifications_.Add({{"alertmanager", url}, {"result", "sent"}}),
+            notifications_.Add({{"alertmanager", url}, {"result", "error"}}),
+            notifications_.Add({{"alertmanager", url}, {"result", "dropped"}}),
+            queue_length_.Add({{"alertmanager", url}}),
+            latency_.Add({{"alertmanager", url}},
+                         prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                 0.25, 0.5, 1, 2.5, 5, 10, 30})};
+  }
+
+ private:
+  prometheus::Family<prometheus::Counter>& notifications_;
+  prometheus::Family<prometheus::Gauge>& queue_length_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+};
+
+// kRejected: an answer that a retry would not change (4xx other than 429, 3xx).
+enum class Outcome { kSent, kRetryable, kRejected, kAborted };
+
+struct PostResult {
+  Outcome outcome = Outcome::kRetryable;
+  std::string detail;  // for the log
+  double seconds = 0;
+};
+
+Outcome Classify(CURLcode code, long status) {
+  if (code == CURLE_ABORTED_BY_CALLBACK) return Outcome::kAborted;
+  if (code != CURLE_OK) return Outcome::kRetryable;
+  if (status >= 200 && status < 300) return Outcome::kSent;
+  if (status == 429 || status >= 500) return Outcome::kRetryable;
+  return Outcome::kRejected;
+}
+
+// One libcurl handle, reused so the connection stays open between POSTs. A transfer is aborted
+// as soon as `abort` turns true. Owned by one worker thread.
+class Poster {
+ public:
+  Poster(const std::string& endpoint, std::chrono::milliseconds timeout,
+         const std::atomic<bool>& abort)
+      : curl_(curl_easy_init()), abort_(abort) {
+    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+    headers_ = curl_slist_append(headers_, "Expect:");  // no 100-continue round trip
+    if (curl_ != nullptr) Configure(endpoint, timeout);
+  }
+  ~Poster() {
+    if (curl_ != nullptr) curl_easy_cleanup(curl_);
+    curl_slist_free_all(headers_);
+  }
+  Poster(const Poster&) = delete;
+  Poster& operator=(const Poster&) = delete;
+
+  PostResult Post(const std::string& body);
+
+ private:
+  void Configure(const std::string& endpoint, std::chrono::milliseconds timeout);
+  static size_t Append(char* data, size_t size, size_t count, void* out);
+  static int Progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+
+  CURL* curl_;
+  curl_slist* headers_ = nullptr;
+  const std::atomic<bool>& abort_;
+  std::string response_;
+  char error_[CURL_ERROR_SIZE] = {};
+};
+
+void Poster::Configure(const std::string& endpoint, std::chrono::milliseconds timeout) {
+  curl_easy_setopt(curl_, CURLOPT_URL, endpoint.c_str());
+  curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(curl_, CURLOPT_USERAGENT, "fleetgate");
+  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
+  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response_);
+  curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, Progress);
+  curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&abort_));
+}
+
+size_t Poster::Append(char* data, size_t size, size_t count, void* out) {
+  auto* response = static_cast<std::string*>(out);
+  size_t bytes = size * count;
+  response->append(data, std::min(bytes, kMaxResponseBytes - std::min(kMaxResponseBytes,
+                                                                       response->size())));
+  return bytes;
+}
+
+// libcurl calls this about once a second even while waiting, so Stop() interrupts a POST.
+int Poster::Progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;
+}
+
+PostResult Poster::Post(const std::string& body) {
+  if (curl_ == nullptr) return {Outcome::kRetryable, "cannot create a libcurl handle", 0};
+  response_.clear();
+  error_[0] = '\0';
+  curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+  auto start = std::chrono::steady_clock::now();
+  CURLcode code = curl_easy_perform(curl_);
+  PostResult result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  long status = 0;
+  if (code == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+  result.outcome = Classify(code, status);
+  if (code != CURLE_OK) {
+    result.detail = error_[0] != '\0' ? error_ : curl_easy_strerror(code);
+  } else {
+    result.detail = "HTTP " + std::to_string(status) + ": " + Truncate(response_, kMaxLoggedBytes);
+  }
+  return result;
+}
+
+// Rate-limits warnings about one Alertmanager. Thread-safe.
+class WarnLimiter {
+ public:
+  void Warn(const std::string& url, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (last_ && now - *last_ < kWarnInterval) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      spdlog::warn("alertmanager {}: {} ({} similar messages suppressed)", url, message,
+                   suppressed_);
+    } else {
+      spdlog::warn("alertmanager {}: {}", url, message);
+    }
+    last_ = now;
+    suppressed_ = 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::optional<SteadyTime> last_;
+  size_t suppressed_ = 0;
+};
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+// One Alertmanager: a bounded queue drained by one worker thread in batches.
+class AlertmanagerClient::Target {
+ public:
+  Target(const std::string& url, const AlertmanagerClientOptions& options, TargetMetrics metrics)
+      : url_(url),
+        endpoint_(TrimTrailingSlashes(url) + "/api/v2/alerts"),
+        options_(options),
+        metrics_(metrics),
+        random_(std::random_device{}()),
+        worker_([this] { Run(); }) {}
+  ~Target() {
+    RequestStop();
+    Join();
+  }
+
+  void Enqueue(const std::vector<AlertmanagerAlert>& alerts);
+  bool WaitIdle(SteadyTime deadline);
+  void RequestStop();
+  void Join();
+
+ private:
+  void Run();
+  std::vector<AlertmanagerAlert> NextBatch();
+  void FinishBatch();
+  void Deliver(const std::vector<AlertmanagerAlert>& batch, Poster& poster);
+  bool Retry(const PostResult& result, int attempt);
+  std::chrono::milliseconds Backoff(int attempt);
+  bool Idle() const { return queue_.empty() && !in_flight_; }
+
+  const std::string url_;
+  const std::string endpoint_;
+  const AlertmanagerClientOptions options_;
+  TargetMetrics metrics_;
+  WarnLimiter warn_;
+  std::mt19937 random_;      // worker thread only
+  int failed_in_a_row_ = 0;  // worker thread only
+  std::mutex mu_;
+  std::condition_variable wake_;  // work queued, or stop
+  std::condition_variable idle_;  // queue empty and nothing in flight
+  std::deque<AlertmanagerAlert> queue_;
+  bool in_flight_ = false;
+  std::atomic<bool> stopping_{false};
+  std::once_flag joined_;
+  std::thread worker_;  // last: starts once everything above exists
+};
+
+void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& alerts) {
+  size_t dropped = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) {
+      dropped = alerts.size();
+    } else {
+      queue_.insert(queue_.end(), alerts.begin(), alerts.end());
+      dropped = queue_.size() > options_.queue_capacity ? queue_.size() - options_.queue_capacity
+                                                        : 0;
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(dropped));
+      metrics_.queue_length.Set(static_cast<double>(queue_.size()));
+    }
+  }
+  wake_.notify_one();
+  if (dropped == 0) return;
+  metrics_.dropped.Increment(static_cast<double>(dropped));
+  warn_.Warn(url_, "notification queue full, dropped the " + std::to_string(dropped) +
+                       " oldest alerts");
+}
+
+bool AlertmanagerClient::Target::WaitIdle(SteadyTime deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_.wait_until(lock, deadline, [this] { return Idle(); });
+}
+
+void AlertmanagerClient::Target::RequestStop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+}
+
+void AlertmanagerClient::Target::Join() {
+  std::call_once(joined_, [this] {
+    if (worker_.joinable()) worker_.join();
+    std::lock_guard<std::mutex> lock(mu_);
+    metrics_.dropped.Increment(static_cast<double>(queue_.size()));
+    queue_.clear();
+    metrics_.queue_length.Set(0);
+    idle_.notify_all();
+  });
+}
+
+void AlertmanagerClient::Target::Run() {
+  Poster poster(endpoint_, options_.timeout, stopping_);
+  for (;;) {
+    std::vector<AlertmanagerAlert> batch = NextBatch();
+    if (batch.empty()) return;
+    Deliver(batch, poster);
+    FinishBatch();
+  }
+}
+
+// Blocks until alerts are queued; empty once stopping.
+std::vector<AlertmanagerAlert> AlertmanagerClient::Target::NextBatch() {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+  if (stopping_) return {};
+  auto end = queue_.begin() +
+             static_cast<std::ptrdiff_t>(std::min(queue_.size(), options_.max_batch));
+  std::vector<AlertmanagerAlert> batch(std::make_move_iterator(queue_.begin()),
+                                       std::make_move_iterator(end));
+  queue_.erase(queue_.begin(), end);
+  in_flight_ = true;
+  metrics_.queue_length.Set(static_cast<double>(queue_.size()));
+  return batch;
+}
+
+void AlertmanagerClient::Target::FinishBatch() {
+  std::lock_guard<std::mutex> lock(mu_);
+  in_flight_ = false;
+  if (Idle()) idle_.notify_all();
+}
+
+void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& batch,
+                                         Poster& poster) {
+  const std::string body =
+      AlertmanagerPayload(batch).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const auto count = static_cast<double>(batch.size());
+  for (int attempt = 1;; ++attempt) {
+    PostResult result = poster.Post(body);
+    if (result.outcome != Outcome::kAborted) metrics_.latency.Observe(result.seconds);
+    if (result.outcome == Outcome::kSent) {
+      metrics_.sent.Increment(count);
+      if (failed_in_a_row_ > 0) {
+        spdlog::info("alertmanager {}: delivering again after {} failed attempts", url_,
+                     failed_in_a_row_);
+      }
+      failed_in_a_row_ = 0;
+      return;
+    }
+    if (result.outcome != Outcome::kAborted) {
+      metrics_.error.Increment(count);
+      ++failed_in_a_row_;
+    }
+    if (!Retry(result, attempt)) {
+      metrics_.dropped.Increment(count);
+      return;
+    }
+  }
+}
+
+// Logs the failure; waits out the backoff unless the batch is given up or Stop() is called.
+bool AlertmanagerClient::Target::Retry(const PostResult& result, int attempt) {
+  if (result.outcome == Outcome::kAborted) return false;
+  std::string what = "POST " + endpoint_ + " failed (" + result.detail + ")";
+  if (result.outcome == Outcome::kRejected) {
+    warn_.Warn(url_, what + "; not retryable, dropped the batch");
+    return false;
+  }
+  if (attempt >= options_.max_attempts) {
+    warn_.Warn(url_, what + "; gave up after " + std::to_string(attempt) + " attempts");
+    return false;
+  }
+  std::chrono::milliseconds delay = Backoff(attempt);
+  warn_.Warn(url_, what + "; retrying in " + std::to_string(delay.count()) + " ms");
+  std::unique_lock<std::mutex> lock(mu_);
+  return !wake_.wait_for(lock, delay, [this] { return stopping_.load(); });
+}
+
+// Exponential from initial_backoff, capped at max_backoff, uniformly jittered down to half so
+// that gateways restarted together do not retry in step.
+std::chrono::milliseconds AlertmanagerClient::Target::Backoff(int attempt) {
+  std::chrono::milliseconds delay = options_.initial_backoff;
+  for (int i = 1; i < attempt && delay < options_.max_backoff; ++i) delay *= 2;
+  delay = std::min(delay, options_.max_backoff);
+  std::uniform_int_distribution<std::chrono::milliseconds::rep> jitter(delay.count() / 2,
+                                                                       delay.count());
+  return std::chrono::milliseconds(jitter(random_));
+}
+
+AlertmanagerClient::AlertmanagerClient(AlertmanagerClientOptions options,
+                                       prometheus::Registry& registry) {
+  Validate(options);
+  InitCurlOnce();
+  MetricFamilies families(registry);
+  for (const std::string& url : options.urls) {
+    targets_.push_back(std::make_unique<Target>(url, options, families.For(url)));
+  }
+}
+
+AlertmanagerClient::~AlertmanagerClient() { Stop(); }
+
+void AlertmanagerClient::Send(std::vector<AlertmanagerAlert> alerts) {
+  if (alerts.empty()) return;
+  for (const auto& target : targets_) target->Enqueue(alerts);
+}
+
+bool AlertmanagerClient::FlushFor(std::chrono::milliseconds timeout) {
+  SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
+  bool all = true;
+  for (const auto& target : targets_) all = target->WaitIdle(deadline) && all;
+  return all;
+}
+
+void AlertmanagerClient::Stop() {
+  for (const auto& target : targets_) target->RequestStop();
+  for (const auto& target : targets_) target->Join();
+}
+
+nlohmann::json AlertmanagerPayload(const std::vector<AlertmanagerAlert>& alerts) {
+  nlohmann::json body = nlohmann::json::array();
+  for (const AlertmanagerAlert& alert : alerts) {
+    nlohmann::json item = {{"labels", nlohmann::json::object()},
+                           {"annotations", nlohmann::json::object()},
+                           {"startsAt", FormatRfc3339(alert.starts_at)}};
+    for (const auto& [name, value] : alert.labels) item["labels"][name] = value;
+    for (const auto& [name, value] : alert.annotations) item["annotations"][name] = value;
+    if (alert.ends_at) item["endsAt"] = FormatRfc3339(*alert.ends_at);
+    if (!alert.generator_url.empty()) item["generatorURL"] = alert.generator_url;
+    body.push_back(std::move(item));
+  }
+  return body;
+}
+
+}  // namespace fleetgate::alerts
