@@ -1,6 +1,7 @@
 #pragma once
 // Result<T>: a value or an Error, returned by storage calls on the request path (bad cursor,
-// database unavailable) instead of throwing. A plain value type; not synchronised.
+// database unavailable, unknown or duplicate name) instead of throwing. A plain value type;
+// not synchronised.
 
 #include <string>
 #include <utility>
@@ -11,6 +12,8 @@ namespace fleetgate::storage {
 enum class ErrorCode {
   kInvalidArgument,  // the caller's fault (bad cursor, limit out of range): HTTP 400
   kUnavailable,      // the database could not answer (busy, I/O error): HTTP 503
+  kNotFound,         // no such row (an unknown rule name): HTTP 404
+  kConflict,         // the row exists already (a duplicate rule name): HTTP 409
 };
 
 struct Error {

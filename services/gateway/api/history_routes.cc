@@ -13,8 +13,15 @@ using std::chrono::milliseconds;
 constexpr milliseconds kMaxWindow = std::chrono::hours(24 * 366);
 
 http::Response StorageError(const storage::Error& error) {
-  if (error.code == storage::ErrorCode::kInvalidArgument) {
-    return http::JsonError(400, "invalid_parameter", error.message);
+  switch (error.code) {
+    case storage::ErrorCode::kInvalidArgument:
+      return http::JsonError(400, "invalid_parameter", error.message);
+    case storage::ErrorCode::kNotFound:
+      return http::JsonError(404, "not_found", error.message);
+    case storage::ErrorCode::kConflict:
+      return http::JsonError(409, "conflict", error.message);
+    case storage::ErrorCode::kUnavailable:
+      break;
   }
   return http::JsonError(503, "storage_unavailable", error.message);
 }
