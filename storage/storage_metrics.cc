@@ -5,7 +5,7 @@
 namespace fleetgate::storage {
 namespace {
 
-constexpr const char* kOpNames[] = {"write", "retention", "read"};
+constexpr const char* kOpNames[] = {"write", "retention", "read", "rules"};
 constexpr FailureKind kKindsInOrder[] = {FailureKind::kBusy, FailureKind::kFull, FailureKind::kIo,
                                          FailureKind::kOther};
 constexpr const char* kReasonNames[] = {"queue_full", "write_failed", "stopped"};

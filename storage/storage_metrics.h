@@ -16,7 +16,8 @@
 
 namespace fleetgate::storage {
 
-enum class StorageOp { kWrite, kRetention, kRead };
+// kRules: RuleStore's synchronous reads and writes of rule definitions.
+enum class StorageOp { kWrite, kRetention, kRead, kRules };
 enum class DropReason { kQueueFull, kWriteFailed, kStopped };
 
 class StorageMetrics {
@@ -29,7 +30,7 @@ class StorageMetrics {
   void ObserveCommit(double seconds, int64_t transitions);
 
  private:
-  static constexpr size_t kOps = 3;
+  static constexpr size_t kOps = 4;
   static constexpr size_t kKinds = 4;
   static constexpr size_t kReasons = 3;
 
