@@ -1,15 +1,14 @@
 #include "storage/history_reader.h"
 
-#include <algorithm>
-#include <limits>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
 #include "storage/availability.h"
-#include "storage/cursor.h"
+#include "storage/alert_queries.h"
 #include "storage/epoch_ms.h"
+#include "storage/keyset_page.h"
 
 namespace fleetgate::storage {
 namespace {
@@ -39,13 +38,8 @@ constexpr char kTransitionsInWindow[] =
     " health_transitions_by_service WHERE service_id = ?1 AND time_ms >= ?2 AND time_ms < ?3"
     " ORDER BY time_ms, id";
 
-Error InvalidArgument(std::string message) {
-  return Error{ErrorCode::kInvalidArgument, std::move(message)};
-}
-
-// The newest-first page query on the ids of the query's names. The cursor narrows the one
-// upper bound of the index range, so a deep page starts at its key instead of skipping the
-// rows before it. Instance names come from `instances` by rowid, one lookup per row.
+// The newest-first page query on the ids of the query's names. Instance names come from
+// `instances` by rowid, one lookup per row.
 std::string PageSql(bool with_instance, bool with_cursor) {
   std::string sql =
       "SELECT t.id, i.name, t.from_status, t.to_status, t.detail, t.time_ms"
@@ -53,10 +47,7 @@ std::string PageSql(bool with_instance, bool with_cursor) {
   sql += with_instance ? "health_transitions_by_instance" : "health_transitions_by_service";
   sql += " CROSS JOIN instances AS i ON i.id = t.instance_id WHERE ";
   sql += with_instance ? "t.instance_id = ?2" : "t.service_id = ?1";
-  sql += " AND t.time_ms >= ?3 AND t.time_ms <= ?4";
-  if (with_cursor) sql += " AND (t.time_ms < ?5 OR t.id < ?6)";
-  sql += " ORDER BY t.time_ms DESC, t.id DESC LIMIT ?7";
-  return sql;
+  return sql + KeysetSqlTail("t", with_cursor);
 }
 
 // The id of the query's service (or instance); nullopt when it never had a row.
@@ -66,27 +57,6 @@ std::optional<int64_t> LookUpId(Connection& connection, const TransitionQuery& q
   if (query.instance) stmt.Bind(2, *query.instance);
   if (!stmt.Step()) return std::nullopt;
   return stmt.Int64(0);
-}
-
-struct PageBounds {
-  int64_t low_ms = std::numeric_limits<int64_t>::min();
-  int64_t high_ms = std::numeric_limits<int64_t>::max();  // inclusive
-  std::optional<CursorKey> cursor;
-};
-
-Result<PageBounds> Bounds(const TransitionQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxQueryLimit) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxQueryLimit));
-  }
-  PageBounds bounds;
-  if (query.from) bounds.low_ms = ToEpochMs(*query.from);
-  if (query.to) bounds.high_ms = ToEpochMs(*query.to) - 1;
-  if (!query.cursor.empty()) {
-    bounds.cursor = DecodeCursor(query.cursor);
-    if (!bounds.cursor) return InvalidArgument("invalid cursor");
-    bounds.high_ms = std::min(bounds.high_ms, bounds.cursor->time_ms);
-  }
-  return bounds;
 }
 
 Transition ReadTransition(const Statement& row, const std::string& service) {
@@ -101,18 +71,10 @@ TransitionPage ReadPage(Connection& connection, const TransitionQuery& query,
   if (!id) return page;
   Statement stmt =
       connection.Prepare(PageSql(query.instance.has_value(), bounds.cursor.has_value()));
-  stmt.Bind(query.instance ? 2 : 1, *id).Bind(3, bounds.low_ms).Bind(4, bounds.high_ms);
-  if (bounds.cursor) stmt.Bind(5, bounds.cursor->time_ms).Bind(6, bounds.cursor->id);
-  stmt.Bind(7, static_cast<int64_t>(query.limit) + 1);  // one more row tells if a page follows
-  CursorKey last;
-  while (stmt.Step()) {
-    if (page.transitions.size() == static_cast<size_t>(query.limit)) {
-      page.next_cursor = EncodeCursor(last);
-      break;
-    }
-    last = CursorKey{stmt.Int64(5), stmt.Int64(0)};
-    page.transitions.push_back(ReadTransition(stmt, query.service));
-  }
+  stmt.Bind(query.instance ? 2 : 1, *id);
+  BindKeyset(stmt, bounds);
+  page.next_cursor = ReadKeysetPage(stmt, bounds, 5, 0, page.transitions,
+                                    [&](const Statement& row) { return ReadTransition(row, query.service); });
   return page;
 }
 
@@ -176,9 +138,9 @@ Result<T> HistoryReader::Run(Query query) const {
 }
 
 Result<TransitionPage> HistoryReader::QueryTransitions(const TransitionQuery& query) const {
-  Result<PageBounds> bounds = Bounds(query);
+  Result<PageBounds> bounds = MakePageBounds(query.limit, query.from, query.to, query.cursor);
   if (!bounds.ok()) return bounds.error();
-  if (bounds.value().high_ms < bounds.value().low_ms) return TransitionPage{};
+  if (bounds.value().empty()) return TransitionPage{};
   return Run<TransitionPage>(
       [&](Connection& connection) { return ReadPage(connection, query, bounds.value()); });
 }
@@ -195,10 +157,25 @@ Result<std::vector<InstanceState>> HistoryReader::LoadInstanceStates() const {
 Result<ServiceAvailability> HistoryReader::Availability(const std::string& service,
                                                         TimePoint window_start,
                                                         TimePoint window_end) const {
-  if (window_end < window_start) return InvalidArgument("window ends before it starts");
+  if (window_end < window_start) {
+    return Error{ErrorCode::kInvalidArgument, "window ends before it starts"};
+  }
   return Run<ServiceAvailability>([&](Connection& connection) {
     return ComputeAvailability(connection, service, window_start, window_end);
   });
+}
+
+Result<AlertHistoryPage> HistoryReader::QueryAlertHistory(const AlertHistoryQuery& query) const {
+  Result<PageBounds> bounds = MakePageBounds(query.limit, query.from, query.to, query.cursor);
+  if (!bounds.ok()) return bounds.error();
+  if (bounds.value().empty()) return AlertHistoryPage{};
+  return Run<AlertHistoryPage>(
+      [&](Connection& connection) { return ReadAlertPage(connection, query.rule, bounds.value()); });
+}
+
+Result<std::vector<AlertStates>> HistoryReader::LoadAlertStates() const {
+  return Run<std::vector<AlertStates>>(
+      [](Connection& connection) { return ReadAlertStates(connection); });
 }
 
 }  // namespace fleetgate::storage

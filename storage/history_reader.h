@@ -1,5 +1,5 @@
 #pragma once
-// HistoryReader answers history, last-state and availability queries on its own read
+// HistoryReader answers history, last-state, availability and alert queries on its own read
 // connections (never the writer's), so queries and the writer run side by side in WAL mode.
 // Thread-safe.
 
@@ -29,6 +29,9 @@ class HistoryReader final : public HistorySource {
   // Reads the window's rows plus the last row before it per instance.
   Result<ServiceAvailability> Availability(const std::string& service, TimePoint window_start,
                                            TimePoint window_end) const override;
+  // As QueryTransitions, over the alert history of one rule or of all.
+  Result<AlertHistoryPage> QueryAlertHistory(const AlertHistoryQuery& query) const override;
+  Result<std::vector<AlertStates>> LoadAlertStates() const override;
 
  private:
   template <typename T, typename Query>

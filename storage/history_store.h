@@ -1,10 +1,12 @@
 #pragma once
-// The seams between the health registry / REST routes and persisted history: HistorySink
-// (write-behind, never blocks) and HistorySource (queries). Implementations are thread-safe.
+// The seams between the health registry, the alert evaluator, the REST routes and persisted
+// history: HistorySink (write-behind, never blocks) and HistorySource (queries).
+// Implementations are thread-safe.
 
 #include <string>
 #include <vector>
 
+#include "storage/alert_records.h"
 #include "storage/records.h"
 #include "storage/result.h"
 
@@ -19,6 +21,9 @@ class HistorySink {
   virtual bool Enqueue(Transition transition) = 0;
   virtual bool Enqueue(InstanceState state) = 0;  // insert or replace the last state
   virtual bool EnqueueDelete(std::string service, std::string instance) = 0;
+  virtual bool Enqueue(AlertTransition transition) = 0;  // appended to the alert history
+  // Replaces every stored active alert of `states.rule` (none left when `alerts` is empty).
+  virtual bool Enqueue(AlertStates states) = 0;
 
   // For readiness: false while writes are failing, true again after a successful commit.
   virtual bool Healthy() const = 0;
@@ -34,6 +39,12 @@ class HistorySource {
   virtual Result<ServiceAvailability> Availability(const std::string& service,
                                                    TimePoint window_start,
                                                    TimePoint window_end) const = 0;
+
+  // Newest first, keyset-paginated like QueryTransitions.
+  virtual Result<AlertHistoryPage> QueryAlertHistory(const AlertHistoryQuery& query) const = 0;
+  // Every rule's stored active alerts, sorted by rule and labels_json; rules without any are
+  // left out.
+  virtual Result<std::vector<AlertStates>> LoadAlertStates() const = 0;
 };
 
 }  // namespace fleetgate::storage

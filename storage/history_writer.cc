@@ -27,6 +27,10 @@ bool HistoryWriter::EnqueueDelete(std::string service, std::string instance) {
   return Push(DeleteState{std::move(service), std::move(instance)});
 }
 
+bool HistoryWriter::Enqueue(AlertTransition transition) { return Push(std::move(transition)); }
+
+bool HistoryWriter::Enqueue(AlertStates states) { return Push(std::move(states)); }
+
 bool HistoryWriter::Push(WriteOp op) {
   std::unique_lock<std::mutex> lock(mu_);
   if (stop_ || queue_.size() >= options_.queue_capacity) {

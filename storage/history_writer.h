@@ -56,6 +56,8 @@ class HistoryWriter final : public HistorySink {
   bool Enqueue(Transition transition) override;
   bool Enqueue(InstanceState state) override;
   bool EnqueueDelete(std::string service, std::string instance) override;
+  bool Enqueue(AlertTransition transition) override;
+  bool Enqueue(AlertStates states) override;
 
   bool Healthy() const override;
   std::string LastError() const override;

@@ -75,6 +75,20 @@ CREATE TABLE alert_history (
 CREATE INDEX alert_history_by_time ON alert_history (time_ms);
 CREATE INDEX alert_history_by_rule ON alert_history (rule, time_ms);
 )sql",
+    // 3: the active alerts of each rule, so a restart neither forgets a pending alert's start
+    // nor notifies again of one already firing. `value` is NULL for NaN (SQLite has no NaN).
+    R"sql(
+CREATE TABLE alert_state (
+  rule           TEXT    NOT NULL,
+  labels_json    TEXT    NOT NULL,
+  state          TEXT    NOT NULL,
+  active_at_ms   INTEGER NOT NULL,
+  fired_at_ms    INTEGER,
+  resolved_at_ms INTEGER,
+  value          REAL,
+  PRIMARY KEY (rule, labels_json)
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

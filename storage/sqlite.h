@@ -53,6 +53,7 @@ class Statement {
 
   bool IsNull(int column) const;
   int64_t Int64(int column) const;
+  double Double(int column) const;
   std::string Text(int column) const;
 
  private:

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "storage/alert_writes.h"
 #include "storage/epoch_ms.h"
 
 namespace fleetgate::storage {
@@ -77,7 +78,8 @@ class WriteVisitor {
         ids_(ids),
         insert_transitions_(connection.Prepare(InsertTransitionsSql(kRowsPerInsert))),
         upsert_state_(connection.Prepare(kUpsertState)),
-        delete_state_(connection.Prepare(kDeleteState)) {}
+        delete_state_(connection.Prepare(kDeleteState)),
+        alerts_(connection) {}
 
   void operator()(const Transition& t) {
     NameIds::Service& service = ServiceIds(t.service);
@@ -113,6 +115,9 @@ class WriteVisitor {
   void operator()(const DeleteState& d) {
     delete_state_.Bind(1, d.service).Bind(2, d.instance).Run();
   }
+
+  void operator()(const AlertTransition& t) { alerts_.Write(t); }
+  void operator()(const AlertStates& s) { alerts_.Write(s); }
 
   int64_t transitions() const { return transitions_; }
 
@@ -165,6 +170,7 @@ class WriteVisitor {
   int pending_count_ = 0;
   Statement upsert_state_;
   Statement delete_state_;
+  AlertWrites alerts_;
   int64_t transitions_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "storage/alert_records.h"
 #include "storage/records.h"
 #include "storage/sqlite.h"
 
@@ -18,7 +19,7 @@ struct DeleteState {
   std::string instance;
 };
 
-using WriteOp = std::variant<Transition, InstanceState, DeleteState>;
+using WriteOp = std::variant<Transition, InstanceState, DeleteState, AlertTransition, AlertStates>;
 using WriteOps = std::deque<WriteOp>;
 
 // The writer's memory of the ids of services and instances (the `services` and `instances`
