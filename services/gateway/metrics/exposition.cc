@@ -1,8 +1,6 @@
 #include "metrics/exposition.h"
 
-#include <sstream>
-
-#include <prometheus/text_serializer.h>
+#include "metrics/text_writer.h"
 
 namespace fleetgate::metrics {
 
@@ -11,15 +9,18 @@ void Exposition::Add(std::shared_ptr<prometheus::Collectable> collectable) {
 }
 
 std::string Exposition::Render() const {
-  std::vector<prometheus::MetricFamily> families;
+  std::string out;
+  const size_t hint = last_size_.load(std::memory_order_relaxed);
+  out.reserve(hint + hint / 8 + 4096);
   for (const auto& collectable : collectables_) {
-    auto collected = collectable->Collect();
-    families.insert(families.end(), std::make_move_iterator(collected.begin()),
-                    std::make_move_iterator(collected.end()));
+    if (const auto* text = dynamic_cast<const TextCollectable*>(collectable.get())) {
+      text->AppendText(out);
+    } else {
+      AppendFamilies(out, collectable->Collect());
+    }
   }
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  return std::move(out).str();
+  last_size_.store(out.size(), std::memory_order_relaxed);
+  return out;
 }
 
 }  // namespace fleetgate::metrics

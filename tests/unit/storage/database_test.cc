@@ -36,6 +36,12 @@ void CreateAtVersion(const std::string& path, int version) {
         "INSERT INTO health_transitions (service_id, instance_id, from_status, to_status,"
         " detail, time_ms) VALUES (1, 1, '', 'SERVING', 'old', 1000)");
   }
+  if (version >= 2) {
+    connection.Exec("INSERT INTO alert_rules VALUES ('HighQueue', '{}', 1000, 2000)");
+    connection.Exec(
+        "INSERT INTO alert_history (rule, from_state, to_state, time_ms)"
+        " VALUES ('HighQueue', 'pending', 'firing', 1000)");
+  }
 }
 
 class DatabaseTest : public StorageTest {};
@@ -94,7 +100,24 @@ TEST_F(DatabaseTest, MigratesFromEveryEarlierVersionKeepingData) {
     EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
     EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM health_transitions"), 1);
     EXPECT_EQ(Tables(connection).count("alert_history"), 1u);
+    EXPECT_EQ(Tables(connection).count("alert_state"), 1u);
+    EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM alert_rules"), version >= 2 ? 1 : 0);
+    EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM alert_history"), version >= 2 ? 1 : 0);
   }
+}
+
+TEST_F(DatabaseTest, MigrationThreeAddsTheActiveAlertStates) {
+  ASSERT_GE(LatestSchemaVersion(), 3);
+  CreateAtVersion(DbPath(), 2);
+  Connection connection = RawConnection();
+  EXPECT_EQ(MigrateTo(connection, 3), 2);
+  EXPECT_EQ(Tables(connection).count("alert_state"), 1u);
+  connection.Exec(
+      "INSERT INTO alert_state VALUES ('HighQueue', '{}', 'firing', 1000, 2000, NULL, NULL)");
+  EXPECT_THROW(connection.Exec("INSERT INTO alert_state VALUES"
+                               " ('HighQueue', '{}', 'pending', 1, NULL, NULL, 1)"),
+               SqliteError);  // one row per rule and label set
+  EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM alert_rules"), 1);
 }
 
 TEST_F(DatabaseTest, EveryMigrationStepAppliesOnTopOfThePreviousOne) {
