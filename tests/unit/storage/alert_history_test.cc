@@ -28,18 +28,9 @@ class AlertHistoryTest : public WriterTest {
     writer.Flush();
   }
 
-  // Walks every page of `query`; fails the test on an error or a runaway loop.
-  std::vector<AlertTransition> ReadAllPages(AlertHistoryQuery query, int* pages) {
-    std::vector<AlertTransition> all;
-    *pages = 0;
-    do {
-      Result<AlertHistoryPage> page = Reader().QueryAlertHistory(query);
-      EXPECT_TRUE(page.ok()) << page.error().message;
-      if (!page.ok() || ++*pages > 1000) break;
-      for (AlertTransition& t : page.value().transitions) all.push_back(std::move(t));
-      query.cursor = page.value().next_cursor;
-    } while (!query.cursor.empty());
-    return all;
+  std::vector<AlertTransition> ReadAllPages(const AlertHistoryQuery& query, int* pages) {
+    return storage::ReadAllPages(
+        query, [&](const AlertHistoryQuery& q) { return Reader().QueryAlertHistory(q); }, pages);
   }
 };
 

@@ -16,18 +16,9 @@ using std::chrono::seconds;
 
 class HistoryReaderTest : public WriterTest {
  protected:
-  // Walks every page of `query`; fails the test on an error or a runaway loop.
-  std::vector<Transition> ReadAllPages(TransitionQuery query, int* pages) {
-    std::vector<Transition> all;
-    *pages = 0;
-    do {
-      Result<TransitionPage> page = Reader().QueryTransitions(query);
-      EXPECT_TRUE(page.ok()) << page.error().message;
-      if (!page.ok() || ++*pages > 1000) break;
-      for (Transition& t : page.value().transitions) all.push_back(std::move(t));
-      query.cursor = page.value().next_cursor;
-    } while (!query.cursor.empty());
-    return all;
+  std::vector<Transition> ReadAllPages(const TransitionQuery& query, int* pages) {
+    return storage::ReadAllPages(
+        query, [&](const TransitionQuery& q) { return Reader().QueryTransitions(q); }, pages);
   }
 };
 

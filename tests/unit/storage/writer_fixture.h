@@ -11,6 +11,22 @@
 
 namespace fleetgate::storage {
 
+// Walks every page of `query` through `fetch` (a query method of HistoryReader); fails the
+// test on an error or a runaway loop. Returns the rows in page order.
+template <typename Query, typename Fetch>
+auto ReadAllPages(Query query, Fetch fetch, int* pages) {
+  decltype(fetch(query).value().transitions) all;
+  *pages = 0;
+  do {
+    auto page = fetch(query);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    if (!page.ok() || ++*pages > 1000) break;
+    for (auto& row : page.value().transitions) all.push_back(std::move(row));
+    query.cursor = page.value().next_cursor;
+  } while (!query.cursor.empty());
+  return all;
+}
+
 class WriterTest : public StorageTest {
  protected:
   void SetUp() override { database_ = std::make_unique<Database>(Options()); }
