@@ -39,8 +39,9 @@ struct HistoryWriterOptions {
   int max_attempts = 5;
   std::chrono::milliseconds retry_backoff{50};  // doubled per attempt
   std::chrono::milliseconds max_retry_backoff{2000};
-  // Transitions older than `retention` are deleted every retention_interval (by the injected
-  // clock), retention_batch_rows per transaction; a zero retention disables it.
+  // Health transitions and alert history rows older than `retention` are deleted every
+  // retention_interval (by the injected clock), retention_batch_rows per transaction; a zero
+  // retention disables it. Last instance states and active alert states are never aged out.
   std::chrono::milliseconds retention{std::chrono::hours(24 * 30)};
   std::chrono::milliseconds retention_interval{std::chrono::hours(1)};
   int64_t retention_batch_rows = 1000;
