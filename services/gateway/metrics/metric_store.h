@@ -1,13 +1,17 @@
 #pragma once
-// MetricStore keeps every series reported by clients in a prometheus-cpp registry: counters add,
-// gauges set, observations feed histograms. Each distinct series is resolved once (Family::Add is
-// slow) and its handle cached; the cache and the families change together under one lock per
-// shard, so a TTL sweep never frees a handle another thread is using.
-// Thread-safe: Apply and RemoveExpired may run concurrently from any threads.
+// MetricStore keeps every series reported by clients: counters add, gauges set, observations
+// feed histograms. Each distinct series is validated and counted against the limits once, when
+// first seen; it lives in one of 64 shards, a hash map from its length-prefixed key to its
+// value, and the family bookkeeping (types, limits) changes under one lock taken after a shard
+// lock, so a TTL sweep never frees a series another thread is using. Values are read under the
+// shard lock too: a scrape holds one shard at a time (about 1/64 of the series) and renders the
+// text format straight from the keys, without copying every label into prometheus-cpp types.
+// Thread-safe: every member may run concurrently from any threads.
 
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,12 +21,13 @@
 #include <utility>
 #include <vector>
 
+#include <prometheus/collectable.h>
 #include <prometheus/gauge.h>
 #include <prometheus/metric_family.h>
-#include <prometheus/registry.h>
 
 #include "core/clock.h"
 #include "metrics/rejection.h"
+#include "metrics/series_key.h"
 #include "metrics/validation.h"
 
 namespace fleetgate::metrics {
@@ -39,9 +44,6 @@ struct MetricStoreOptions {
                                          0.5,   1,    2.5,   5,    10};
   std::map<std::string, std::vector<double>, std::less<>> buckets;  // per metric name
 };
-
-// A client label; a series' client labels are sorted by name and unique.
-using LabelView = std::pair<std::string_view, std::string_view>;
 
 class MetricStore {
  public:
@@ -61,41 +63,52 @@ class MetricStore {
 
   // The current samples of the family `name` (its metric name as registered, without the
   // _bucket/_count/_sum of a histogram); empty when no series of that name exists. For the
-  // alert evaluator: one family at a time, without serializing the whole registry.
-  std::vector<prometheus::MetricFamily> CollectFamily(std::string_view name);
+  // alert evaluator: one family at a time, without serializing the whole store. It visits every
+  // shard (about 5 ms for 100,000 series), holding one shard lock at a time.
+  std::vector<prometheus::MetricFamily> CollectFamily(std::string_view name) const;
+  // Every family, sorted by name.
+  std::vector<prometheus::MetricFamily> CollectAll() const;
+  // Every family in the text format 0.0.4, sorted by name (what /metrics serves).
+  void AppendText(std::string& out) const;
 
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
-  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
+  // text itself). It must not be used after the store is gone (it then collects nothing).
+  std::shared_ptr<prometheus::Collectable> registry() const;
 
  private:
+  class Collectable;
   struct FamilyEntry;
+  struct HistogramCells;
   struct Series;
   struct Shard;
-  static constexpr size_t kShards = 16;
+  static constexpr size_t kShards = 64;
 
   Outcome CheckValue(MetricKind kind, std::string_view name, double value) const;
-  Outcome CreateSeries(Shard& shard, const std::string& key, MetricKind kind,
-                       std::string_view name, std::string_view service, std::string_view instance,
+  Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind,
+                       std::string_view name, std::string_view service,
                        const std::vector<LabelView>& labels, double value, int64_t now_ns);
   Outcome CheckNewSeries(MetricKind kind, std::string_view name,
                          const std::vector<LabelView>& labels) const;
   FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Outcome& outcome);
   Outcome CheckNameCollision(MetricKind kind, std::string_view name) const;
-  void* AddMetric(FamilyEntry& family, const std::vector<LabelView>& labels,
-                  std::string_view service, std::string_view instance);
-  void RemoveSeries(Series& series);
+  static void Update(Series& series, double value);
+  // The families that pass `want`, sorted by name, their series read one shard lock at a time.
+  std::vector<prometheus::MetricFamily> Collect(
+      const std::function<bool(const FamilyEntry&)>& want) const;
+  void RemoveSeries(const SeriesKey& key, Series& series);
   void RemoveFamily(FamilyEntry& family);
   int64_t NowNs() const;
 
   const MetricStoreOptions options_;
   const std::shared_ptr<const Clock> clock_;
   prometheus::Gauge* const active_series_;
-  const std::shared_ptr<prometheus::Registry> registry_;
   std::array<std::unique_ptr<Shard>, kShards> shards_;
   // Guards families_ and every FamilyEntry; taken after a shard lock, never before.
   std::mutex families_mutex_;
   std::map<std::string, std::unique_ptr<FamilyEntry>, std::less<>> families_;
   std::atomic<size_t> total_series_{0};
+  std::shared_ptr<Collectable> collectable_;
 };
 
 }  // namespace fleetgate::metrics

@@ -116,4 +116,23 @@ inline ParsedExposition ParseExposition(const std::string& text) {
   return parsed;
 }
 
+// Empty when both have the same series with values equal to 15 significant digits (prometheus-cpp
+// writes 16 digits, not always enough to read the same double back); else the first difference.
+inline std::string CompareSamples(const std::map<std::string, double>& actual,
+                                  const std::map<std::string, double>& expected) {
+  if (actual.size() != expected.size()) {
+    return std::to_string(actual.size()) + " samples, expected " + std::to_string(expected.size());
+  }
+  for (const auto& [series, value] : expected) {
+    auto it = actual.find(series);
+    if (it == actual.end()) return "missing " + series;
+    const double got = it->second;
+    const bool same = std::isnan(value) ? std::isnan(got)
+                                        : got == value || std::fabs(got - value) <=
+                                                              1e-15 * std::fabs(value);
+    if (!same) return series + " is " + std::to_string(got) + ", expected " + std::to_string(value);
+  }
+  return "";
+}
+
 }  // namespace fleetgate::metrics

@@ -3,10 +3,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <random>
+#include <sstream>
 #include <thread>
 
+#include <prometheus/text_serializer.h>
+
+#include "exposition_parser.h"
 #include "metrics/exposition.h"
 
 namespace fleetgate::metrics {
@@ -247,6 +253,122 @@ TEST_F(MetricStoreTest, ConcurrentUpdatesAndSweepsStayConsistent) {
   sweeper.join();
   EXPECT_LE(store_->ActiveSeries(), 50u);
   Text();  // scraping after the churn is safe
+}
+
+TEST_F(MetricStoreTest, CollectsHistogramsWithCumulativeBucketsEndingInInf) {
+  MetricStoreOptions options;
+  options.buckets["latency_seconds"] = {1, 0.1};  // unsorted in the configuration
+  Store(options);
+  for (double v : {0.05, 0.1, 0.5, 5.0}) {
+    ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency_seconds", v).ok());
+  }
+  auto families = store_->CollectFamily("latency_seconds");
+  ASSERT_EQ(families.size(), 1u);
+  EXPECT_EQ(families[0].type, prometheus::MetricType::Histogram);
+  ASSERT_EQ(families[0].metric.size(), 1u);
+  const auto& histogram = families[0].metric[0].histogram;
+  EXPECT_EQ(histogram.sample_count, 4u);
+  EXPECT_DOUBLE_EQ(histogram.sample_sum, 5.65);
+  ASSERT_EQ(histogram.bucket.size(), 3u);
+  EXPECT_EQ(histogram.bucket[0].upper_bound, 0.1);
+  EXPECT_EQ(histogram.bucket[0].cumulative_count, 2u);  // le is inclusive
+  EXPECT_EQ(histogram.bucket[1].cumulative_count, 3u);
+  EXPECT_TRUE(std::isinf(histogram.bucket[2].upper_bound));
+  EXPECT_EQ(histogram.bucket[2].cumulative_count, 4u);
+}
+
+TEST_F(MetricStoreTest, CollectedLabelsAreSortedWithServiceAndInstance) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"j", "2"}, {"z", "3"}}).ok());
+  auto families = store_->CollectFamily("g");
+  ASSERT_EQ(families.size(), 1u);
+  std::vector<std::string> names;
+  for (const auto& label : families[0].metric[0].label) names.push_back(label.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "instance", "j", "service", "z"}));
+}
+
+TEST_F(MetricStoreTest, EscapesLabelValuesInText) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1, {{"path", "a\\b\"c\nd"}}).ok());
+  EXPECT_THAT(Text(), HasSubstr("path=\"a\\\\b\\\"c\\nd\""));
+}
+
+// Random counters, gauges and histograms over many sources and label values.
+void ApplyRandomEvents(MetricStore& store, std::mt19937& random, int events) {
+  const std::vector<std::string> values = {"a", "b\"q", "c\\", "new\nline", "", "é"};
+  for (int i = 0; i < events; ++i) {
+    const std::string instance = "i-" + std::to_string(random() % 7);
+    const std::string service = random() % 3 == 0 ? "search" : "billing";
+    std::vector<LabelView> labels;
+    if (random() % 2) labels.emplace_back("code", values[random() % values.size()]);
+    if (random() % 2) labels.emplace_back("route", values[random() % values.size()]);
+    const int metric = static_cast<int>(random() % 6);
+    const double value = static_cast<double>(random() % 1000) / 8;
+    if (metric < 2) {
+      store.Apply(MetricKind::kCounter, "c" + std::to_string(metric) + "_total", service, instance,
+                  labels, value);
+    } else if (metric < 4) {
+      store.Apply(MetricKind::kGauge, "g" + std::to_string(metric), service, instance, labels,
+                  -value);
+    } else {
+      store.Apply(MetricKind::kHistogram, "h" + std::to_string(metric), service, instance, labels,
+                  value / 20);
+    }
+  }
+}
+
+TEST_F(MetricStoreTest, TextMeansTheSameAsCollectedFamilies) {
+  Store();
+  std::mt19937 random(7);
+  ApplyRandomEvents(*store_, random, 5000);
+  std::ostringstream reference;
+  prometheus::TextSerializer().Serialize(reference, store_->CollectAll());
+  ParsedExposition expected = ParseExposition(reference.str());
+  ParsedExposition actual = ParseExposition(Text());
+  ASSERT_TRUE(expected.error.empty()) << expected.error;
+  ASSERT_TRUE(actual.error.empty()) << actual.error;
+  EXPECT_GT(actual.samples.size(), 500u);
+  EXPECT_EQ(CompareSamples(actual.samples, expected.samples), "");
+  EXPECT_EQ(actual.types, expected.types);
+  EXPECT_EQ(actual.types.size(), 6u);
+}
+
+TEST_F(MetricStoreTest, ScrapesWhileSeriesAreAddedUpdatedAndExpired) {
+  MetricStoreOptions options;
+  options.series_ttl = seconds(1);
+  Store(options);
+  std::atomic<bool> done{false};
+  std::vector<std::thread> writers;
+  for (unsigned t = 0; t < 2; ++t) {
+    writers.emplace_back([this, t] {
+      std::mt19937 random(t);
+      ApplyRandomEvents(*store_, random, 20000);
+    });
+  }
+  std::thread sweeper([this, &done] {
+    while (!done.load()) {
+      clock_->Advance(std::chrono::milliseconds(50));
+      store_->RemoveExpired();
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    ParsedExposition parsed = ParseExposition(Text());
+    ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+  }
+  for (auto& w : writers) w.join();
+  done.store(true);
+  sweeper.join();
+}
+
+TEST_F(MetricStoreTest, CollectableOutlivingTheStoreCollectsNothing) {
+  Store();
+  ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1).ok());
+  auto collectable = store_->registry();
+  store_.reset();
+  EXPECT_TRUE(collectable->Collect().empty());
+  Exposition exposition;
+  exposition.Add(collectable);
+  EXPECT_EQ(exposition.Render(), "");
 }
 
 }  // namespace

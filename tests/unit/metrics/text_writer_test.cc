@@ -229,16 +229,7 @@ TEST(TextWriterTest, MeansTheSameAsPrometheusCppOnARandomRegistry) {
     ASSERT_TRUE(actual.error.empty()) << actual.error;
     EXPECT_EQ(actual.types, expected.types);
     EXPECT_EQ(actual.help, expected.help);
-    ASSERT_EQ(actual.samples.size(), expected.samples.size());
-    for (const auto& [series, value] : expected.samples) {
-      auto it = actual.samples.find(series);
-      ASSERT_NE(it, actual.samples.end()) << series;
-      if (std::isnan(value)) {
-        EXPECT_TRUE(std::isnan(it->second)) << series;
-      } else {
-        EXPECT_DOUBLE_EQ(it->second, value) << series;
-      }
-    }
+    EXPECT_EQ(CompareSamples(actual.samples, expected.samples), "");
   }
 }
 

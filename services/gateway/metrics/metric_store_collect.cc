@@ -1,0 +1,153 @@
+// MetricStore's read side: the text format for /metrics and prometheus-cpp families for the alert
+// evaluator, both built from the series keys one shard lock at a time.
+
+#include <map>
+
+#include "metrics/metric_store_internal.h"
+#include "metrics/text_writer.h"
+
+namespace fleetgate::metrics {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+MetricType TypeOf(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::kCounter:
+      return MetricType::Counter;
+    case MetricKind::kGauge:
+      return MetricType::Gauge;
+    case MetricKind::kHistogram:
+      return MetricType::Histogram;
+  }
+  return MetricType::Untyped;
+}
+
+// One family's text while a scrape runs: its samples, appended shard by shard.
+struct FamilyText {
+  MetricKind kind;
+  std::string body;
+};
+
+// Appends `name{labels[,le]} ` (`labels` already rendered) and the value.
+void AppendSample(std::string& out, std::string_view name, std::string_view suffix,
+                  std::string_view labels, std::string_view le, double value, bool count) {
+  out += name;
+  out += suffix;
+  out += '{';
+  out += labels;
+  if (!le.empty()) {
+    out += ',';
+    out += le;
+  }
+  out += "} ";
+  if (count) {
+    AppendCount(out, static_cast<uint64_t>(value));
+  } else {
+    AppendValue(out, value);
+  }
+  out += '\n';
+}
+
+}  // namespace
+
+void MetricStore::AppendText(std::string& out) const {
+  std::map<std::string_view, FamilyText> texts;  // names point into `names`
+  std::vector<std::unique_ptr<std::string>> names;
+  std::vector<LabelView> labels;
+  std::string rendered;
+  for (const auto& shard : shards_) {
+    // Valid for this shard only: a family may be freed and its address reused once it is let go.
+    std::unordered_map<const FamilyEntry*, FamilyText*> seen;
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    for (const auto& [key, series] : shard->series) {
+      FamilyText*& text = seen[series.family];
+      if (text == nullptr) {
+        auto it = texts.find(series.family->name);
+        if (it == texts.end()) {
+          names.push_back(std::make_unique<std::string>(series.family->name));
+          it = texts.emplace(*names.back(), FamilyText{series.kind, {}}).first;
+        }
+        text = &it->second;
+      }
+      // A name re-registered with another type during this scrape: keep the first type.
+      if (text->kind != series.kind) continue;
+      SeriesLabels(key, labels);
+      rendered.clear();
+      AppendLabelPairs(rendered, labels);
+      const std::string& name = series.family->name;
+      if (series.kind != MetricKind::kHistogram) {
+        AppendSample(text->body, name, "", rendered, "", series.value, false);
+        continue;
+      }
+      const HistogramCells& cells = *series.histogram;
+      AppendSample(text->body, name, "_count", rendered, "", static_cast<double>(cells.count),
+                   true);
+      AppendSample(text->body, name, "_sum", rendered, "", cells.sum, false);
+      uint64_t cumulative = 0;
+      for (size_t i = 0; i < cells.counts.size(); ++i) {
+        cumulative += cells.counts[i];
+        AppendSample(text->body, name, "_bucket", rendered, series.family->bucket_labels[i],
+                     static_cast<double>(cumulative), true);
+      }
+    }
+  }
+  for (auto& [name, text] : texts) {
+    AppendFamilyHeader(out, name, kReportedHelp, TypeOf(text.kind));
+    out += text.body;
+    std::string().swap(text.body);  // give the memory back as we go
+  }
+}
+
+std::vector<MetricFamily> MetricStore::CollectFamily(std::string_view name) const {
+  return Collect([name](const FamilyEntry& family) { return family.name == name; });
+}
+
+std::vector<MetricFamily> MetricStore::CollectAll() const {
+  return Collect([](const FamilyEntry&) { return true; });
+}
+
+std::vector<MetricFamily> MetricStore::Collect(
+    const std::function<bool(const FamilyEntry&)>& want) const {
+  std::map<std::string, MetricFamily, std::less<>> families;
+  std::vector<LabelView> labels;
+  for (const auto& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    for (const auto& [key, series] : shard->series) {
+      const FamilyEntry& entry = *series.family;
+      if (!want(entry)) continue;
+      auto it = families.find(entry.name);
+      if (it == families.end()) {
+        it = families.emplace(entry.name, MetricFamily{entry.name, kReportedHelp,
+                                                       TypeOf(series.kind), {}}).first;
+      }
+      if (it->second.type != TypeOf(series.kind)) continue;  // see AppendText
+      ClientMetric& metric = it->second.metric.emplace_back();
+      SeriesLabels(key, labels);
+      for (const auto& [label, value] : labels) {
+        metric.label.push_back({std::string(label), std::string(value)});
+      }
+      if (series.kind == MetricKind::kCounter) metric.counter.value = series.value;
+      if (series.kind == MetricKind::kGauge) metric.gauge.value = series.value;
+      if (series.kind != MetricKind::kHistogram) continue;
+      const HistogramCells& cells = *series.histogram;
+      metric.histogram.sample_count = cells.count;
+      metric.histogram.sample_sum = cells.sum;
+      uint64_t cumulative = 0;
+      for (size_t i = 0; i < cells.counts.size(); ++i) {
+        cumulative += cells.counts[i];
+        double bound = i < entry.buckets.size() ? entry.buckets[i]
+                                                : std::numeric_limits<double>::infinity();
+        metric.histogram.bucket.push_back({cumulative, bound});
+      }
+    }
+  }
+  std::vector<MetricFamily> out;
+  out.reserve(families.size());
+  for (auto& [name, family] : families) out.push_back(std::move(family));
+  return out;
+}
+
+}  // namespace fleetgate::metrics
