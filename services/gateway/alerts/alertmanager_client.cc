@@ -285,10 +285,12 @@ class AlertmanagerClient::Target {
 
 void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& alerts) {
   size_t dropped = 0;
+  bool stopped = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
       dropped = alerts.size();
+      stopped = true;
     } else {
       queue_.insert(queue_.end(), alerts.begin(), alerts.end());
       dropped = queue_.size() > options_.queue_capacity ? queue_.size() - options_.queue_capacity
@@ -300,8 +302,9 @@ void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& a
   wake_.notify_one();
   if (dropped == 0) return;
   metrics_.dropped.Increment(static_cast<double>(dropped));
-  warn_.Warn(url_, "notification queue full, dropped the " + std::to_string(dropped) +
-                       " oldest alerts");
+  warn_.Warn(url_, stopped ? "client stopped, dropped " + std::to_string(dropped) + " alerts"
+                           : "notification queue full, dropped the " + std::to_string(dropped) +
+                                 " oldest alerts");
 }
 
 bool AlertmanagerClient::Target::WaitIdle(SteadyTime deadline) {
