@@ -72,6 +72,11 @@ std::vector<Alert> ActiveAlerts::Alerts() const {
   return out;
 }
 
+void ActiveAlerts::Restore(Alert alert) {
+  LabelSet labels = alert.labels;
+  alerts_[std::move(labels)] = std::move(alert);
+}
+
 std::string_view ToString(AlertState state) {
   switch (state) {
     case AlertState::kInactive:

@@ -62,6 +62,11 @@ class ActiveAlerts {
   // Pending, firing and retained resolved alerts, in label-set order.
   std::vector<Alert> Alerts() const;
 
+  // Puts back an alert persisted before a restart, as it was; no state change is reported.
+  void Restore(Alert alert);
+  // A rule's `for` was changed: pending alerts fire once active for the new duration.
+  void set_hold_duration(std::chrono::milliseconds hold) { hold_duration_ = hold; }
+
  private:
   void Expire(const std::map<LabelSet, double>& present, TimePoint now,
               std::vector<StateChange>& changes);

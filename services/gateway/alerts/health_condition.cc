@@ -1,0 +1,60 @@
+#include "alerts/health_condition.h"
+
+#include <map>
+#include <string>
+
+namespace fleetgate::alerts {
+namespace {
+
+struct ServiceCounts {
+  size_t instances = 0;
+  size_t serving = 0;
+};
+
+std::map<std::string, ServiceCounts> CountByService(const HealthSpec& spec,
+                                                   const std::vector<health::Instance>& instances) {
+  std::map<std::string, ServiceCounts> out;
+  for (const health::Instance& instance : instances) {
+    if (spec.service && instance.service != *spec.service) continue;
+    ServiceCounts& counts = out[instance.service];
+    ++counts.instances;
+    if (instance.status == health::Status::kServing) ++counts.serving;
+  }
+  return out;
+}
+
+std::vector<Sample> NotServing(const HealthSpec& spec,
+                               const std::vector<health::Instance>& instances) {
+  std::vector<Sample> out;
+  for (const health::Instance& instance : instances) {
+    if (spec.service && instance.service != *spec.service) continue;
+    if (instance.status == health::Status::kServing) continue;
+    out.push_back({{{"service", instance.service}, {"instance", instance.instance}}, 0});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Sample> EvaluateHealth(const HealthSpec& spec,
+                                   const std::vector<health::Instance>& instances) {
+  if (spec.condition == HealthCondition::kInstanceNotServing) return NotServing(spec, instances);
+  const auto counts = CountByService(spec, instances);
+  std::vector<Sample> out;
+  for (const auto& [service, c] : counts) {
+    const double unhealthy =
+        1.0 - static_cast<double>(c.serving) / static_cast<double>(c.instances);
+    if (spec.condition == HealthCondition::kUnhealthyRatio && unhealthy > spec.threshold) {
+      out.push_back({{{"service", service}}, unhealthy});
+    }
+    if (spec.condition == HealthCondition::kServiceAbsent && c.serving == 0) {
+      out.push_back({{{"service", service}}, 0});
+    }
+  }
+  if (spec.condition == HealthCondition::kServiceAbsent && spec.service && counts.empty()) {
+    out.push_back({{{"service", *spec.service}}, 1});
+  }
+  return out;
+}
+
+}  // namespace fleetgate::alerts

@@ -1,0 +1,130 @@
+#pragma once
+// RuleEvaluator runs every rule of the RuleRegistry every `interval` on its own thread, off the
+// ingest path: it reads the metric store and the health registry, moves each alert through
+// inactive -> pending -> firing -> resolved (ActiveAlerts), writes every state change and the
+// active alerts to SQLite (write-behind), and hands firing and resolved alerts to the
+// AlertNotifier, re-sending them every `resend_delay`. Time comes from the injected Clock.
+// Thread-safe: the REST views may be read while it evaluates.
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "alerts/alert_state.h"
+#include "alerts/alertmanager_client.h"
+#include "alerts/rule_registry.h"
+#include "core/clock.h"
+#include "health/health_registry.h"
+#include "metrics/metric_store.h"
+#include "storage/alert_records.h"
+#include "storage/history_store.h"
+
+namespace fleetgate::alerts {
+
+struct EvaluatorOptions {
+  std::chrono::milliseconds interval = std::chrono::seconds(15);
+  std::chrono::milliseconds resend_delay = std::chrono::minutes(1);
+  // The base of each alert's generatorURL ({external_url}/api/v1/rules/{name}); none when empty.
+  std::string external_url;
+};
+
+// A rule's last evaluation, as Prometheus' rules API reports it.
+struct RuleStatus {
+  AlertState state = AlertState::kInactive;  // the most severe of its alerts
+  std::string health = "unknown";            // "ok", "err", or "unknown" before a first run
+  std::string last_error;
+  std::optional<TimePoint> last_evaluation;
+  double evaluation_seconds = 0;
+};
+
+// A pending or firing alert, as GET /api/v1/alerts shows it.
+struct AlertView {
+  std::string rule;
+  LabelSet labels;  // alertname, the rule's labels and the condition's labels
+  LabelSet annotations;
+  AlertState state = AlertState::kPending;
+  TimePoint active_at;
+  double value = 0;
+};
+
+class RuleEvaluator {
+ public:
+  // `notifier` may be null (no Alertmanager configured). Every reference must outlive this.
+  RuleEvaluator(EvaluatorOptions options, const RuleRegistry& rules, metrics::MetricStore& store,
+                const health::HealthRegistry& registry, storage::HistorySink& history,
+                AlertNotifier* notifier, std::shared_ptr<const Clock> clock,
+                prometheus::Registry& self_metrics);
+  ~RuleEvaluator();  // Stop()
+  RuleEvaluator(const RuleEvaluator&) = delete;
+  RuleEvaluator& operator=(const RuleEvaluator&) = delete;
+
+  // Before Start: the active alerts persisted by the last run, so an alert that was firing
+  // keeps firing (same activeAt and startsAt) instead of going through pending again.
+  void Restore(const std::vector<storage::AlertStates>& states);
+
+  // Before Start: the base of generatorURLs, once the HTTP port is known.
+  void SetExternalUrl(std::string url) { options_.external_url = std::move(url); }
+
+  // One evaluation of every rule at the clock's now.
+  void EvaluateOnce();
+  // Evaluates at once, then every interval, on a thread of its own.
+  void Start();
+  void Stop();  // idempotent
+
+  std::optional<RuleStatus> Status(const std::string& rule) const;
+  std::vector<AlertView> Alerts() const;  // pending and firing, by rule, then labels
+
+ private:
+  struct Runtime;
+
+  Runtime& RuntimeFor(const RuleEntry& entry);
+  void Evaluate(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
+  std::vector<Sample> Samples(Runtime& runtime, TimePoint now);
+  void Record(const Runtime& runtime, const std::vector<StateChange>& changes);
+  void Persist(const Runtime& runtime);
+  void Notify(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
+  void Retire(const std::string& name, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
+  void UpdateAlertGauges(const Runtime& runtime);
+  AlertmanagerAlert ToNotification(const Runtime& runtime, const Alert& alert,
+                                   TimePoint now) const;
+  void Run();
+
+  EvaluatorOptions options_;
+  const RuleRegistry& rules_;
+  metrics::MetricStore& store_;
+  const health::HealthRegistry& registry_;
+  storage::HistorySink& history_;
+  AlertNotifier* const notifier_;
+  const std::shared_ptr<const Clock> clock_;
+
+  prometheus::Counter& evaluations_;
+  prometheus::Counter& failures_;
+  prometheus::Histogram& duration_;
+  prometheus::Family<prometheus::Gauge>& alerts_gauge_;
+
+  mutable std::mutex mu_;  // guards runtimes_ and restored_
+  std::map<std::string, std::unique_ptr<Runtime>> runtimes_;
+  std::map<std::string, std::vector<Alert>> restored_;
+
+  std::mutex run_mu_;
+  std::condition_variable run_cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Labels as the JSON object stored in SQLite and shown by the alert history.
+std::string LabelsToJson(const LabelSet& labels);
+
+}  // namespace fleetgate::alerts

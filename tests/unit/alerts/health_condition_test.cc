@@ -1,0 +1,63 @@
+#include "alerts/health_condition.h"
+
+#include <gtest/gtest.h>
+
+namespace fleetgate::alerts {
+namespace {
+
+using health::Status;
+
+health::Instance Make(const std::string& service, const std::string& instance, Status status) {
+  health::Instance out;
+  out.service = service;
+  out.instance = instance;
+  out.status = status;
+  return out;
+}
+
+const std::vector<health::Instance> kFleet{
+    Make("billing", "b-1", Status::kServing),  Make("billing", "b-2", Status::kStale),
+    Make("billing", "b-3", Status::kDegraded), Make("billing", "b-4", Status::kServing),
+    Make("search", "s-1", Status::kNotServing), Make("search", "s-2", Status::kUnknown),
+};
+
+HealthSpec Spec(HealthCondition condition, std::optional<std::string> service = std::nullopt,
+                double threshold = 0) {
+  HealthSpec spec;
+  spec.condition = condition;
+  spec.service = std::move(service);
+  spec.threshold = threshold;
+  return spec;
+}
+
+TEST(EvaluateHealthTest, InstanceNotServingGivesOneSamplePerInstanceStaleIncluded) {
+  auto samples = EvaluateHealth(Spec(HealthCondition::kInstanceNotServing, "billing"), kFleet);
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].labels, (LabelSet{{"service", "billing"}, {"instance", "b-2"}}));
+  EXPECT_EQ(samples[1].labels, (LabelSet{{"service", "billing"}, {"instance", "b-3"}}));
+  EXPECT_EQ(samples[0].value, 0);
+  EXPECT_EQ(EvaluateHealth(Spec(HealthCondition::kInstanceNotServing), kFleet).size(), 4u);
+}
+
+TEST(EvaluateHealthTest, UnhealthyRatioComparesTheShareNotServing) {
+  auto samples = EvaluateHealth(Spec(HealthCondition::kUnhealthyRatio, std::nullopt, 0.4), kFleet);
+  ASSERT_EQ(samples.size(), 2u);  // billing 0.5, search 1.0
+  EXPECT_EQ(samples[0].labels, (LabelSet{{"service", "billing"}}));
+  EXPECT_DOUBLE_EQ(samples[0].value, 0.5);
+  EXPECT_DOUBLE_EQ(samples[1].value, 1.0);
+  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kUnhealthyRatio, "billing", 0.5), kFleet).empty());
+}
+
+TEST(EvaluateHealthTest, ServiceAbsentFiresWithoutAServingInstanceOrWithoutTheService) {
+  auto all = EvaluateHealth(Spec(HealthCondition::kServiceAbsent), kFleet);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].labels, (LabelSet{{"service", "search"}}));
+  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kServiceAbsent, "billing"), kFleet).empty());
+  auto gone = EvaluateHealth(Spec(HealthCondition::kServiceAbsent, "payments"), kFleet);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].labels, (LabelSet{{"service", "payments"}}));
+  EXPECT_EQ(gone[0].value, 1);
+}
+
+}  // namespace
+}  // namespace fleetgate::alerts
