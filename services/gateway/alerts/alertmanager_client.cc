@@ -59,7 +59,10 @@ void Validate(const AlertmanagerClientOptions& options) {
   if (options.timeout.count() <= 0) throw std::invalid_argument("alertmanager timeout must be > 0");
 }
 
+// The start of `text` on one line, for the log.
 std::string Truncate(std::string text, size_t limit) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  std::replace(text.begin(), text.end(), '\n', ' ');
   if (text.size() > limit) text = text.substr(0, limit) + "…";
   return text;
 }
