@@ -72,11 +72,9 @@ Outcome MetricStore::Apply(MetricKind kind, std::string_view name, std::string_v
   const int64_t now_ns = NowNs();
 
   std::lock_guard<std::mutex> lock(shard.mutex);
-  auto it = shard.series.find(key);
-  if (it == shard.series.end()) {
-    return CreateSeries(shard, key, kind, name, service, labels, value, now_ns);
-  }
-  Series& series = it->second;
+  Series* found = shard.series.Find(key);
+  if (found == nullptr) return CreateSeries(shard, key, kind, name, service, labels, value, now_ns);
+  Series& series = *found;
   if (series.kind != kind) {
     return Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
                                                         std::string(KindName(series.kind)) +
@@ -124,7 +122,7 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
   ++family->series;
   total_series_.fetch_add(1, std::memory_order_relaxed);
   if (active_series_ != nullptr) active_series_->Increment();
-  Series& series = shard.series.try_emplace(key).first->second;
+  Series& series = shard.series.Insert(key);
   series.family = family;
   series.kind = kind;
   series.last_update_ns = now_ns;
@@ -218,24 +216,18 @@ size_t MetricStore::RemoveExpired() {
   size_t removed = 0;
   for (auto& shard : shards_) {
     std::lock_guard<std::mutex> shard_lock(shard->mutex);
-    for (auto it = shard->series.begin(); it != shard->series.end();) {
-      if (it->second.last_update_ns >= cutoff) {
-        ++it;
-        continue;
-      }
-      {
-        std::lock_guard<std::mutex> lock(families_mutex_);
-        RemoveSeries(it->first, it->second);
-      }
-      it = shard->series.erase(it);
-      ++removed;
-    }
+    removed += shard->series.EraseIf([&](std::string_view key, Series& series) {
+      if (series.last_update_ns >= cutoff) return false;
+      std::lock_guard<std::mutex> lock(families_mutex_);
+      RemoveSeries(key, series);
+      return true;
+    });
   }
   return removed;
 }
 
 // Called with the series' shard lock and families_mutex_ held.
-void MetricStore::RemoveSeries(const SeriesKey& key, Series& series) {
+void MetricStore::RemoveSeries(std::string_view key, Series& series) {
   FamilyEntry& family = *series.family;
   total_series_.fetch_sub(1, std::memory_order_relaxed);
   if (active_series_ != nullptr) active_series_->Decrement();

@@ -96,7 +96,7 @@ class MetricStore {
   // The families that pass `want`, sorted by name, their series read one shard lock at a time.
   std::vector<prometheus::MetricFamily> Collect(
       const std::function<bool(const FamilyEntry&)>& want) const;
-  void RemoveSeries(const SeriesKey& key, Series& series);
+  void RemoveSeries(std::string_view key, Series& series);
   void RemoveFamily(FamilyEntry& family);
   int64_t NowNs() const;
 

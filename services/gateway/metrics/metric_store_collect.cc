@@ -62,7 +62,7 @@ void MetricStore::AppendText(std::string& out) const {
     // Valid for this shard only: a family may be freed and its address reused once it is let go.
     std::unordered_map<const FamilyEntry*, FamilyText*> seen;
     std::lock_guard<std::mutex> lock(shard->mutex);
-    for (const auto& [key, series] : shard->series) {
+    shard->series.ForEach([&](std::string_view key, const Series& series) {
       FamilyText*& text = seen[series.family];
       if (text == nullptr) {
         auto it = texts.find(series.family->name);
@@ -73,14 +73,14 @@ void MetricStore::AppendText(std::string& out) const {
         text = &it->second;
       }
       // A name re-registered with another type during this scrape: keep the first type.
-      if (text->kind != series.kind) continue;
+      if (text->kind != series.kind) return;
       SeriesLabels(key, labels);
       rendered.clear();
       AppendLabelPairs(rendered, labels);
       const std::string& name = series.family->name;
       if (series.kind != MetricKind::kHistogram) {
         AppendSample(text->body, name, "", rendered, "", series.value, false);
-        continue;
+        return;
       }
       const HistogramCells& cells = *series.histogram;
       AppendSample(text->body, name, "_count", rendered, "", static_cast<double>(cells.count),
@@ -92,7 +92,7 @@ void MetricStore::AppendText(std::string& out) const {
         AppendSample(text->body, name, "_bucket", rendered, series.family->bucket_labels[i],
                      static_cast<double>(cumulative), true);
       }
-    }
+    });
   }
   for (auto& [name, text] : texts) {
     AppendFamilyHeader(out, name, kReportedHelp, TypeOf(text.kind));
@@ -115,15 +115,15 @@ std::vector<MetricFamily> MetricStore::Collect(
   std::vector<LabelView> labels;
   for (const auto& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard->mutex);
-    for (const auto& [key, series] : shard->series) {
+    shard->series.ForEach([&](std::string_view key, const Series& series) {
       const FamilyEntry& entry = *series.family;
-      if (!want(entry)) continue;
+      if (!want(entry)) return;
       auto it = families.find(entry.name);
       if (it == families.end()) {
         it = families.emplace(entry.name, MetricFamily{entry.name, kReportedHelp,
                                                        TypeOf(series.kind), {}}).first;
       }
-      if (it->second.type != TypeOf(series.kind)) continue;  // see AppendText
+      if (it->second.type != TypeOf(series.kind)) return;  // see AppendText
       ClientMetric& metric = it->second.metric.emplace_back();
       SeriesLabels(key, labels);
       for (const auto& [label, value] : labels) {
@@ -131,7 +131,7 @@ std::vector<MetricFamily> MetricStore::Collect(
       }
       if (series.kind == MetricKind::kCounter) metric.counter.value = series.value;
       if (series.kind == MetricKind::kGauge) metric.gauge.value = series.value;
-      if (series.kind != MetricKind::kHistogram) continue;
+      if (series.kind != MetricKind::kHistogram) return;
       const HistogramCells& cells = *series.histogram;
       metric.histogram.sample_count = cells.count;
       metric.histogram.sample_sum = cells.sum;
@@ -142,7 +142,7 @@ std::vector<MetricFamily> MetricStore::Collect(
                                                 : std::numeric_limits<double>::infinity();
         metric.histogram.bucket.push_back({cumulative, bound});
       }
-    }
+    });
   }
   std::vector<MetricFamily> out;
   out.reserve(families.size());

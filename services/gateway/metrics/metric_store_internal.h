@@ -11,6 +11,7 @@
 
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
+#include "metrics/series_table.h"
 
 namespace fleetgate::metrics {
 
@@ -54,7 +55,7 @@ struct MetricStore::Series {
 
 struct MetricStore::Shard {
   std::mutex mutex;
-  std::unordered_map<SeriesKey, Series, SeriesKeyHash> series;
+  SeriesTable<Series> series;
 };
 
 // What the Exposition holds: the store's series for as long as the store lives.

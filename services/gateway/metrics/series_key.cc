@@ -16,7 +16,7 @@ void AppendField(std::string& key, std::string_view field) {
 }
 
 // Reads the field at `pos` and moves `pos` past it.
-std::string_view NextField(const std::string& key, size_t& pos) {
+std::string_view NextField(std::string_view key, size_t& pos) {
   uint32_t size = 0;
   std::memcpy(&size, key.data() + pos, sizeof size);
   std::string_view field(key.data() + pos + sizeof size, size);
@@ -40,23 +40,23 @@ void BuildSeriesKey(SeriesKey& key, std::string_view name, std::string_view serv
   key.hash = std::hash<std::string_view>{}(bytes);
 }
 
-std::string_view SeriesService(const SeriesKey& key) {
+std::string_view SeriesService(std::string_view key) {
   size_t pos = 0;
-  NextField(key.bytes, pos);  // name
-  return NextField(key.bytes, pos);
+  NextField(key, pos);  // name
+  return NextField(key, pos);
 }
 
-void SeriesLabels(const SeriesKey& key, std::vector<LabelView>& out) {
+void SeriesLabels(std::string_view key, std::vector<LabelView>& out) {
   out.clear();
   size_t pos = 0;
-  NextField(key.bytes, pos);  // name
-  const LabelView service{"service", NextField(key.bytes, pos)};
-  const LabelView instance{"instance", NextField(key.bytes, pos)};
+  NextField(key, pos);  // name
+  const LabelView service{"service", NextField(key, pos)};
+  const LabelView instance{"instance", NextField(key, pos)};
   bool instance_placed = false;
   bool service_placed = false;
-  while (pos < key.bytes.size()) {
-    std::string_view label = NextField(key.bytes, pos);
-    std::string_view value = NextField(key.bytes, pos);
+  while (pos < key.size()) {
+    std::string_view label = NextField(key, pos);
+    std::string_view value = NextField(key, pos);
     if (!instance_placed && instance.first < label) {
       out.push_back(instance);
       instance_placed = true;

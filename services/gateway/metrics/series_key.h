@@ -14,27 +14,19 @@ namespace fleetgate::metrics {
 // A client label; a series' client labels are sorted by name and unique.
 using LabelView = std::pair<std::string_view, std::string_view>;
 
-// The key bytes and their hash, computed once: it picks the shard and the hash-map bucket.
+// The key bytes and their hash, computed once: it picks the shard and the table slot.
 struct SeriesKey {
   std::string bytes;
   size_t hash = 0;
-
-  bool operator==(const SeriesKey& other) const noexcept {
-    return hash == other.hash && bytes == other.bytes;
-  }
-};
-
-struct SeriesKeyHash {
-  size_t operator()(const SeriesKey& key) const noexcept { return key.hash; }
 };
 
 void BuildSeriesKey(SeriesKey& key, std::string_view name, std::string_view service,
                     std::string_view instance, const std::vector<LabelView>& labels);
 
-std::string_view SeriesService(const SeriesKey& key);
-
+// Read back from a key's bytes.
+std::string_view SeriesService(std::string_view key);
 // Every label of the series, sorted by name: the client labels with service and instance.
-void SeriesLabels(const SeriesKey& key, std::vector<LabelView>& out);
+void SeriesLabels(std::string_view key, std::vector<LabelView>& out);
 
 // `a="x",b="y"` with the values escaped.
 void AppendLabelPairs(std::string& out, const std::vector<LabelView>& labels);
