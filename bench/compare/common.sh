@@ -1,0 +1,63 @@
+# Helpers for the bench/*.sh scripts: a temp dir, one server process at a time, free ports,
+# readiness polling and scrape timing. Source it; it sets $work and an EXIT trap.
+
+work=$(mktemp -d -t fleetgate-bench.XXXXXX)
+server_pid=""
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Polls `url` until it answers 200, for up to 30 s; fails with the server's log otherwise.
+wait_ready() {
+  local url=$1 deadline=$((SECONDS + 30))
+  until curl -fs -o /dev/null "$url"; do
+    if ((SECONDS > deadline)) || ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "server behind $url did not become ready; its log:" >&2
+      tail -20 "$work/server.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+
+# Median wall time of 5 scrapes of `url`, in ms; leaves the last body in $work/scrape.txt.
+scrape_ms() {
+  local url=$1 times=()
+  for _ in 1 2 3 4 5; do
+    times+=("$(curl -fs -o "$work/scrape.txt" -w '%{time_total}' "$url")")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{printf "%.0f", $1 * 1000}'
+}
+
+# Starts fleetgate from $fleetgate on free ports with a fresh database in $work; sets
+# $grpc_port and $http_port and waits until it is ready.
+start_fleetgate() {
+  grpc_port=$(free_port)
+  http_port=$(free_port)
+  rm -f "$work"/fleetgate.db*
+  "$fleetgate" --grpc-address "127.0.0.1:$grpc_port" --http-address "127.0.0.1:$http_port" \
+    --database "$work/fleetgate.db" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  wait_ready "http://127.0.0.1:$http_port/health/ready"
+}
+
+# Prints field $2 of the JSON object $1.
+json_field() {
+  python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}

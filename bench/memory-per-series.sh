@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Memory per active series and ingest during scrapes, against a fresh fleetgate on loopback.
+#  1. resident memory (VmRSS) after start-up and one scrape;
+#  2. fleetgate-bench reports --series counter series (StreamReport, batches of 1000): VmRSS and
+#     VmHWM (peak) after it, per series;
+#  3. --scrapes sequential GET /metrics: their times, VmRSS and VmHWM after them, per series;
+#  4. the same load again while another client scrapes /metrics back to back: events/s and p99
+#     batch latency beside the run without scrapes, and how many scrapes ran meanwhile.
+#
+#   bench/memory-per-series.sh [--build-dir build] [--series 100000] [--duration 10] [--scrapes 5]
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir="$repo/build"
+series=100000
+duration=10
+scrapes=5
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
+    --series) series="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --scrapes) scrapes="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+fleetgate="$build_dir/services/gateway/fleetgate"
+bench="$build_dir/bench/fleetgate-bench"
+for binary in "$fleetgate" "$bench"; do
+  [[ -x "$binary" ]] || { echo "missing $binary: build it first (make build)" >&2; exit 1; }
+done
+for tool in curl python3; do
+  command -v "$tool" >/dev/null || { echo "this script needs $tool" >&2; exit 1; }
+done
+
+# shellcheck source=compare/common.sh
+source "$repo/bench/compare/common.sh"
+
+kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$server_pid/status"; }
+per_series() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
+load() {
+  "$bench" --target "127.0.0.1:$grpc_port" --mode stream --duration "$duration" --batch 1000 \
+    --series "$series" --connections 2 --json 2>/dev/null
+}
+summary() {
+  python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print("%.0f events/s, p99 %.1f ms, errors %d" % (r["events_per_second"], r["latency_ms"]["p99"], r["errors"]))' "$1"
+}
+
+echo "machine: $(nproc) CPUs, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+start_fleetgate
+curl -fs -o /dev/null "http://127.0.0.1:$http_port/metrics"
+base=$(kib VmRSS)
+echo "after start-up and one scrape: VmRSS $base KiB"
+
+quiet=$(load)
+rss=$(kib VmRSS)
+hwm=$(kib VmHWM)
+echo "after $series series ($(summary "$quiet")):"
+echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
+
+times=()
+for ((i = 0; i < scrapes; i++)); do
+  times+=("$(curl -fs -o "$work/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$http_port/metrics")")
+done
+rss=$(kib VmRSS)
+hwm=$(kib VmHWM)
+echo "after $scrapes scrapes of $(wc -c <"$work/scrape.txt") bytes (s: ${times[*]}):"
+echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
+
+# Scrapes back to back in the background while the same load runs again.
+(
+  count=0 slowest=0
+  while [[ ! -e "$work/stop" ]]; do
+    t=$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$http_port/metrics")
+    count=$((count + 1))
+    slowest=$(awk -v a="$slowest" -v b="$t" 'BEGIN { print (b > a ? b : a) }')
+  done
+  echo "$count $slowest" >"$work/scrapes"
+) &
+scraper=$!
+busy=$(load)
+touch "$work/stop"
+wait "$scraper"
+read -r count slowest <"$work/scrapes"
+echo "ingest without scrapes: $(summary "$quiet")"
+echo "ingest while scraping:  $(summary "$busy"); $count scrapes meanwhile, slowest ${slowest}s"
+echo "VmHWM at the end: $(kib VmHWM) KiB = $(per_series "$base" "$(kib VmHWM)") B/series"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
