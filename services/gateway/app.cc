@@ -1,6 +1,9 @@
 #include "app.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -52,8 +55,25 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
     writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
                              database_->options().page_size_bytes);
   }
+  SetUpAlerting();
   RestoreFromHistory();
   RegisterProbes();
+}
+
+void Gateway::SetUpAlerting() {
+  rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_registry_);
+  rules_ = std::make_unique<alerts::RuleRegistry>(*rule_store_, clock_);
+  rules_->Provision(config_.alerting.rule_files);
+  size_t stored = rules_->LoadStored();
+  spdlog::info("{} alert rules loaded ({} from rule files)", rules_->List().size(),
+               rules_->List().size() - stored);
+  if (!config_.alerting.alertmanagers.empty()) {
+    alertmanagers_ = std::make_unique<alerts::AlertmanagerClient>(
+        AlertmanagerClientOptionsFrom(config_), *self_registry_);
+  }
+  evaluator_ = std::make_unique<alerts::RuleEvaluator>(
+      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, *writer_, alertmanagers_.get(),
+      clock_, *self_registry_);
 }
 
 void Gateway::RestoreFromHistory() {
@@ -63,7 +83,14 @@ void Gateway::RestoreFromHistory() {
                              ": " + states.error().message);
   }
   size_t restored = history::RestoreRegistry(states.value(), clock_->Now(), registry_);
-  spdlog::info("database {} open; {} instances restored", config_.storage.database, restored);
+  auto alert_states = reader_->LoadAlertStates();
+  if (!alert_states.ok()) {
+    throw std::runtime_error("cannot read alert states from " + config_.storage.database + ": " +
+                             alert_states.error().message);
+  }
+  evaluator_->Restore(alert_states.value());
+  spdlog::info("database {} open; {} instances and the alerts of {} rules restored",
+               config_.storage.database, restored, alert_states.value().size());
 }
 
 Gateway::~Gateway() { Stop(); }
@@ -89,6 +116,8 @@ void Gateway::Start() {
   StartGrpc();
   StartHttp();
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  evaluator_->SetExternalUrl(ExternalUrl());
+  evaluator_->Start();
   serving_ = true;
   spdlog::info("fleetgate {} serving gRPC on port {} and HTTP on port {}", kVersion, grpc_port_,
                http_port());
@@ -122,13 +151,22 @@ void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
   api::ApiContext context{&registry_, &exposition_,          &probes_,
                           clock_,     std::string(kVersion), started_at_,
-                          config_.http.admin_token, reader_.get()};
+                          config_.http.admin_token, reader_.get(),
+                          rules_.get(),           evaluator_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
+  api::AddAlertRoutes(*router, context);
   http_server_ = std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router,
                                                     self_registry_.get());
   http_server_->Start();
+}
+
+std::string Gateway::ExternalUrl() const {
+  if (!config_.alerting.external_url.empty()) return config_.alerting.external_url;
+  char host[256] = "localhost";
+  if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "localhost");
+  return "http://" + std::string(host) + ":" + std::to_string(http_port());
 }
 
 uint16_t Gateway::http_port() const { return http_server_ ? http_server_->port() : 0; }
@@ -153,6 +191,17 @@ void Gateway::MaintenanceLoop() {
   }
 }
 
+// The evaluator stops first so its last state changes are queued before the history writer
+// flushes; notifications still queued get a short chance to reach Alertmanager.
+void Gateway::StopAlerting() {
+  evaluator_->Stop();
+  if (alertmanagers_) {
+    alertmanagers_->FlushFor(config_.shutdown.drain_timeout);
+    alertmanagers_->Stop();
+  }
+  spdlog::debug("alert evaluator stopped");
+}
+
 void Gateway::Stop() {
   {
     std::lock_guard<std::mutex> lock(stop_mutex_);
@@ -174,6 +223,7 @@ void Gateway::Stop() {
   }
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
+  StopAlerting();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.

@@ -1,6 +1,7 @@
 #pragma once
 // Gateway wires every component together from a Config: metric store, health registry, the gRPC
-// Reporter and health services, the REST API, and the maintenance loop (TTL sweeps). main() only
+// Reporter and health services, the REST API, the alert evaluator and the maintenance loop (TTL
+// sweeps). main() only
 // builds one, starts it and waits for a signal. Start/Stop are called from one thread.
 
 #include <atomic>
@@ -12,6 +13,9 @@
 #include <grpcpp/server.h>
 #include <prometheus/registry.h>
 
+#include "alerts/alertmanager_client.h"
+#include "alerts/rule_evaluator.h"
+#include "alerts/rule_registry.h"
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -26,6 +30,7 @@
 #include "storage/database.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
+#include "storage/rule_store.h"
 
 namespace fleetgate {
 
@@ -51,6 +56,9 @@ class Gateway {
   void StartHttp();
   void RegisterProbes();
   void RestoreFromHistory();
+  void SetUpAlerting();
+  void StopAlerting();
+  std::string ExternalUrl() const;
   void MaintenanceLoop();
 
   const config::Config config_;
@@ -66,6 +74,10 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   ingest::ReporterService reporter_;
+  std::unique_ptr<storage::RuleStore> rule_store_;
+  std::unique_ptr<alerts::RuleRegistry> rules_;
+  std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured
+  std::unique_ptr<alerts::RuleEvaluator> evaluator_;
   metrics::Exposition exposition_;
   api::Probes probes_;
   std::unique_ptr<grpc::Server> grpc_server_;

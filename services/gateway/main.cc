@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "alerts/rule_loader.h"
 #include "app.h"
 #include "config/loader.h"
 #include "logging.h"
@@ -68,6 +69,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (flags.print_config) std::cout << fleetgate::config::RenderYaml(config);
+  if (flags.check_config) {
+    // The provisioned rule files are part of the configuration: check them too.
+    try {
+      for (const auto& file : config.alerting.rule_files) fleetgate::alerts::LoadRuleFile(file);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "fleetgate: configuration error: alerting.rule_files: " << e.what() << "\n";
+      return 1;
+    }
+  }
   if (flags.check_config || flags.print_config) return 0;
 
   fleetgate::ConfigureLogging(config.log.level, config.log.format);

@@ -74,4 +74,21 @@ storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config) {
   return options;
 }
 
+alerts::EvaluatorOptions EvaluatorOptionsFrom(const config::Config& config) {
+  alerts::EvaluatorOptions options;
+  options.interval = config.alerting.evaluation_interval;
+  options.resend_delay = config.alerting.resend_delay;
+  options.external_url = config.alerting.external_url;
+  return options;
+}
+
+alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Config& config) {
+  alerts::AlertmanagerClientOptions options;
+  options.urls = config.alerting.alertmanagers;
+  options.timeout = config.alerting.notification_timeout;
+  options.queue_capacity = config.alerting.notification_queue_capacity;
+  options.max_attempts = static_cast<int>(config.alerting.notification_max_attempts);
+  return options;
+}
+
 }  // namespace fleetgate

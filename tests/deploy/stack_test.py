@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,10 @@ import urllib.parse
 import urllib.request
 
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from peer_testing import check, free_port  # noqa: E402
+from peer_testing import poll as poll_until  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROMETHEUS_YML = os.path.join(REPO, "deploy", "prometheus", "prometheus.yml")
@@ -30,31 +33,8 @@ PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", 
                 "unless", "bool", "offset", "inf", "nan"}
 
 
-def check(condition, what):
-    if not condition:
-        raise SystemExit("FAILED: " + what)
-    print("ok:", what)
-
-
 def poll(what, probe, timeout):
-    """Calls probe() every 200 ms until it returns a truthy value or the timeout passes."""
-    end = min(time.monotonic() + timeout, DEADLINE)
-    last = None
-    while time.monotonic() < end:
-        try:
-            last = probe()
-            if last:
-                return last
-        except (OSError, ValueError) as error:
-            last = error
-        time.sleep(0.2)
-    raise SystemExit(f"FAILED: {what} (last: {last})")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return poll_until(what, probe, timeout, DEADLINE)
 
 
 def dashboard_metric_names(path):

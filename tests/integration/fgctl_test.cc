@@ -117,27 +117,6 @@ TEST_F(FgctlTest, UnreachableServerFailsWithOneLine) {
   EXPECT_THAT(grpc.err, HasSubstr("cannot report to fleetgate at " + gateway_.grpc_target()));
 }
 
-// Commands whose routes this gateway does not serve yet say so; skipped once they are served.
-TEST_F(FgctlTest, CommandWhoseRouteIsNotServedSaysSo) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> commands{
-      {{"alerts"}, "GET /api/v1/alerts"},
-      {{"rules", "list"}, "GET /api/v1/rules"},
-      {{"rules", "get", "high-errors"}, "GET /api/v1/rules/{name}"}};
-  int checked = 0;
-  for (const auto& [args, route] : commands) {
-    std::string path = route.substr(4);
-    if (path.find('{') != std::string::npos) path = path.substr(0, path.find('{')) + "high-errors";
-    HttpResult probe = HttpGet(gateway_.http_base() + path);
-    if (probe.status != 404 || probe.body.find("\"not_found\"") == std::string::npos) continue;
-    FgctlRun run = Rest(args);
-    EXPECT_EQ(run.exit_code, 1) << route;
-    EXPECT_TRUE(IsOneLine(run.err)) << route;
-    EXPECT_THAT(run.err, HasSubstr("this fleetgate does not serve " + route + " yet")) << route;
-    ++checked;
-  }
-  if (checked == 0) GTEST_SKIP() << "every route is served now";
-}
-
 TEST_F(FgctlTest, RulesApplyChecksTheFileBeforeCallingTheGateway) {
   TempDir dir;
   const std::string file = dir.path() + "/rules.json";
@@ -152,20 +131,39 @@ TEST_F(FgctlTest, RulesApplyChecksTheFileBeforeCallingTheGateway) {
   EXPECT_THAT(missing.err, HasSubstr("cannot read"));
 }
 
-TEST_F(FgctlTest, RulesApplySaysWhenTheGatewayDoesNotServeRulesYet) {
-  HttpResult probe = HttpGet(gateway_.http_base() + "/api/v1/rules/high-errors");
-  if (probe.status != 404 || probe.body.find("\"not_found\"") == std::string::npos) {
-    GTEST_SKIP() << "rules are served now";
-  }
+TEST_F(FgctlTest, RulesApplyCreatesThenReplacesAndListGetDeleteAndAlertsWork) {
   TempDir dir;
-  const std::string file = dir.path() + "/rule.json";
-  std::ofstream(file) << R"({"name": "high-errors", "for": "5m"})";
-  FgctlRun run = Rest({"rules", "apply", "-f", file});
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_TRUE(IsOneLine(run.err));
-  EXPECT_THAT(
-      run.err,
-      HasSubstr("rule high-errors: this fleetgate does not serve PUT /api/v1/rules/{name}"));
+  const std::string file = dir.path() + "/rules.json";
+  std::ofstream(file) << R"({"rules": [{"name": "HighErrors", "kind": "metric",
+      "metric": {"name": "errors_total", "aggregation": "rate", "window": "5m"},
+      "op": ">", "threshold": 1, "for": "5m", "annotations": {"summary": "errors"}}]})";
+  FgctlRun created = Rest({"rules", "apply", "-f", file});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("rule HighErrors applied"));
+  FgctlRun replaced = Rest({"rules", "apply", "-f", file});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+
+  FgctlRun list = Rest({"rules", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("HighErrors"));
+  EXPECT_THAT(list.out, HasSubstr("sum(rate(errors_total[5m])) > 1"));
+  FgctlRun get = Rest({"--json", "rules", "get", "HighErrors"});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(nlohmann::json::parse(get.out)["rule"]["metric"]["window"], "5m");
+  // What `rules get --json` prints can be applied back.
+  std::ofstream(file) << get.out;
+  FgctlRun reapplied = Rest({"rules", "apply", "-f", file});
+  ASSERT_EQ(reapplied.exit_code, 0) << reapplied.err;
+  FgctlRun alerts = Rest({"alerts"});
+  ASSERT_EQ(alerts.exit_code, 0) << alerts.err;
+  EXPECT_THAT(alerts.out, HasSubstr("no active alerts"));
+
+  FgctlRun deleted = Rest({"rules", "delete", "HighErrors"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  FgctlRun missing = Rest({"rules", "get", "HighErrors"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(IsOneLine(missing.err));
+  EXPECT_THAT(missing.err, HasSubstr("no rule named HighErrors"));
 }
 
 TEST_F(FgctlTest, UsageErrorsExitWithTwo) {

@@ -72,5 +72,12 @@ path taken from containerPorts and persistence, so the pod spec and the config a
 {{- $_ := set $config "grpc" $grpc -}}
 {{- $_ := set $config "http" $http -}}
 {{- $_ := set $config "storage" $storage -}}
+{{- $alerting := get $config "alerting" | default dict -}}
+{{- $ruleFiles := get $alerting "rule_files" | default list -}}
+{{- range $name, $_ := .Values.alertRules -}}
+{{- $ruleFiles = append $ruleFiles (printf "/etc/fleetgate/rules-%s.yaml" $name) -}}
+{{- end -}}
+{{- $_ := set $alerting "rule_files" $ruleFiles -}}
+{{- $_ := set $config "alerting" $alerting -}}
 {{- toYaml $config -}}
 {{- end }}

@@ -78,6 +78,7 @@ JsonResult RestClient::Call(const std::string& method, const std::string& path,
                             const std::string& route, const std::string& body) const {
   JsonResult result;
   Raw raw = Send(method, path, body);
+  result.status = raw.status;
   if (!raw.error.empty()) {
     result.error = raw.error;
   } else if (IsRouteNotFound(raw.status, raw.body)) {
@@ -85,6 +86,10 @@ JsonResult RestClient::Call(const std::string& method, const std::string& path,
         "this fleetgate does not serve " + route + " yet (404 not_found at " + base_ + ")";
   } else if (raw.status < 200 || raw.status >= 300) {
     result.error = route + ": " + DescribeError(raw.status, raw.body);
+    nlohmann::json error = nlohmann::json::parse(raw.body, nullptr, false);
+    if (error.is_object() && error.value("error", nlohmann::json()).is_object()) {
+      result.error_code = error["error"].value("code", "");
+    }
   } else if (!raw.body.empty()) {
     result.body = nlohmann::json::parse(raw.body, nullptr, false);
     if (result.body.is_discarded()) result.error = route + ": the response is not JSON";

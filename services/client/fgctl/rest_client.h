@@ -13,6 +13,8 @@ namespace fleetgate::fgctl {
 struct JsonResult {
   nlohmann::json body;
   std::string error;
+  long status = 0;         // the HTTP status; 0 when the server was not reached
+  std::string error_code;  // the gateway's JSON error code ("rule_not_found"), if any
   bool ok() const { return error.empty(); }
 };
 

@@ -29,12 +29,15 @@ Error ListRules(const Globals& globals, std::ostream& out) {
   if (globals.json) return PrintJson(out, result.body);
   const nlohmann::json& rules =
       result.body.is_array() ? result.body : result.body.value("rules", nlohmann::json::array());
-  Table table({"NAME", "FOR", "CONDITION", "SUMMARY"});
+  Table table({"NAME", "STATE", "HEALTH", "FOR", "QUERY", "SUMMARY"});
   for (const auto& rule : rules) {
+    const nlohmann::json definition = rule.value("rule", nlohmann::json::object());
     table.Add({Cell(rule.value("name", nlohmann::json())),
-               Cell(rule.value("for", nlohmann::json())),
-               Cell(rule.value("condition", nlohmann::json())),
-               Cell(rule.value("annotations", nlohmann::json::object())
+               Cell(rule.value("state", nlohmann::json())),
+               Cell(rule.value("health", nlohmann::json())),
+               Cell(definition.value("for", nlohmann::json())),
+               Cell(rule.value("query", nlohmann::json())),
+               Cell(definition.value("annotations", nlohmann::json::object())
                         .value("summary", nlohmann::json()))});
   }
   table.Print(out);
@@ -50,7 +53,8 @@ Error GetRule(const Globals& globals, const std::string& name, std::ostream& out
   return std::nullopt;
 }
 
-// The rules in a file: one rule object, an array of them, or {"rules": [...]}.
+// The rules in a file: one rule object, an array of them, or {"rules": [...]}. A rule as
+// `fgctl --json rules get|list` prints it (the definition under "rule") is taken too.
 std::variant<nlohmann::json, std::string> ReadRules(const std::string& file) {
   std::stringstream text;
   if (file == "-") {
@@ -65,7 +69,11 @@ std::variant<nlohmann::json, std::string> ReadRules(const std::string& file) {
   if (parsed.is_object() && parsed.contains("rules")) parsed = parsed["rules"];
   if (parsed.is_object()) parsed = nlohmann::json::array({parsed});
   if (!parsed.is_array()) return file + ": expected a rule object or an array of rules";
-  for (const auto& rule : parsed) {
+  for (auto& rule : parsed) {
+    if (rule.is_object() && rule.value("rule", nlohmann::json()).is_object()) {
+      nlohmann::json definition = rule["rule"];
+      rule = std::move(definition);
+    }
     if (!rule.is_object() || !rule.value("name", nlohmann::json()).is_string()) {
       return file + ": every rule needs a string \"name\"";
     }
@@ -79,8 +87,12 @@ Error ApplyRules(const Globals& globals, const std::string& file, std::ostream& 
   nlohmann::json applied = nlohmann::json::array();
   for (const auto& rule : std::get<nlohmann::json>(rules)) {
     std::string name = rule["name"];
+    // Replace the rule, or create it when the gateway does not know it yet.
     JsonResult result = globals.rest().Call("PUT", std::string(kRulesRoute) + "/" + UrlEncode(name),
                                             "PUT /api/v1/rules/{name}", rule.dump());
+    if (result.error_code == "rule_not_found") {
+      result = globals.rest().Call("POST", kRulesRoute, "POST /api/v1/rules", rule.dump());
+    }
     if (!result.ok()) return "rule " + name + ": " + result.error;
     applied.push_back(result.body.is_null() ? rule : result.body);
     if (!globals.json) out << "rule " << name << " applied\n";

@@ -1,5 +1,6 @@
 #include <chrono>
 
+#include "api/json_views.h"
 #include "api/query_params.h"
 #include "api/routes.h"
 #include "core/duration.h"
@@ -11,20 +12,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kMaxWindow = std::chrono::hours(24 * 366);
-
-http::Response StorageError(const storage::Error& error) {
-  switch (error.code) {
-    case storage::ErrorCode::kInvalidArgument:
-      return http::JsonError(400, "invalid_parameter", error.message);
-    case storage::ErrorCode::kNotFound:
-      return http::JsonError(404, "not_found", error.message);
-    case storage::ErrorCode::kConflict:
-      return http::JsonError(409, "conflict", error.message);
-    case storage::ErrorCode::kUnavailable:
-      break;
-  }
-  return http::JsonError(503, "storage_unavailable", error.message);
-}
 
 nlohmann::json TransitionJson(const storage::Transition& t) {
   return {{"service", t.service},
@@ -53,23 +40,14 @@ http::Response History(const ApiContext& context, const http::Request& request) 
   query.service = request.path_params.at("service");
   query.instance = request.Query("instance");
   if (query.instance && query.instance->empty()) query.instance.reset();
-  auto from = TimeParam(request, "from", now);
-  if (auto* bad = std::get_if<http::Response>(&from)) return *bad;
-  auto to = TimeParam(request, "to", now);
-  if (auto* bad = std::get_if<http::Response>(&to)) return *bad;
-  auto limit = LimitParam(request, 100, storage::kMaxQueryLimit);
-  if (auto* bad = std::get_if<http::Response>(&limit)) return *bad;
-  query.from = std::get<std::optional<TimePoint>>(from);
-  query.to = std::get<std::optional<TimePoint>>(to);
-  query.limit = std::get<int>(limit);
-  query.cursor = request.Query("cursor").value_or("");
+  auto params = PageParam(request, now, storage::kMaxQueryLimit);
+  if (auto* bad = std::get_if<http::Response>(&params)) return *bad;
+  ApplyPage(std::get<PageParams>(params), query);
   auto page = context.history->QueryTransitions(query);
   if (!page.ok()) return StorageError(page.error());
   nlohmann::json transitions = nlohmann::json::array();
   for (const auto& t : page.value().transitions) transitions.push_back(TransitionJson(t));
-  const std::string& next = page.value().next_cursor;
-  return http::Json(200, {{"transitions", std::move(transitions)},
-                          {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}});
+  return PageJson(std::move(transitions), page.value().next_cursor);
 }
 
 http::Response Availability(const ApiContext& context, const http::Request& request) {

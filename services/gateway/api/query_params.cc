@@ -41,6 +41,21 @@ Param<int> LimitParam(const http::Request& request, int default_limit, int max_l
   return value;
 }
 
+Param<PageParams> PageParam(const http::Request& request, TimePoint now, int max_limit) {
+  PageParams page;
+  auto from = TimeParam(request, "from", now);
+  if (auto* bad = std::get_if<http::Response>(&from)) return *bad;
+  auto to = TimeParam(request, "to", now);
+  if (auto* bad = std::get_if<http::Response>(&to)) return *bad;
+  auto limit = LimitParam(request, page.limit, max_limit);
+  if (auto* bad = std::get_if<http::Response>(&limit)) return *bad;
+  page.from = std::get<std::optional<TimePoint>>(from);
+  page.to = std::get<std::optional<TimePoint>>(to);
+  page.limit = std::get<int>(limit);
+  page.cursor = request.Query("cursor").value_or("");
+  return page;
+}
+
 Param<std::chrono::milliseconds> DurationParam(const http::Request& request,
                                                const std::string& name,
                                                std::chrono::milliseconds default_value,

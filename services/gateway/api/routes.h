@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "alerts/rule_evaluator.h"
+#include "alerts/rule_registry.h"
 #include "api/probes.h"
 #include "core/clock.h"
 #include "health/health_registry.h"
@@ -23,12 +25,16 @@ struct ApiContext {
   TimePoint started_at;
   std::string admin_token;  // empty: changes need no token
   const storage::HistorySource* history = nullptr;
+  alerts::RuleRegistry* rules = nullptr;
+  const alerts::RuleEvaluator* evaluator = nullptr;
 };
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);
 void AddFleetRoutes(http::Router& router, const ApiContext& context);
 // Health history and availability, from SQLite.
 void AddHistoryRoutes(http::Router& router, const ApiContext& context);
+// Alert rules, active alerts and the alert history; needs rules, evaluator and history.
+void AddAlertRoutes(http::Router& router, const ApiContext& context);
 
 // When an admin token is configured and the request lacks it: the 401/403 to send.
 std::optional<http::Response> RequireAdmin(const http::Request& request,

@@ -68,6 +68,16 @@ struct Config {
     milliseconds forget_after = std::chrono::hours(24);
     milliseconds sweep_interval = std::chrono::seconds(1);
   } health;
+  struct Alerting {
+    milliseconds evaluation_interval = std::chrono::seconds(15);
+    std::vector<std::string> rule_files;
+    std::vector<std::string> alertmanagers;
+    milliseconds resend_delay = std::chrono::minutes(1);
+    milliseconds notification_timeout = std::chrono::seconds(10);
+    size_t notification_queue_capacity = 10000;
+    size_t notification_max_attempts = 5;
+    std::string external_url;  // empty: http://<hostname>:<HTTP port>
+  } alerting;
   struct Log {
     std::string level = "info";
     std::string format = "text";

@@ -57,6 +57,22 @@ std::vector<double> ParseText<std::vector<double>>(const std::string& key,
   return out;
 }
 
+// A comma-separated list (environment variables and flags); empty items are skipped.
+template <>
+std::vector<std::string> ParseText<std::vector<std::string>>(const std::string&,
+                                                             const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t comma = text.find(',', pos);
+    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
 template <typename T>
 T ParseYaml(const std::string& key, const YAML::Node& node) {
   if (!node.IsScalar()) throw ConfigError(key, "must be a single value");
@@ -68,6 +84,19 @@ std::vector<double> ParseYaml<std::vector<double>>(const std::string& key, const
   if (!node.IsSequence()) throw ConfigError(key, "must be a list of numbers");
   std::vector<double> out;
   for (const auto& item : node) out.push_back(ParseText<std::vector<double>>(key, item.Scalar())[0]);
+  return out;
+}
+
+template <>
+std::vector<std::string> ParseYaml<std::vector<std::string>>(const std::string& key,
+                                                             const YAML::Node& node) {
+  if (node.IsNull()) return {};
+  if (!node.IsSequence()) throw ConfigError(key, "must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    if (!item.IsScalar()) throw ConfigError(key, "must be a list of strings");
+    out.push_back(item.Scalar());
+  }
   return out;
 }
 
@@ -93,6 +122,12 @@ YAML::Node Render(const std::vector<double>& value) {
     std::snprintf(text, sizeof text, "%.15g", v);  // 0.005, not 0.0050000000000000001
     node.push_back(std::string(text));
   }
+  node.SetStyle(YAML::EmitterStyle::Flow);
+  return node;
+}
+YAML::Node Render(const std::vector<std::string>& value) {
+  YAML::Node node(YAML::NodeType::Sequence);
+  for (const std::string& v : value) node.push_back(v);
   node.SetStyle(YAML::EmitterStyle::Flow);
   return node;
 }
@@ -206,6 +241,24 @@ std::vector<ConfigKey> BuildKeys() {
            "stale instances leave the live registry after this"),
       Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval,
            "how often TTLs are checked"),
+      Bind("alerting", "evaluation_interval", &C::alerting, &C::Alerting::evaluation_interval,
+           "how often every alert rule is evaluated"),
+      Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files,
+           "files of provisioned rules (YAML or JSON), read-only over the API"),
+      Bind("alerting", "alertmanagers", &C::alerting, &C::Alerting::alertmanagers,
+           "Alertmanager base URLs that receive firing and resolved alerts"),
+      Bind("alerting", "resend_delay", &C::alerting, &C::Alerting::resend_delay,
+           "a firing alert is re-sent to Alertmanager this often"),
+      Bind("alerting", "notification_timeout", &C::alerting, &C::Alerting::notification_timeout,
+           "one POST to an Alertmanager, connecting included"),
+      Bind("alerting", "notification_queue_capacity", &C::alerting,
+           &C::Alerting::notification_queue_capacity,
+           "alerts waiting per Alertmanager; beyond, the oldest are dropped and counted"),
+      Bind("alerting", "notification_max_attempts", &C::alerting,
+           &C::Alerting::notification_max_attempts,
+           "POSTs of one batch (with backoff) before it is dropped and counted"),
+      Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url,
+           "base of each alert's generatorURL (default: http://<hostname>:<HTTP port>)"),
       Bind("log", "level", &C::log, &C::Log::level, "trace, debug, info, warn, error"),
       Bind("log", "format", &C::log, &C::Log::format, "text or json"),
       Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout,

@@ -144,6 +144,17 @@ void Validate(const Config& c) {
   CheckPositive("health.max_ttl", c.health.max_ttl);
   CheckPositive("health.forget_after", c.health.forget_after);
   CheckPositive("health.sweep_interval", c.health.sweep_interval);
+  CheckPositive("alerting.evaluation_interval", c.alerting.evaluation_interval);
+  CheckPositive("alerting.resend_delay", c.alerting.resend_delay);
+  CheckPositive("alerting.notification_timeout", c.alerting.notification_timeout);
+  CheckPositive("alerting.notification_queue_capacity", c.alerting.notification_queue_capacity);
+  CheckPositive("alerting.notification_max_attempts", c.alerting.notification_max_attempts);
+  for (const std::string& url : c.alerting.alertmanagers) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+      throw ConfigError("alerting.alertmanagers",
+                        "must be http:// or https:// URLs (got \"" + url + "\")");
+    }
+  }
   CheckPositive("shutdown.timeout", c.shutdown.timeout);
   CheckPositive("shutdown.drain_timeout", c.shutdown.drain_timeout);
   if (c.shutdown.drain_timeout > c.shutdown.timeout) {

@@ -99,6 +99,32 @@ TEST_F(LoaderTest, BadValuesNameTheKeyAndWhy) {
               HasSubstr("strictly increasing"));
 }
 
+TEST_F(LoaderTest, AlertingListsComeFromYamlOrCommaSeparatedText) {
+  Sources sources = WithEnv({{"FLEETGATE_ALERTING_RULE_FILES", "/etc/a.yaml,,/etc/b.yaml"}});
+  sources.file = WriteFile(
+      "alerting:\n  alertmanagers: [http://am-0:9093, https://am-1/prefix]\n"
+      "  evaluation_interval: 5s\n");
+  Config config = Load(sources);
+  EXPECT_EQ(config.alerting.alertmanagers,
+            (std::vector<std::string>{"http://am-0:9093", "https://am-1/prefix"}));
+  EXPECT_EQ(config.alerting.rule_files, (std::vector<std::string>{"/etc/a.yaml", "/etc/b.yaml"}));
+  EXPECT_EQ(config.alerting.evaluation_interval, seconds(5));
+  EXPECT_EQ(config.alerting.resend_delay, minutes(1));
+  Sources again;
+  again.file = WriteFile(RenderYaml(config));
+  EXPECT_EQ(Load(again).alerting.alertmanagers, config.alerting.alertmanagers);
+}
+
+TEST_F(LoaderTest, AlertingValuesAreChecked) {
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_ALERTING_ALERTMANAGERS", "am:9093"}})),
+              HasSubstr("alerting.alertmanagers: must be http:// or https:// URLs"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_ALERTING_EVALUATION_INTERVAL", "0s"}})),
+              HasSubstr("alerting.evaluation_interval: must be longer than zero"));
+  Sources sources;
+  sources.file = WriteFile("alerting:\n  rule_files: /etc/a.yaml\n");
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("alerting.rule_files: must be a list of strings"));
+}
+
 TEST_F(LoaderTest, MalformedFileIsAnError) {
   Sources sources;
   sources.file = WriteFile("grpc: [unclosed\n");
