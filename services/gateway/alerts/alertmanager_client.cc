@@ -1,6 +1,5 @@
 #include "alerts/alertmanager_client.h"
 
-#include <curl/curl.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -18,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "alerts/alertmanager_post.h"
 #include "core/time_format.h"
 
 namespace fleetgate::alerts {
@@ -28,8 +28,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // One warning per Alertmanager per interval: a dead Alertmanager retried for hours should not
 // flood the log, and the next line says how many were held back.
 constexpr std::chrono::seconds kWarnInterval{30};
-constexpr size_t kMaxResponseBytes = 4096;
-constexpr size_t kMaxLoggedBytes = 512;
 
 std::string TrimTrailingSlashes(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -57,14 +55,6 @@ void Validate(const AlertmanagerClientOptions& options) {
     throw std::invalid_argument("alertmanager queue_capacity, max_batch and max_attempts must be >= 1");
   }
   if (options.timeout.count() <= 0) throw std::invalid_argument("alertmanager timeout must be > 0");
-}
-
-// The start of `text` on one line, for the log.
-std::string Truncate(std::string text, size_t limit) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  if (text.size() > limit) text = text.substr(0, limit) + "…";
-  return text;
 }
 
 // The series of one Alertmanager in the client's self-metrics.
@@ -109,104 +99,6 @@ class MetricFamilies {
   prometheus::Family<prometheus::Histogram>& latency_;
 };
 
-// kRejected: an answer that a retry would not change (4xx other than 429, 3xx).
-enum class Outcome { kSent, kRetryable, kRejected, kAborted };
-
-struct PostResult {
-  Outcome outcome = Outcome::kRetryable;
-  std::string detail;  // for the log
-  double seconds = 0;
-};
-
-Outcome Classify(CURLcode code, long status) {
-  if (code == CURLE_ABORTED_BY_CALLBACK) return Outcome::kAborted;
-  if (code != CURLE_OK) return Outcome::kRetryable;
-  if (status >= 200 && status < 300) return Outcome::kSent;
-  if (status == 429 || status >= 500) return Outcome::kRetryable;
-  return Outcome::kRejected;
-}
-
-// One libcurl handle, reused so the connection stays open between POSTs. A transfer is aborted
-// as soon as `abort` turns true. Owned by one worker thread.
-class Poster {
- public:
-  Poster(const std::string& endpoint, std::chrono::milliseconds timeout,
-         const std::atomic<bool>& abort)
-      : curl_(curl_easy_init()), abort_(abort) {
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
-    headers_ = curl_slist_append(headers_, "Expect:");  // no 100-continue round trip
-    if (curl_ != nullptr) Configure(endpoint, timeout);
-  }
-  ~Poster() {
-    if (curl_ != nullptr) curl_easy_cleanup(curl_);
-    curl_slist_free_all(headers_);
-  }
-  Poster(const Poster&) = delete;
-  Poster& operator=(const Poster&) = delete;
-
-  PostResult Post(const std::string& body);
-
- private:
-  void Configure(const std::string& endpoint, std::chrono::milliseconds timeout);
-  static size_t Append(char* data, size_t size, size_t count, void* out);
-  static int Progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
-
-  CURL* curl_;
-  curl_slist* headers_ = nullptr;
-  const std::atomic<bool>& abort_;
-  std::string response_;
-  char error_[CURL_ERROR_SIZE] = {};
-};
-
-void Poster::Configure(const std::string& endpoint, std::chrono::milliseconds timeout) {
-  curl_easy_setopt(curl_, CURLOPT_URL, endpoint.c_str());
-  curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
-  curl_easy_setopt(curl_, CURLOPT_USERAGENT, "fleetgate");
-  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
-  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response_);
-  curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, Progress);
-  curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&abort_));
-}
-
-size_t Poster::Append(char* data, size_t size, size_t count, void* out) {
-  auto* response = static_cast<std::string*>(out);
-  size_t bytes = size * count;
-  response->append(data, std::min(bytes, kMaxResponseBytes - std::min(kMaxResponseBytes,
-                                                                       response->size())));
-  return bytes;
-}
-
-// libcurl calls this about once a second even while waiting, so Stop() interrupts a POST.
-int Poster::Progress(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;
-}
-
-PostResult Poster::Post(const std::string& body) {
-  if (curl_ == nullptr) return {Outcome::kRetryable, "cannot create a libcurl handle", 0};
-  response_.clear();
-  error_[0] = '\0';
-  curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
-  auto start = std::chrono::steady_clock::now();
-  CURLcode code = curl_easy_perform(curl_);
-  PostResult result;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  long status = 0;
-  if (code == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-  result.outcome = Classify(code, status);
-  if (code != CURLE_OK) {
-    result.detail = error_[0] != '\0' ? error_ : curl_easy_strerror(code);
-  } else {
-    result.detail = "HTTP " + std::to_string(status) + ": " + Truncate(response_, kMaxLoggedBytes);
-  }
-  return result;
-}
-
 // Rate-limits warnings about one Alertmanager. Thread-safe.
 class WarnLimiter {
  public:
@@ -232,11 +124,6 @@ class WarnLimiter {
   std::optional<SteadyTime> last_;
   size_t suppressed_ = 0;
 };
-
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 }  // namespace
 
@@ -372,8 +259,8 @@ void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& b
   const auto count = static_cast<double>(batch.size());
   for (int attempt = 1;; ++attempt) {
     PostResult result = poster.Post(body);
-    if (result.outcome != Outcome::kAborted) metrics_.latency.Observe(result.seconds);
-    if (result.outcome == Outcome::kSent) {
+    if (result.outcome != PostOutcome::kAborted) metrics_.latency.Observe(result.seconds);
+    if (result.outcome == PostOutcome::kSent) {
       metrics_.sent.Increment(count);
       if (failed_in_a_row_ > 0) {
         spdlog::info("alertmanager {}: delivering again after {} failed attempts", url_,
@@ -382,7 +269,7 @@ void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& b
       failed_in_a_row_ = 0;
       return;
     }
-    if (result.outcome != Outcome::kAborted) {
+    if (result.outcome != PostOutcome::kAborted) {
       metrics_.error.Increment(count);
       ++failed_in_a_row_;
     }
@@ -395,9 +282,9 @@ void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& b
 
 // Logs the failure; waits out the backoff unless the batch is given up or Stop() is called.
 bool AlertmanagerClient::Target::Retry(const PostResult& result, int attempt) {
-  if (result.outcome == Outcome::kAborted) return false;
+  if (result.outcome == PostOutcome::kAborted) return false;
   std::string what = "POST " + endpoint_ + " failed (" + result.detail + ")";
-  if (result.outcome == Outcome::kRejected) {
+  if (result.outcome == PostOutcome::kRejected) {
     warn_.Warn(url_, what + "; not retryable, dropped the batch");
     return false;
   }
