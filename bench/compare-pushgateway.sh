@@ -85,12 +85,21 @@ run_pushgateway() {
   port=$(free_port)
   rm -rf "$work/bodies"
   groups=$(write_bodies "$series")
-  "$pushgateway" --web.listen-address="127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  # Debian's default persists to /var/lib/prometheus; keep everything in memory instead.
+  "$pushgateway" --web.listen-address="127.0.0.1:$port" --persistence.file= \
+    >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$port/-/ready"
+  # Every group once before the clock starts, so the timed pushes replace existing series (as
+  # fleetgate-bench's batches update existing ones) and the scrape sees all of them.
+  local g
+  for ((g = 1; g <= groups; g++)); do
+    curl -fs -o /dev/null --data-binary "@$work/bodies/group-$g.prom" \
+      "http://127.0.0.1:$port/metrics/job/bench/instance/i$g"
+  done
   local result
   result=$(cd "$repo/bench/compare" && wrk -t "$connections" -c "$connections" -d "${duration}s" \
-    -s push.lua "http://127.0.0.1:$port" -- "$work/bodies" "$groups" | grep '^WRK ')
+    -s push.lua "http://127.0.0.1:$port" -- "$work/bodies" "$groups" "$connections" | grep '^WRK ')
   push_scrape=$(scrape_ms "http://127.0.0.1:$port/metrics")
   push_series=$(grep -c '^bench_requests_' "$work/scrape.txt" || true)
   stop_server

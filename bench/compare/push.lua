@@ -1,28 +1,34 @@
 -- wrk script for bench/compare-pushgateway.sh: POSTs text-format bodies to Pushgateway, cycling
 -- through the groups (one body file per group, made by the script). Arguments: the directory of
--- the bodies and the number of groups. Prints one line at the end (from the main thread, where
--- init has not run):
+-- the bodies, the number of groups and of wrk threads; thread t pushes groups t, t + threads, ...
+-- Prints one line at the end (from the main thread, where init has not run):
 --   WRK <requests> <non-2xx responses> <socket errors> <seconds>
-local dir, groups
+local dir, groups, threads
 local bodies, paths = {}, {}
 local next_group = 0
+local thread_count = 0
+
+function setup(thread)
+  thread:set("thread_id", thread_count)
+  thread_count = thread_count + 1
+end
 
 function init(args)
-  dir, groups = args[1], tonumber(args[2])
+  dir, groups, threads = args[1], tonumber(args[2]), tonumber(args[3])
   for g = 1, groups do
     local file = assert(io.open(dir .. "/group-" .. g .. ".prom", "rb"))
     bodies[g] = file:read("*a")
     file:close()
     paths[g] = "/metrics/job/bench/instance/i" .. g
   end
-  -- Each thread starts at another group so the threads do not push the same one in lock step.
-  next_group = math.random(groups) - 1
+  next_group = thread_id % groups  -- 0-based; the first request takes group thread_id + 1
 end
 
 function request()
-  next_group = next_group % groups + 1
-  return wrk.format("POST", paths[next_group],
-                    {["Content-Type"] = "text/plain; version=0.0.4"}, bodies[next_group])
+  local group = next_group + 1
+  next_group = (next_group + threads) % groups
+  return wrk.format("POST", paths[group],
+                    {["Content-Type"] = "text/plain; version=0.0.4"}, bodies[group])
 end
 
 function done(summary, latency, requests)
