@@ -79,6 +79,7 @@ alerts::EvaluatorOptions EvaluatorOptionsFrom(const config::Config& config) {
   options.interval = config.alerting.evaluation_interval;
   options.resend_delay = config.alerting.resend_delay;
   options.external_url = config.alerting.external_url;
+  options.max_alerts_per_rule = config.alerting.max_alerts_per_rule;
   return options;
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "alerts/evaluator_runtime.h"
 #include "alerts/health_condition.h"
@@ -142,7 +143,13 @@ void RuleEvaluator::Evaluate(Runtime& runtime, TimePoint now,
   const auto started = std::chrono::steady_clock::now();
   evaluations_.Increment();
   try {
-    std::vector<StateChange> changes = runtime.alerts.Update(Samples(runtime, now), now);
+    std::vector<Sample> samples = Samples(runtime, now);
+    if (samples.size() > options_.max_alerts_per_rule) {
+      throw std::runtime_error("exceeded the limit of " +
+                               std::to_string(options_.max_alerts_per_rule) + " alerts with " +
+                               std::to_string(samples.size()) + " (alerting.max_alerts_per_rule)");
+    }
+    std::vector<StateChange> changes = runtime.alerts.Update(samples, now);
     Record(runtime, changes);
     if (!changes.empty()) Persist(runtime);
     runtime.status.health = "ok";

@@ -38,6 +38,9 @@ struct EvaluatorOptions {
   std::chrono::milliseconds resend_delay = std::chrono::minutes(1);
   // The base of each alert's generatorURL ({external_url}/api/v1/rules/{name}); none when empty.
   std::string external_url;
+  // A rule whose condition holds for more label sets than this fails its evaluation (its
+  // alerts stay as they were) instead of flooding Alertmanager, as Prometheus' rule `limit`.
+  size_t max_alerts_per_rule = 1000;
 };
 
 // A rule's last evaluation, as Prometheus' rules API reports it.

@@ -76,6 +76,7 @@ struct Config {
     milliseconds notification_timeout = std::chrono::seconds(10);
     size_t notification_queue_capacity = 10000;
     size_t notification_max_attempts = 5;
+    size_t max_alerts_per_rule = 1000;
     std::string external_url;  // empty: http://<hostname>:<HTTP port>
   } alerting;
   struct Log {

@@ -257,6 +257,8 @@ std::vector<ConfigKey> BuildKeys() {
       Bind("alerting", "notification_max_attempts", &C::alerting,
            &C::Alerting::notification_max_attempts,
            "POSTs of one batch (with backoff) before it is dropped and counted"),
+      Bind("alerting", "max_alerts_per_rule", &C::alerting, &C::Alerting::max_alerts_per_rule,
+           "a rule matching more label sets than this fails its evaluation"),
       Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url,
            "base of each alert's generatorURL (default: http://<hostname>:<HTTP port>)"),
       Bind("log", "level", &C::log, &C::Log::level, "trace, debug, info, warn, error"),

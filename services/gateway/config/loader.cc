@@ -149,6 +149,7 @@ void Validate(const Config& c) {
   CheckPositive("alerting.notification_timeout", c.alerting.notification_timeout);
   CheckPositive("alerting.notification_queue_capacity", c.alerting.notification_queue_capacity);
   CheckPositive("alerting.notification_max_attempts", c.alerting.notification_max_attempts);
+  CheckPositive("alerting.max_alerts_per_rule", c.alerting.max_alerts_per_rule);
   for (const std::string& url : c.alerting.alertmanagers) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
       throw ConfigError("alerting.alertmanagers",

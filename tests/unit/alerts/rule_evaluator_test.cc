@@ -186,6 +186,34 @@ TEST_F(RuleEvaluatorTest, HealthRuleAlertsPerInstanceNotServing) {
   EXPECT_EQ(status->last_evaluation, clock_->Now() - kInterval);
 }
 
+TEST_F(RuleEvaluatorTest, ARuleOverItsAlertLimitFailsAndKeepsItsAlerts) {
+  EvaluatorOptions options;
+  options.max_alerts_per_rule = 2;
+  evaluator_ = std::make_unique<RuleEvaluator>(options, *rules_, store_, registry_, *writer_,
+                                               &notifier_, clock_, *self_);
+  json rule = WithFor(kHighQueue, "0s");
+  rule["metric"]["by"] = {"instance"};
+  AddRule(rule);
+  Queue(150, "i-1");
+  Queue(150, "i-2");
+  Tick();
+  ASSERT_EQ(evaluator_->Alerts().size(), 2u);
+  notifier_.Take();
+  Queue(150, "i-3");
+  Tick();
+  auto status = evaluator_->Status("HighQueue");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->health, "err");
+  EXPECT_EQ(status->last_error,
+            "exceeded the limit of 2 alerts with 3 (alerting.max_alerts_per_rule)");
+  EXPECT_EQ(evaluator_->Alerts().size(), 2u);  // unchanged, still re-sent in time
+  EXPECT_EQ(Metric("fleetgate_rule_evaluation_failures_total"), 1);
+  Queue(10, "i-3");
+  Tick();
+  EXPECT_EQ(evaluator_->Status("HighQueue")->health, "ok");
+  EXPECT_EQ(evaluator_->Status("HighQueue")->last_error, "");
+}
+
 TEST_F(RuleEvaluatorTest, DeletingARuleResolvesItsFiringAlerts) {
   AddRule(WithFor(kHighQueue, "0s"));
   Queue(150);
