@@ -1,7 +1,6 @@
 #include "metrics/series_key.h"
 
 #include <cstdint>
-#include <cstring>
 #include <functional>
 
 #include "metrics/text_writer.h"
@@ -9,18 +8,31 @@
 namespace fleetgate::metrics {
 namespace {
 
+// Each field is its length as a varint (7 bits a byte, lowest first, the high bit set on all but
+// the last byte), then its bytes: one byte of overhead for fields under 128 bytes.
 void AppendField(std::string& key, std::string_view field) {
-  auto size = static_cast<uint32_t>(field.size());
-  key.append(reinterpret_cast<const char*>(&size), sizeof size);
+  char length[10];
+  size_t used = 0;
+  uint64_t size = field.size();
+  do {
+    length[used] = static_cast<char>((size & 0x7f) | (size > 0x7f ? 0x80 : 0));
+    ++used;
+    size >>= 7;
+  } while (size != 0);
+  key.append(length, used);
   key.append(field);
 }
 
 // Reads the field at `pos` and moves `pos` past it.
 std::string_view NextField(std::string_view key, size_t& pos) {
-  uint32_t size = 0;
-  std::memcpy(&size, key.data() + pos, sizeof size);
-  std::string_view field(key.data() + pos + sizeof size, size);
-  pos += sizeof size + size;
+  uint64_t size = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto byte = static_cast<unsigned char>(key[pos++]);
+    size |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) break;
+  }
+  std::string_view field = key.substr(pos, size);
+  pos += size;
   return field;
 }
 
