@@ -1,6 +1,7 @@
 #include "metrics/series_key.h"
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "metrics/text_writer.h"
@@ -10,17 +11,22 @@ namespace {
 
 // Each field is its length as a varint (7 bits a byte, lowest first, the high bit set on all but
 // the last byte), then its bytes: one byte of overhead for fields under 128 bytes.
-void AppendField(std::string& key, std::string_view field) {
-  char length[10];
-  size_t used = 0;
+size_t FieldSize(std::string_view field) {
+  size_t bytes = 1;
+  for (size_t size = field.size(); size > 0x7f; size >>= 7) ++bytes;
+  return bytes + field.size();
+}
+
+// Writes the field at `out` (room for FieldSize bytes) and returns the end.
+char* WriteField(char* out, std::string_view field) {
   uint64_t size = field.size();
-  do {
-    length[used] = static_cast<char>((size & 0x7f) | (size > 0x7f ? 0x80 : 0));
-    ++used;
+  while (size > 0x7f) {
+    *out++ = static_cast<char>((size & 0x7f) | 0x80);
     size >>= 7;
-  } while (size != 0);
-  key.append(length, used);
-  key.append(field);
+  }
+  *out++ = static_cast<char>(size);
+  std::memcpy(out, field.data(), field.size());
+  return out + field.size();
 }
 
 // Reads the field at `pos` and moves `pos` past it.
@@ -40,14 +46,18 @@ std::string_view NextField(std::string_view key, size_t& pos) {
 
 void BuildSeriesKey(SeriesKey& key, std::string_view name, std::string_view service,
                     std::string_view instance, const std::vector<LabelView>& labels) {
+  // One resize and plain copies: this runs for every event.
+  size_t size = FieldSize(name) + FieldSize(service) + FieldSize(instance);
+  for (const auto& [label, value] : labels) size += FieldSize(label) + FieldSize(value);
   std::string& bytes = key.bytes;
-  bytes.clear();
-  AppendField(bytes, name);
-  AppendField(bytes, service);
-  AppendField(bytes, instance);
+  bytes.resize(size);
+  char* out = bytes.data();
+  out = WriteField(out, name);
+  out = WriteField(out, service);
+  out = WriteField(out, instance);
   for (const auto& [label, value] : labels) {
-    AppendField(bytes, label);
-    AppendField(bytes, value);
+    out = WriteField(out, label);
+    out = WriteField(out, value);
   }
   key.hash = std::hash<std::string_view>{}(bytes);
 }
