@@ -45,10 +45,10 @@ std::shared_ptr<prometheus::Collectable> MetricStore::registry() const { return 
 void MetricStore::Update(Series& series, double value) {
   switch (series.kind) {
     case MetricKind::kCounter:
-      series.value += value;
+      series.value.add(value);
       return;
     case MetricKind::kGauge:
-      series.value = value;
+      series.value.set(value);
       return;
     case MetricKind::kHistogram:
       series.histogram->Observe(value);
@@ -125,6 +125,8 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
   Series& series = shard.series.Insert(key);
   series.family = family;
   series.kind = kind;
+  series.member_index = static_cast<uint32_t>(family->members.size());
+  family->members.push_back(&series);
   series.last_update_ns = now_ns;
   if (kind == MetricKind::kHistogram) {
     series.histogram = std::make_unique<HistogramCells>(family->buckets);
@@ -229,6 +231,10 @@ size_t MetricStore::RemoveExpired() {
 // Called with the series' shard lock and families_mutex_ held.
 void MetricStore::RemoveSeries(std::string_view key, Series& series) {
   FamilyEntry& family = *series.family;
+  Series* last = family.members.back();
+  family.members[series.member_index] = last;
+  last->member_index = series.member_index;
+  family.members.pop_back();
   total_series_.fetch_sub(1, std::memory_order_relaxed);
   if (active_series_ != nullptr) active_series_->Decrement();
   auto per_service = family.series_by_service.find(std::string(SeriesService(key)));

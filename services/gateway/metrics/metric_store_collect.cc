@@ -79,16 +79,16 @@ void MetricStore::AppendText(std::string& out) const {
       AppendLabelPairs(rendered, labels);
       const std::string& name = series.family->name;
       if (series.kind != MetricKind::kHistogram) {
-        AppendSample(text->body, name, "", rendered, "", series.value, false);
+        AppendSample(text->body, name, "", rendered, "", series.value.get(), false);
         return;
       }
       const HistogramCells& cells = *series.histogram;
-      AppendSample(text->body, name, "_count", rendered, "", static_cast<double>(cells.count),
-                   true);
-      AppendSample(text->body, name, "_sum", rendered, "", cells.sum, false);
+      AppendSample(text->body, name, "_count", rendered, "",
+                   static_cast<double>(cells.count.get()), true);
+      AppendSample(text->body, name, "_sum", rendered, "", cells.sum.get(), false);
       uint64_t cumulative = 0;
-      for (size_t i = 0; i < cells.counts.size(); ++i) {
-        cumulative += cells.counts[i];
+      for (size_t i = 0; i < cells.buckets(); ++i) {
+        cumulative += cells.counts[i].get();
         AppendSample(text->body, name, "_bucket", rendered, series.family->bucket_labels[i],
                      static_cast<double>(cumulative), true);
       }
@@ -101,47 +101,59 @@ void MetricStore::AppendText(std::string& out) const {
   }
 }
 
+// Called with the series' shard lock or families_mutex_ held.
+void MetricStore::ToClientMetric(std::string_view key, const Series& series,
+                                 std::vector<LabelView>& labels, ClientMetric& metric) {
+  SeriesLabels(key, labels);
+  for (const auto& [label, value] : labels) {
+    metric.label.push_back({std::string(label), std::string(value)});
+  }
+  if (series.kind == MetricKind::kCounter) metric.counter.value = series.value.get();
+  if (series.kind == MetricKind::kGauge) metric.gauge.value = series.value.get();
+  if (series.kind != MetricKind::kHistogram) return;
+  const HistogramCells& cells = *series.histogram;
+  metric.histogram.sample_count = cells.count.get();
+  metric.histogram.sample_sum = cells.sum.get();
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < cells.buckets(); ++i) {
+    cumulative += cells.counts[i].get();
+    double bound =
+        i < cells.bounds.size() ? cells.bounds[i] : std::numeric_limits<double>::infinity();
+    metric.histogram.bucket.push_back({cumulative, bound});
+  }
+}
+
 std::vector<MetricFamily> MetricStore::CollectFamily(std::string_view name) const {
-  return Collect([name](const FamilyEntry& family) { return family.name == name; });
+  // families_mutex_ keeps the family and its series alive and its member list still; the values
+  // are Cells, read without the shard locks.
+  std::lock_guard<std::mutex> lock(families_mutex_);
+  auto it = families_.find(name);
+  if (it == families_.end()) return {};
+  const FamilyEntry& entry = *it->second;
+  MetricFamily family{entry.name, kReportedHelp, TypeOf(entry.kind), {}};
+  family.metric.resize(entry.members.size());
+  std::vector<LabelView> labels;
+  for (size_t i = 0; i < entry.members.size(); ++i) {
+    const Series& series = *entry.members[i];
+    ToClientMetric(SeriesTable<Series>::KeyOf(series), series, labels, family.metric[i]);
+  }
+  return {std::move(family)};
 }
 
 std::vector<MetricFamily> MetricStore::CollectAll() const {
-  return Collect([](const FamilyEntry&) { return true; });
-}
-
-std::vector<MetricFamily> MetricStore::Collect(
-    const std::function<bool(const FamilyEntry&)>& want) const {
   std::map<std::string, MetricFamily, std::less<>> families;
   std::vector<LabelView> labels;
   for (const auto& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard->mutex);
     shard->series.ForEach([&](std::string_view key, const Series& series) {
       const FamilyEntry& entry = *series.family;
-      if (!want(entry)) return;
       auto it = families.find(entry.name);
       if (it == families.end()) {
         it = families.emplace(entry.name, MetricFamily{entry.name, kReportedHelp,
                                                        TypeOf(series.kind), {}}).first;
       }
       if (it->second.type != TypeOf(series.kind)) return;  // see AppendText
-      ClientMetric& metric = it->second.metric.emplace_back();
-      SeriesLabels(key, labels);
-      for (const auto& [label, value] : labels) {
-        metric.label.push_back({std::string(label), std::string(value)});
-      }
-      if (series.kind == MetricKind::kCounter) metric.counter.value = series.value;
-      if (series.kind == MetricKind::kGauge) metric.gauge.value = series.value;
-      if (series.kind != MetricKind::kHistogram) return;
-      const HistogramCells& cells = *series.histogram;
-      metric.histogram.sample_count = cells.count;
-      metric.histogram.sample_sum = cells.sum;
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i < cells.counts.size(); ++i) {
-        cumulative += cells.counts[i];
-        double bound = i < entry.buckets.size() ? entry.buckets[i]
-                                                : std::numeric_limits<double>::infinity();
-        metric.histogram.bucket.push_back({cumulative, bound});
-      }
+      ToClientMetric(key, series, labels, it->second.metric.emplace_back());
     });
   }
   std::vector<MetricFamily> out;

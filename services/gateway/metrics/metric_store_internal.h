@@ -3,6 +3,8 @@
 // metric_store_collect.cc (exposition). Not part of the library's interface.
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,33 +26,52 @@ struct MetricStore::FamilyEntry {
   std::vector<std::string> bucket_labels;  // histograms: `le="0.005"`, ..., `le="+Inf"`
   size_t series = 0;
   std::unordered_map<std::string, size_t> series_by_service;
+  // Every series of the family (Series::member_index is its place), so CollectFamily reads one
+  // family without visiting the whole store.
+  std::vector<Series*> members;
+};
+
+// A value written under its series' shard lock and also read under families_mutex_ alone (by
+// CollectFamily): relaxed atomics, which are plain loads and stores on x86.
+template <typename T>
+class Cell {
+ public:
+  T get() const { return value_.load(std::memory_order_relaxed); }
+  void set(T value) { value_.store(value, std::memory_order_relaxed); }
+  void add(T delta) { set(get() + delta); }  // writers are serialized by the shard lock
+
+ private:
+  std::atomic<T> value_{};
 };
 
 // A histogram's counts per bucket (not cumulative; the last one is +Inf), count and sum.
 struct MetricStore::HistogramCells {
   explicit HistogramCells(const std::vector<double>& bounds)
-      : bounds(bounds), counts(bounds.size() + 1, 0) {}
+      : bounds(bounds), counts(new Cell<uint64_t>[bounds.size() + 1]) {}
 
   void Observe(double value) {
     auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
-    ++counts[static_cast<size_t>(bucket)];
-    ++count;
-    sum += value;
+    counts[static_cast<size_t>(bucket)].add(1);
+    count.add(1);
+    sum.add(value);
   }
+  size_t buckets() const { return bounds.size() + 1; }
 
   const std::vector<double>& bounds;  // the family's, which outlives its series
-  std::vector<uint64_t> counts;
-  uint64_t count = 0;
-  double sum = 0;
+  std::unique_ptr<Cell<uint64_t>[]> counts;
+  Cell<uint64_t> count;
+  Cell<double> sum;
 };
 
-// Guarded by its shard's mutex, values included (scrapes read them under it).
+// Guarded by its shard's mutex; family, kind and member_index also by families_mutex_, and the
+// values are Cells.
 struct MetricStore::Series {
   FamilyEntry* family = nullptr;
   int64_t last_update_ns = 0;
-  double value = 0;                           // counters and gauges
+  Cell<double> value;                         // counters and gauges
   std::unique_ptr<HistogramCells> histogram;  // histograms
   MetricKind kind = MetricKind::kCounter;
+  uint32_t member_index = 0;
 };
 
 struct MetricStore::Shard {

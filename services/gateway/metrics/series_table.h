@@ -47,6 +47,11 @@ class SeriesTable {
     return entry->value;
   }
 
+  // The key bytes of a value held by a table.
+  static std::string_view KeyOf(const Value& value) {
+    return reinterpret_cast<const Entry*>(&value)->key();  // the value is the entry's first member
+  }
+
   // Calls visit(key bytes, value) for every entry.
   template <typename Visit>
   void ForEach(Visit&& visit) const {
@@ -72,7 +77,7 @@ class SeriesTable {
   static constexpr size_t kMinCapacity = 16;
 
   struct Entry {
-    Value value;
+    Value value;  // first: KeyOf relies on it
     uint32_t size;  // of the key bytes that follow the entry
 
     const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }

@@ -333,6 +333,53 @@ TEST_F(MetricStoreTest, TextMeansTheSameAsCollectedFamilies) {
   EXPECT_EQ(actual.types.size(), 6u);
 }
 
+// The per-family member lists CollectFamily reads stay right as series come and go.
+TEST_F(MetricStoreTest, CollectFamilyAgreesWithCollectAllAfterExpiries) {
+  Store();
+  std::mt19937 random(11);
+  for (int round = 0; round < 5; ++round) {
+    ApplyRandomEvents(*store_, random, 1000);
+    clock_->Advance(minutes(5));  // the oldest rounds expire (TTL 15 minutes)
+    store_->RemoveExpired();
+    size_t collected = 0;
+    for (const auto& family : store_->CollectAll()) {
+      auto one = store_->CollectFamily(family.name);
+      ASSERT_EQ(one.size(), 1u) << family.name;
+      std::ostringstream expected, actual;
+      prometheus::TextSerializer().Serialize(expected, {family});
+      prometheus::TextSerializer().Serialize(actual, one);
+      EXPECT_EQ(ParseExposition(actual.str()).samples, ParseExposition(expected.str()).samples);
+      collected += family.metric.size();
+    }
+    EXPECT_EQ(collected, store_->ActiveSeries());
+  }
+}
+
+TEST_F(MetricStoreTest, CollectsAFamilyWhileItsSeriesChange) {
+  MetricStoreOptions options;
+  options.series_ttl = seconds(1);
+  Store(options);
+  std::atomic<bool> done{false};
+  std::thread writer([this, &done] {
+    std::mt19937 random(5);
+    while (!done.load()) ApplyRandomEvents(*store_, random, 100);
+  });
+  std::thread sweeper([this, &done] {
+    while (!done.load()) {
+      clock_->Advance(std::chrono::milliseconds(100));
+      store_->RemoveExpired();
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    for (const char* name : {"c0_total", "g2", "h4"}) {
+      for (const auto& family : store_->CollectFamily(name)) EXPECT_EQ(family.name, name);
+    }
+  }
+  done.store(true);
+  writer.join();
+  sweeper.join();
+}
+
 TEST_F(MetricStoreTest, ScrapesWhileSeriesAreAddedUpdatedAndExpired) {
   MetricStoreOptions options;
   options.series_ttl = seconds(1);
