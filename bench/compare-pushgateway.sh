@@ -56,7 +56,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   pushgateway=$(command -v prometheus-pushgateway)
 fi
 
-# shellcheck source=compare/common.sh
+# shellcheck source=bench/compare/common.sh
 source "$repo/bench/compare/common.sh"
 
 # Text-format bodies for Pushgateway: groups of $per_body series, $1 series in all.

@@ -36,7 +36,7 @@ for tool in curl python3; do
   command -v "$tool" >/dev/null || { echo "this script needs $tool" >&2; exit 1; }
 done
 
-# shellcheck source=compare/common.sh
+# shellcheck source=bench/compare/common.sh
 source "$repo/bench/compare/common.sh"
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$server_pid/status"; }

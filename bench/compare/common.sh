@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Helpers for the bench/*.sh scripts: a temp dir, one server process at a time, free ports,
-# readiness polling and scrape timing. Source it; it sets $work and an EXIT trap.
+# readiness polling and scrape timing. Source it; it sets $work and an EXIT trap. The caller
+# sets $fleetgate (the binary) before start_fleetgate.
 
 work=$(mktemp -d -t fleetgate-bench.XXXXXX)
 server_pid=""
@@ -51,7 +53,7 @@ start_fleetgate() {
   grpc_port=$(free_port)
   http_port=$(free_port)
   rm -f "$work"/fleetgate.db*
-  "$fleetgate" --grpc-address "127.0.0.1:$grpc_port" --http-address "127.0.0.1:$http_port" \
+  "${fleetgate:?}" --grpc-address "127.0.0.1:$grpc_port" --http-address "127.0.0.1:$http_port" \
     --database "$work/fleetgate.db" >"$work/server.log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$http_port/health/ready"
