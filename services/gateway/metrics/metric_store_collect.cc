@@ -31,9 +31,9 @@ struct FamilyText {
   std::string body;
 };
 
-// Appends `name{labels[,le]} ` (`labels` already rendered) and the value.
-void AppendSample(std::string& out, std::string_view name, std::string_view suffix,
-                  std::string_view labels, std::string_view le, double value, bool count) {
+// Appends `name<suffix>{labels[,le]} `; the caller appends the value and the newline.
+void AppendHead(std::string& out, std::string_view name, std::string_view suffix,
+                std::string_view labels, std::string_view le = {}) {
   out += name;
   out += suffix;
   out += '{';
@@ -43,11 +43,15 @@ void AppendSample(std::string& out, std::string_view name, std::string_view suff
     out += le;
   }
   out += "} ";
-  if (count) {
-    AppendCount(out, static_cast<uint64_t>(value));
-  } else {
-    AppendValue(out, value);
-  }
+}
+
+void AppendCountLine(std::string& out, uint64_t count) {
+  AppendCount(out, count);
+  out += '\n';
+}
+
+void AppendValueLine(std::string& out, double value) {
+  AppendValue(out, value);
   out += '\n';
 }
 
@@ -78,19 +82,22 @@ void MetricStore::AppendText(std::string& out) const {
       rendered.clear();
       AppendLabelPairs(rendered, labels);
       const std::string& name = series.family->name;
+      std::string& body = text->body;
       if (series.kind != MetricKind::kHistogram) {
-        AppendSample(text->body, name, "", rendered, "", series.value.get(), false);
+        AppendHead(body, name, "", rendered);
+        AppendValueLine(body, series.value.get());
         return;
       }
       const HistogramCells& cells = *series.histogram;
-      AppendSample(text->body, name, "_count", rendered, "",
-                   static_cast<double>(cells.count.get()), true);
-      AppendSample(text->body, name, "_sum", rendered, "", cells.sum.get(), false);
+      AppendHead(body, name, "_count", rendered);
+      AppendCountLine(body, cells.count.get());
+      AppendHead(body, name, "_sum", rendered);
+      AppendValueLine(body, cells.sum.get());
       uint64_t cumulative = 0;
       for (size_t i = 0; i < cells.buckets(); ++i) {
         cumulative += cells.counts[i].get();
-        AppendSample(text->body, name, "_bucket", rendered, series.family->bucket_labels[i],
-                     static_cast<double>(cumulative), true);
+        AppendHead(body, name, "_bucket", rendered, series.family->bucket_labels[i]);
+        AppendCountLine(body, cumulative);
       }
     });
   }
