@@ -117,6 +117,15 @@ TEST_F(FgctlTest, UnreachableServerFailsWithOneLine) {
   EXPECT_THAT(grpc.err, HasSubstr("cannot report to fleetgate at " + gateway_.grpc_target()));
 }
 
+// A server that answers a route with 404 not_found (an older fleetgate, or a wrong path prefix
+// as here) gets one line naming the route, not a raw HTTP error.
+TEST_F(FgctlTest, ARouteTheServerDoesNotServeIsNamed) {
+  FgctlRun run = RunFgctl({"--server", gateway_.http_base() + "/old", "rules", "list"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(IsOneLine(run.err));
+  EXPECT_THAT(run.err, HasSubstr("this fleetgate does not serve GET /api/v1/rules yet"));
+}
+
 TEST_F(FgctlTest, RulesApplyChecksTheFileBeforeCallingTheGateway) {
   TempDir dir;
   const std::string file = dir.path() + "/rules.json";
