@@ -61,14 +61,34 @@ int64_t MetricStore::NowNs() const {
       .count();
 }
 
+// The high bits pick the shard; the table's slot uses the low bits.
+MetricStore::Shard& MetricStore::ShardOf(const SeriesKey& key) const {
+  return *shards_[(key.hash >> 40) % kShards];
+}
+
 Outcome MetricStore::Apply(MetricKind kind, std::string_view name, std::string_view service,
                            std::string_view instance, const std::vector<LabelView>& labels,
                            double value) {
-  if (Outcome bad = CheckValue(kind, name, value); !bad.ok()) return bad;
   thread_local SeriesKey key;
   BuildSeriesKey(key, name, service, instance, labels);
-  // The high bits pick the shard; the map's buckets use the hash modulo their (prime) count.
-  Shard& shard = *shards_[(key.hash >> 40) % kShards];
+  return Apply(kind, key, name, service, labels, value);
+}
+
+void MetricStore::PrefetchSlot(const SeriesKey& key) const {
+  ShardOf(key).series.PrefetchSlot(key);
+}
+
+void MetricStore::PrefetchSeries(const SeriesKey& key) const {
+  Shard& shard = ShardOf(key);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  shard.series.PrefetchEntry(key);
+}
+
+Outcome MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
+                           std::string_view service, const std::vector<LabelView>& labels,
+                           double value) {
+  if (Outcome bad = CheckValue(kind, name, value); !bad.ok()) return bad;
+  Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
 
   std::lock_guard<std::mutex> lock(shard.mutex);

@@ -56,6 +56,17 @@ class MetricStore {
   // validated when a series is first seen; later events for it take the cached path.
   Outcome Apply(MetricKind kind, std::string_view name, std::string_view service,
                 std::string_view instance, const std::vector<LabelView>& labels, double value);
+  // The same, with the series key already built by BuildSeriesKey(key, name, service, instance,
+  // labels), so a batch can build each key once and prefetch with it before applying.
+  Outcome Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
+                std::string_view service, const std::vector<LabelView>& labels, double value);
+
+  // Hints for a batch that applies `key` soon (a slot two events ahead, its series one ahead):
+  // they change nothing and never keep a pointer. PrefetchSlot takes no lock and may prefetch a
+  // stale address (harmless); PrefetchSeries takes the shard lock briefly to read the slot, and
+  // after it the series may be gone again (expired): the prefetch was only a hint.
+  void PrefetchSlot(const SeriesKey& key) const;
+  void PrefetchSeries(const SeriesKey& key) const;
 
   // Removes series not updated for series_ttl; returns how many.
   size_t RemoveExpired();
@@ -83,6 +94,7 @@ class MetricStore {
   struct Shard;
   static constexpr size_t kShards = 64;
 
+  Shard& ShardOf(const SeriesKey& key) const;
   Outcome CheckValue(MetricKind kind, std::string_view name, double value) const;
   Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind,
                        std::string_view name, std::string_view service,

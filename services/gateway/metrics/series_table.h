@@ -5,8 +5,9 @@
 // lookup touches one slot and one entry, where std::unordered_map touches a bucket, the node
 // before, the node and the key's own heap block, each a likely cache miss at this size.
 // Entries never move, so a value's address is stable until it is erased. Not thread-safe: each
-// MetricStore shard guards its table with its own lock.
+// MetricStore shard guards its table with its own lock; only PrefetchSlot may run without it.
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -21,7 +22,7 @@ namespace fleetgate::metrics {
 template <typename Value>
 class SeriesTable {
  public:
-  SeriesTable() : slots_(kMinCapacity) {}
+  SeriesTable() : slots_(kMinCapacity) { PublishSlots(); }
   ~SeriesTable() {
     for (Slot& slot : slots_) Destroy(slot.entry);
   }
@@ -35,6 +36,31 @@ class SeriesTable {
       const Slot& slot = slots_[i];
       if (slot.entry == nullptr) return nullptr;
       if (slot.hash == key.hash && slot.entry->Is(key.bytes)) return &slot.entry->value;
+    }
+  }
+
+  // Prefetch hints for a lookup of `key` soon; neither changes the table or reads an entry.
+  // PrefetchSlot needs no lock: it reads only an atomic copy of the slot array's address and
+  // size, which may be stale (the array replaced and freed by a Grow), and prefetching a stale
+  // address is a harmless no-op.
+  void PrefetchSlot(const SeriesKey& key) const {
+    const uintptr_t slots = published_slots_.load(std::memory_order_relaxed);
+    const size_t mask = published_mask_.load(std::memory_order_relaxed);
+    __builtin_prefetch(reinterpret_cast<const void*>(slots + (key.hash & mask) * sizeof(Slot)));
+  }
+  // Under the owner's lock, like Find: reads the probe run's slots and prefetches the cache
+  // lines of the entry whose hash matches (live while the lock is held; only a hint after).
+  void PrefetchEntry(const SeriesKey& key) const {
+    for (size_t i = key.hash & Mask();; i = (i + 1) & Mask()) {
+      const Slot& slot = slots_[i];
+      if (slot.entry == nullptr) return;
+      if (slot.hash != key.hash) continue;
+      const char* entry = reinterpret_cast<const char*>(slot.entry);
+      const size_t size = sizeof(Entry) + key.bytes.size();
+      for (size_t offset = 0; offset < size; offset += kCacheLine) {
+        __builtin_prefetch(entry + offset);
+      }
+      return;
     }
   }
 
@@ -75,6 +101,7 @@ class SeriesTable {
 
  private:
   static constexpr size_t kMinCapacity = 16;
+  static constexpr size_t kCacheLine = 64;
 
   struct Entry {
     Value value;  // first: KeyOf relies on it
@@ -116,9 +143,16 @@ class SeriesTable {
   void Grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
+    PublishSlots();
     for (const Slot& slot : old) {
       if (slot.entry != nullptr) Place(slot);
     }
+  }
+
+  // For PrefetchSlot, which runs without the owner's lock.
+  void PublishSlots() {
+    published_slots_.store(reinterpret_cast<uintptr_t>(slots_.data()), std::memory_order_relaxed);
+    published_mask_.store(Mask(), std::memory_order_relaxed);
   }
 
   // Backward-shift deletion: later members of the probe run move up, so no tombstones remain.
@@ -142,6 +176,8 @@ class SeriesTable {
 
   std::vector<Slot> slots_;
   size_t size_ = 0;
+  std::atomic<uintptr_t> published_slots_{0};
+  std::atomic<size_t> published_mask_{0};
 };
 
 }  // namespace fleetgate::metrics

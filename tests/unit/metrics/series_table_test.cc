@@ -47,6 +47,26 @@ TEST(SeriesTableTest, ValuesKeepTheirAddressAsTheTableGrows) {
   EXPECT_EQ(table.size(), 1001u);
 }
 
+TEST(SeriesTableTest, PrefetchesChangeNothing) {
+  SeriesTable<Value> table;
+  table.PrefetchSlot(Key("a", 7));
+  table.PrefetchEntry(Key("a", 7));
+  table.Insert(Key("a", 7)).number = 1;
+  table.Insert(Key("ab", 7)).number = 2;  // same hash: the probe run goes on
+  for (int i = 0; i < 100; ++i) {
+    table.Insert(Key("k" + std::to_string(i), i * 31u));
+    table.PrefetchSlot(Key("ab", 7));
+    table.PrefetchEntry(Key("ab", 7));
+  }
+  table.EraseIf([](std::string_view key, const Value&) { return key == "a"; });
+  table.PrefetchSlot(Key("a", 7));
+  table.PrefetchEntry(Key("a", 7));
+  table.PrefetchEntry(Key("absent", 12345));
+  EXPECT_EQ(table.Find(Key("a", 7)), nullptr);
+  EXPECT_EQ(table.Find(Key("ab", 7))->number, 2);
+  EXPECT_EQ(table.size(), 101u);
+}
+
 TEST(SeriesTableTest, VisitsEveryEntryWithItsKey) {
   SeriesTable<Value> table;
   for (int i = 0; i < 100; ++i) table.Insert(Key("k" + std::to_string(i), i)).number = i;
