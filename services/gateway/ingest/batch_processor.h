@@ -3,11 +3,12 @@
 // the HealthRegistry, and builds the ReportResponse. Transport-independent (both RPCs use it).
 // Thread-safe: Process may run concurrently on many gRPC threads.
 
+#include <grpcpp/support/status.h>
+
 #include <atomic>
 #include <chrono>
 #include <string_view>
-
-#include <grpcpp/support/status.h>
+#include <vector>
 
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/health_registry.h"
@@ -43,8 +44,11 @@ class BatchProcessor {
  private:
   grpc::Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
                                std::string_view rpc);
+  struct PreparedEvent;
+  void Prepare(const v1::Event& event, const v1::Source& source,
+               const std::vector<metrics::LabelView>& source_labels, PreparedEvent& prepared);
   metrics::Outcome ApplyEvent(const v1::Event& event, const v1::Source& source,
-                              const std::vector<metrics::LabelView>& source_labels);
+                              const PreparedEvent& prepared);
   metrics::Outcome ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
   void Reject(v1::ReportResponse* response, int index, const metrics::Outcome& outcome);
 

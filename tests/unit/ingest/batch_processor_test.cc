@@ -218,6 +218,24 @@ TEST_F(BatchProcessorTest, KeepsGoodEventsAndRejectsBadOnesWithTheirIndex) {
   EXPECT_EQ(store_->ActiveSeries(), 3u);
 }
 
+// The processor prepares events ahead of applying them; each must still see the ones before.
+TEST_F(BatchProcessorTest, LaterEventsSeeSeriesCreatedEarlierInTheSameBatch) {
+  Result result = Process(
+      Batch({Counter("requests_total", 1, {{"code", "200"}}),
+             Counter("requests_total", 2, {{"code", "200"}}), Health(v1::HEALTH_STATUS_SERVING),
+             Counter("requests_total", 4, {{"code", "200"}}), Empty(),
+             Gauge("requests_total", 1, {{"code", "200"}}),
+             Counter("requests_total", 8, {{"code", "200"}}), Gauge("queue_depth", 1),
+             Gauge("queue_depth", 2)}));
+  ExpectRejections(result, {{4, reason::kEmptyEvent}, {5, reason::kTypeConflict}});
+  EXPECT_EQ(result.response.accepted(), 7u);
+  auto samples = Samples();
+  EXPECT_THAT(samples,
+              Contains("requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 15"));
+  EXPECT_THAT(samples, Contains("queue_depth{instance=\"i-1\",service=\"billing\"} 2"));
+  EXPECT_EQ(store_->ActiveSeries(), 2u);
+}
+
 TEST_F(BatchProcessorTest, EchoesTheBatchIdEvenForAnEmptyBatch) {
   Result result = Process(Batch({}, std::numeric_limits<uint64_t>::max()));
   ExpectRejections(result, {});
