@@ -21,7 +21,7 @@ import urllib.request
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from peer_testing import check, free_port  # noqa: E402
+from peer_testing import check, free_port, start_fleetgate  # noqa: E402
 from peer_testing import poll as poll_until  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -63,24 +63,6 @@ def dashboard_metric_names(path):
             if match.group(1) is None and word.lower() not in PROMQL_WORDS:
                 names.add(word)
     return exprs, sorted(names)
-
-
-def start_gateway(binary, work):
-    log_path = os.path.join(work, "fleetgate.log")
-    process = subprocess.Popen([binary, "--grpc-address", "127.0.0.1:0", "--http-address",
-                                "127.0.0.1:0", "--database", os.path.join(work, "db")],
-                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL)
-
-    def ports():
-        if process.poll() is not None:
-            raise SystemExit("fleetgate exited:\n" + open(log_path).read())
-        match = re.search(r"serving gRPC on port (\d+) and HTTP on port (\d+)",
-                          open(log_path).read())
-        return match and (int(match.group(1)), int(match.group(2)))
-
-    grpc_port, http_port = poll("fleetgate logs its ports", ports, 20)
-    return process, grpc_port, http_port
 
 
 def write_prometheus_config(work, http_port):
@@ -156,7 +138,7 @@ def run(args, work):
     exprs, names = dashboard_metric_names(DASHBOARD)
     check(len(exprs) >= 10 and names, f"dashboard has {len(exprs)} queries naming {names}")
 
-    gateway, grpc_port, http_port = start_gateway(args.binary, work)
+    gateway, grpc_port, http_port = start_fleetgate(args.binary, work, deadline=DEADLINE)
     processes = [gateway]
     try:
         config_path = write_prometheus_config(work, http_port)

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from peer_testing import check, free_port  # noqa: E402
+from peer_testing import check, free_port, start_fleetgate  # noqa: E402
 from peer_testing import poll as poll_until  # noqa: E402
 
 DEADLINE = time.monotonic() + 250  # the whole test stays under CTest's timeout
@@ -63,24 +63,11 @@ def start_alertmanager(binary, work):
     return process, url
 
 
-def start_gateway(binary, work, alertmanager_url):
-    env = dict(os.environ,
-               FLEETGATE_ALERTING_ALERTMANAGERS=alertmanager_url,
-               FLEETGATE_ALERTING_EVALUATION_INTERVAL="250ms",
-               FLEETGATE_ALERTING_RESEND_DELAY="2s")
-    log_path = os.path.join(work, "fleetgate.log")
-    process = start([binary, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
-                     "--database", os.path.join(work, "db", "fleetgate.db")], log_path, env)
-
-    def ports():
-        if process.poll() is not None:
-            raise SystemExit("fleetgate exited:\n" + open(log_path).read())
-        match = re.search(r"serving gRPC on port (\d+) and HTTP on port (\d+)",
-                          open(log_path).read())
-        return match and (int(match.group(1)), int(match.group(2)))
-
-    grpc_port, http_port = poll("fleetgate logs its ports", ports, 20)
-    return process, grpc_port, http_port
+def gateway_env(alertmanager_url):
+    return dict(os.environ,
+                FLEETGATE_ALERTING_ALERTMANAGERS=alertmanager_url,
+                FLEETGATE_ALERTING_EVALUATION_INTERVAL="250ms",
+                FLEETGATE_ALERTING_RESEND_DELAY="2s")
 
 
 def start_prometheus(binary, work, rule_file, http_port):
@@ -135,7 +122,8 @@ def main():
     try:
         alertmanager, am_url = start_alertmanager(args.alertmanager, work)
         processes.append(alertmanager)
-        gateway, grpc_port, http_port = start_gateway(args.fleetgate, work, am_url)
+        gateway, grpc_port, http_port = start_fleetgate(args.fleetgate, work, gateway_env(am_url),
+                                                         DEADLINE)
         processes.append(gateway)
         base = f"http://127.0.0.1:{http_port}"
 

@@ -2,7 +2,10 @@
 Alertmanager, helm): one-line checks, polling with a deadline instead of sleeping for fixed
 times, and free loopback ports."""
 
+import os
+import re
 import socket
+import subprocess
 import time
 
 
@@ -34,3 +37,24 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_fleetgate(binary, work, env=None, deadline=float("inf")):
+    """Starts the fleetgate binary on 127.0.0.1:0 ports with its database and log in `work`;
+    returns (process, grpc_port, http_port) once it logs its ports. `env` replaces the
+    environment when given."""
+    log_path = os.path.join(work, "fleetgate.log")
+    args = [binary, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
+            "--database", os.path.join(work, "db", "fleetgate.db")]
+    process = subprocess.Popen(args, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, env=env)
+
+    def ports():
+        if process.poll() is not None:
+            raise SystemExit("fleetgate exited:\n" + open(log_path).read())
+        match = re.search(r"serving gRPC on port (\d+) and HTTP on port (\d+)",
+                          open(log_path).read())
+        return match and (int(match.group(1)), int(match.group(2)))
+
+    grpc_port, http_port = poll("fleetgate logs its ports", ports, 20, deadline)
+    return process, grpc_port, http_port
