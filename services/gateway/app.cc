@@ -64,9 +64,9 @@ void Gateway::SetUpAlerting() {
   rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_registry_);
   rules_ = std::make_unique<alerts::RuleRegistry>(*rule_store_, clock_);
   rules_->Provision(config_.alerting.rule_files);
-  size_t stored = rules_->LoadStored();
-  spdlog::info("{} alert rules loaded ({} from rule files)", rules_->List().size(),
-               rules_->List().size() - stored);
+  const size_t provisioned = rules_->List().size();
+  spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + rules_->LoadStored(),
+               provisioned);
   if (!config_.alerting.alertmanagers.empty()) {
     alertmanagers_ = std::make_unique<alerts::AlertmanagerClient>(
         AlertmanagerClientOptionsFrom(config_), *self_registry_);

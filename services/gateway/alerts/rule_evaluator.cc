@@ -97,12 +97,13 @@ void RuleEvaluator::EvaluateOnce() {
   const TimePoint now = clock_->Now();
   const std::vector<RuleEntry> entries = rules_.List();
   std::vector<AlertmanagerAlert> outbox;
+  Round round{now, std::nullopt};
   {
     std::lock_guard<std::mutex> lock(mu_);
     std::set<std::string> current;
     for (const RuleEntry& entry : entries) {
       current.insert(entry.rule.name);
-      Evaluate(RuntimeFor(entry), now, outbox);
+      Evaluate(RuntimeFor(entry), round, outbox);
     }
     std::vector<std::string> gone;
     for (const auto& [name, runtime] : runtimes_) {
@@ -138,12 +139,13 @@ RuleEvaluator::Runtime& RuleEvaluator::RuntimeFor(const RuleEntry& entry) {
 }
 
 // Called with mu_ held.
-void RuleEvaluator::Evaluate(Runtime& runtime, TimePoint now,
+void RuleEvaluator::Evaluate(Runtime& runtime, Round& round,
                              std::vector<AlertmanagerAlert>& outbox) {
+  const TimePoint now = round.now;
   const auto started = std::chrono::steady_clock::now();
   evaluations_.Increment();
   try {
-    std::vector<Sample> samples = Samples(runtime, now);
+    std::vector<Sample> samples = Samples(runtime, round);
     if (samples.size() > options_.max_alerts_per_rule) {
       throw std::runtime_error("exceeded the limit of " +
                                std::to_string(options_.max_alerts_per_rule) + " alerts with " +
@@ -169,9 +171,13 @@ void RuleEvaluator::Evaluate(Runtime& runtime, TimePoint now,
   Notify(runtime, now, outbox);
 }
 
-std::vector<Sample> RuleEvaluator::Samples(Runtime& runtime, TimePoint now) {
+std::vector<Sample> RuleEvaluator::Samples(Runtime& runtime, Round& round) {
   const Rule& rule = runtime.rule;
-  if (rule.kind == RuleKind::kHealth) return EvaluateHealth(rule.health, registry_.Snapshot());
+  if (rule.kind == RuleKind::kHealth) {
+    if (!round.fleet) round.fleet = registry_.Snapshot();
+    return EvaluateHealth(rule.health, *round.fleet);
+  }
+  const TimePoint now = round.now;
   std::vector<SeriesSample> series = Select(CurrentSeries(store_, rule.metric.name),
                                             runtime.matchers);
   if (rule.metric.aggregation == Aggregation::kRate) {

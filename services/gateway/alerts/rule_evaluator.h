@@ -93,8 +93,14 @@ class RuleEvaluator {
   struct Runtime;
 
   Runtime& RuntimeFor(const RuleEntry& entry);
-  void Evaluate(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
-  std::vector<Sample> Samples(Runtime& runtime, TimePoint now);
+  // One evaluation round: its time, and the fleet read once for all health rules.
+  struct Round {
+    TimePoint now;
+    std::optional<std::vector<health::Instance>> fleet;
+  };
+
+  void Evaluate(Runtime& runtime, Round& round, std::vector<AlertmanagerAlert>& outbox);
+  std::vector<Sample> Samples(Runtime& runtime, Round& round);
   void Record(const Runtime& runtime, const std::vector<StateChange>& changes);
   void Persist(const Runtime& runtime);
   void Notify(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);

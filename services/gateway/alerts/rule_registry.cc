@@ -72,7 +72,7 @@ RuleChange RuleRegistry::Create(const Rule& rule) {
 
 RuleChange RuleRegistry::Replace(const Rule& rule) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto error = CheckWritable(rule.name)) return *error;
+  if (auto error = CheckWritableLocked(rule.name)) return *error;
   auto stored = store_.Update(rule.name, RuleToJson(rule).dump(), clock_->Now());
   if (!stored.ok()) return Unavailable(stored.error());
   RuleEntry& entry = rules_[rule.name];
@@ -83,7 +83,7 @@ RuleChange RuleRegistry::Replace(const Rule& rule) {
 
 RuleChange RuleRegistry::Delete(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto error = CheckWritable(name)) return *error;
+  if (auto error = CheckWritableLocked(name)) return *error;
   auto deleted = store_.Delete(name);
   if (!deleted.ok() && deleted.error().code != storage::ErrorCode::kNotFound) {
     return Unavailable(deleted.error());
@@ -108,8 +108,13 @@ std::vector<RuleEntry> RuleRegistry::List() const {
   return out;
 }
 
-// Called with mu_ held.
 std::optional<RegistryError> RuleRegistry::CheckWritable(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return CheckWritableLocked(name);
+}
+
+// Called with mu_ held.
+std::optional<RegistryError> RuleRegistry::CheckWritableLocked(const std::string& name) const {
   auto it = rules_.find(name);
   if (it == rules_.end()) {
     return RegistryError{RegistryError::Code::kNotFound, "no rule named " + name};

@@ -63,11 +63,14 @@ class RuleRegistry {
   RuleChange Replace(const Rule& rule);  // kNotFound, kReadOnly
   RuleChange Delete(const std::string& name);  // kNotFound, kReadOnly; the deleted entry
 
+  // Why `name` cannot be replaced or deleted over the API (kNotFound, kReadOnly), if it can't.
+  std::optional<RegistryError> CheckWritable(const std::string& name) const;
+
   std::optional<RuleEntry> Find(const std::string& name) const;
   std::vector<RuleEntry> List() const;  // sorted by name
 
  private:
-  std::optional<RegistryError> CheckWritable(const std::string& name) const;
+  std::optional<RegistryError> CheckWritableLocked(const std::string& name) const;
   static RegistryError Unavailable(const storage::Error& error);
 
   storage::RuleStore& store_;

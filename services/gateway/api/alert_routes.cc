@@ -113,11 +113,7 @@ http::Response ReplaceRule(const ApiContext& context, const http::Request& reque
   if (auto denied = RequireAdmin(request, context.admin_token)) return *denied;
   const std::string& name = request.path_params.at("name");
   // An unknown or provisioned rule is refused whatever the body says.
-  auto existing = context.rules->Find(name);
-  if (!existing) return http::JsonError(404, "rule_not_found", "no rule named " + name);
-  if (existing->source == alerts::RuleSource::kFile) {
-    return RegistryErrorResponse(context.rules->Replace(existing->rule).error());
-  }
+  if (auto error = context.rules->CheckWritable(name)) return RegistryErrorResponse(*error);
   auto rule = RuleFromBody(request, &name);
   if (auto* bad = std::get_if<http::Response>(&rule)) return *bad;
   return Changed(context, context.rules->Replace(std::get<alerts::Rule>(rule)), 200);
