@@ -70,7 +70,8 @@ void BM_IngestWarm(benchmark::State& state) {
   Gateway gateway;
   const int series = static_cast<int>(state.range(0));
   std::vector<v1::ReportRequest> batches;
-  for (int offset = 0; offset < series; offset += 1000) batches.push_back(CounterBatch(1000, series, offset));
+  for (int offset = 0; offset < series; offset += 1000)
+    batches.push_back(CounterBatch(1000, series, offset));
   v1::ReportResponse response;
   for (const auto& batch : batches) gateway.processor.Process(batch, &response, "StreamReport");
   size_t next = 0;

@@ -5,8 +5,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "storage/availability.h"
 #include "storage/alert_queries.h"
+#include "storage/availability.h"
 #include "storage/epoch_ms.h"
 #include "storage/keyset_page.h"
 
@@ -60,7 +60,7 @@ std::optional<int64_t> LookUpId(Connection& connection, const TransitionQuery& q
 }
 
 Transition ReadTransition(const Statement& row, const std::string& service) {
-  return Transition{service,      row.Text(1), row.Text(2),
+  return Transition{service,     row.Text(1), row.Text(2),
                     row.Text(3), row.Text(4), FromEpochMs(row.Int64(5))};
 }
 
@@ -73,8 +73,9 @@ TransitionPage ReadPage(Connection& connection, const TransitionQuery& query,
       connection.Prepare(PageSql(query.instance.has_value(), bounds.cursor.has_value()));
   stmt.Bind(query.instance ? 2 : 1, *id);
   BindKeyset(stmt, bounds);
-  page.next_cursor = ReadKeysetPage(stmt, bounds, 5, 0, page.transitions,
-                                    [&](const Statement& row) { return ReadTransition(row, query.service); });
+  page.next_cursor =
+      ReadKeysetPage(stmt, bounds, 5, 0, page.transitions,
+                     [&](const Statement& row) { return ReadTransition(row, query.service); });
   return page;
 }
 
@@ -169,8 +170,9 @@ Result<AlertHistoryPage> HistoryReader::QueryAlertHistory(const AlertHistoryQuer
   Result<PageBounds> bounds = MakePageBounds(query.limit, query.from, query.to, query.cursor);
   if (!bounds.ok()) return bounds.error();
   if (bounds.value().empty()) return AlertHistoryPage{};
-  return Run<AlertHistoryPage>(
-      [&](Connection& connection) { return ReadAlertPage(connection, query.rule, bounds.value()); });
+  return Run<AlertHistoryPage>([&](Connection& connection) {
+    return ReadAlertPage(connection, query.rule, bounds.value());
+  });
 }
 
 Result<std::vector<AlertStates>> HistoryReader::LoadAlertStates() const {

@@ -31,8 +31,7 @@ Error NotFound(const std::string& name) {
 }
 
 StoredRule ReadRule(const Statement& row) {
-  return StoredRule{row.Text(0), row.Text(1), FromEpochMs(row.Int64(2)),
-                    FromEpochMs(row.Int64(3))};
+  return StoredRule{row.Text(0), row.Text(1), FromEpochMs(row.Int64(2)), FromEpochMs(row.Int64(3))};
 }
 
 // The rule as written: times are kept to the millisecond, as read back later.

@@ -74,8 +74,8 @@ Statement& Statement::Bind(int index, std::string_view value) {
 }
 
 Statement& Statement::BindStatic(int index, std::string_view value) {
-  Check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_STATIC));
+  Check(
+      sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC));
   return *this;
 }
 

@@ -1,15 +1,14 @@
 #include "app.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstring>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "api/routes.h"
 #include "health/health_collector.h"
@@ -79,8 +78,8 @@ void Gateway::SetUpAlerting() {
 void Gateway::RestoreFromHistory() {
   auto states = reader_->LoadInstanceStates();
   if (!states.ok()) {
-    throw std::runtime_error("cannot read instance states from " + config_.storage.database +
-                             ": " + states.error().message);
+    throw std::runtime_error("cannot read instance states from " + config_.storage.database + ": " +
+                             states.error().message);
   }
   size_t restored = history::RestoreRegistry(states.value(), clock_->Now(), registry_);
   auto alert_states = reader_->LoadAlertStates();
@@ -97,8 +96,9 @@ Gateway::~Gateway() { Stop(); }
 
 void Gateway::RegisterProbes() {
   probes_.Add("grpc", api::ProbeKind::kReadiness, [this] {
-    return serving_.load() ? api::ProbeResult{true, "listening on port " + std::to_string(grpc_port_)}
-                           : api::ProbeResult{false, "not accepting reports"};
+    return serving_.load()
+               ? api::ProbeResult{true, "listening on port " + std::to_string(grpc_port_)}
+               : api::ProbeResult{false, "not accepting reports"};
   });
   probes_.Add("storage", api::ProbeKind::kReadiness, [this] {
     return writer_->Healthy() ? api::ProbeResult{true, config_.storage.database}
@@ -149,16 +149,22 @@ void Gateway::StartGrpc() {
 
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
-  api::ApiContext context{&registry_, &exposition_,          &probes_,
-                          clock_,     std::string(kVersion), started_at_,
-                          config_.http.admin_token, reader_.get(),
-                          rules_.get(),           evaluator_.get()};
+  api::ApiContext context{&registry_,
+                          &exposition_,
+                          &probes_,
+                          clock_,
+                          std::string(kVersion),
+                          started_at_,
+                          config_.http.admin_token,
+                          reader_.get(),
+                          rules_.get(),
+                          evaluator_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
-  http_server_ = std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router,
-                                                    self_registry_.get());
+  http_server_ =
+      std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
 }
 

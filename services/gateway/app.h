@@ -4,14 +4,14 @@
 // sweeps). main() only
 // builds one, starts it and waits for a signal. Start/Stop are called from one thread.
 
+#include <grpcpp/server.h>
+#include <prometheus/registry.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <grpcpp/server.h>
-#include <prometheus/registry.h>
 
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_evaluator.h"

@@ -1,13 +1,13 @@
 #include "logging.h"
 
-#include <chrono>
-#include <memory>
-
 #include <grpc/support/log.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "core/time_format.h"
 
@@ -42,8 +42,8 @@ void LogFromGrpc(gpr_log_func_args* args) {
 }  // namespace
 
 void ConfigureLogging(const std::string& level, const std::string& format) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "fleetgate", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("fleetgate",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {

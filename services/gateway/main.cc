@@ -1,12 +1,12 @@
 // fleetgate: parses flags and configuration, starts the gateway, waits for SIGTERM/SIGINT.
 
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "alerts/rule_loader.h"
 #include "app.h"
@@ -25,14 +25,14 @@ int ParseFlags(int argc, char** argv, Flags& flags) {
   CLI::App app{"fleetgate: observability gateway for microservice fleets"};
   app.set_version_flag("--version", std::string("fleetgate ") + fleetgate::kVersion);
   app.add_option("--config", flags.sources.file, "YAML configuration file");
-  for (auto [flag, key] : {std::pair{"--grpc-address", "grpc.address"},
-                           std::pair{"--http-address", "http.address"},
-                           std::pair{"--database", "storage.database"},
-                           std::pair{"--log-level", "log.level"},
-                           std::pair{"--log-format", "log.format"}}) {
+  for (auto [flag, key] :
+       {std::pair{"--grpc-address", "grpc.address"}, std::pair{"--http-address", "http.address"},
+        std::pair{"--database", "storage.database"}, std::pair{"--log-level", "log.level"},
+        std::pair{"--log-format", "log.format"}}) {
     std::string name = key;
     app.add_option_function<std::string>(
-        flag, [&flags, name](const std::string& value) { flags.sources.flags.emplace_back(name, value); },
+        flag,
+        [&flags, name](const std::string& value) { flags.sources.flags.emplace_back(name, value); },
         "overrides " + name);
   }
   app.add_flag("--check-config", flags.check_config, "validate the configuration and exit");

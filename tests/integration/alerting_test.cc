@@ -113,9 +113,24 @@ TEST_F(AlertingTest, InvalidRulesAnswer400NamingTheFieldAndTheGatewayStaysUp) {
   Start();
   const std::vector<std::pair<json, std::string>> cases{
       {json{{"name", "1bad"}}, "name"},
-      {[] { json r = kDown; r["for"] = "soon"; return r; }(), "for"},
-      {[] { json r = kDown; r["health"]["condition"] = "nope"; return r; }(), "health.condition"},
-      {[] { json r = kDown; r["extra"] = 1; return r; }(), "extra"},
+      {[] {
+         json r = kDown;
+         r["for"] = "soon";
+         return r;
+       }(),
+       "for"},
+      {[] {
+         json r = kDown;
+         r["health"]["condition"] = "nope";
+         return r;
+       }(),
+       "health.condition"},
+      {[] {
+         json r = kDown;
+         r["extra"] = 1;
+         return r;
+       }(),
+       "extra"},
   };
   for (const auto& [body, field] : cases) {
     HttpResult result = Call("POST", "/api/v1/rules", body);
@@ -168,8 +183,8 @@ TEST_F(AlertingTest, ProvisionedRulesAreServedAndReadOnly) {
 TEST_F(AlertingTest, AnInvalidRuleFileStopsTheStartNamingIt) {
   const std::string file = dir_.path() + "/rules.yaml";
   std::ofstream(file) << "- {name: Bad, kind: health, for: 1m, health: {condition: nope}}\n";
-  auto [code, output] = GatewayProcess::RunToExit(
-      {"--check-config"}, {{"FLEETGATE_ALERTING_RULE_FILES", file}});
+  auto [code, output] =
+      GatewayProcess::RunToExit({"--check-config"}, {{"FLEETGATE_ALERTING_RULE_FILES", file}});
   EXPECT_EQ(code, 1);
   EXPECT_THAT(output, HasSubstr("rules.yaml: rule 0 (Bad): health.condition"));
   GatewayProcess gateway;

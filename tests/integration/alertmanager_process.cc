@@ -75,16 +75,15 @@ bool AlertmanagerProcess::Start(std::chrono::seconds deadline) {
 
 bool AlertmanagerProcess::StartOnce(std::chrono::steady_clock::time_point deadline) {
   port_ = FreePort();
-  pid_ = Spawn({ALERTMANAGER_BINARY, "--config.file=" + dir_.path() + "/alertmanager.yml",
-                "--storage.path=" + dir_.path() + "/data",
-                "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                "--cluster.listen-address="},
-               dir_.path() + "/alertmanager.log");
+  pid_ = Spawn(
+      {ALERTMANAGER_BINARY, "--config.file=" + dir_.path() + "/alertmanager.yml",
+       "--storage.path=" + dir_.path() + "/data",
+       "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address="},
+      dir_.path() + "/alertmanager.log");
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
-  bool ready = Eventually(
-      [&] { return !Running() || HttpGet(url() + "/-/ready").status == 200; },
-      std::max(left, std::chrono::milliseconds(0)));
+  bool ready = Eventually([&] { return !Running() || HttpGet(url() + "/-/ready").status == 200; },
+                          std::max(left, std::chrono::milliseconds(0)));
   return ready && Running();
 }
 

@@ -1,11 +1,10 @@
 // The fleet REST API of the real binary, fed by health reports over gRPC.
 
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include <grpcpp/generic/generic_stub.h>
 
 #include "gateway_process.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -27,10 +26,11 @@ class FleetApiTest : public ::testing::Test {
     stub_ = ReporterStub(gateway_.grpc_target());
   }
 
-  void SendHealth(const std::string& service, const std::string& instance,
-                  v1::HealthStatus status, const std::string& detail = "") {
+  void SendHealth(const std::string& service, const std::string& instance, v1::HealthStatus status,
+                  const std::string& detail = "") {
     v1::ReportResponse response;
-    ASSERT_TRUE(Report(*stub_, Batch(service, instance, {HealthEvent(status, detail)}), &response).ok());
+    ASSERT_TRUE(
+        Report(*stub_, Batch(service, instance, {HealthEvent(status, detail)}), &response).ok());
     ASSERT_EQ(response.accepted(), 1u);
   }
 
@@ -74,7 +74,8 @@ TEST_F(FleetApiTest, ShowsAServiceAndAnInstance) {
   EXPECT_EQ(instance["status"], "DEGRADED");
   EXPECT_EQ(instance["detail"], "db slow");
   EXPECT_EQ(instance["version"], "1.4.2");
-  for (const char* field : {"first_seen", "last_seen", "last_change", "last_report", "expires_at"}) {
+  for (const char* field :
+       {"first_seen", "last_seen", "last_change", "last_report", "expires_at"}) {
     std::string time = instance[field];
     EXPECT_EQ(time.size(), 24u) << field << " " << time;  // 2026-11-22T04:47:21.123Z
     EXPECT_EQ(time.back(), 'Z');
@@ -97,15 +98,17 @@ TEST_F(FleetApiTest, FleetSummaryCountsEverything) {
 TEST_F(FleetApiTest, InstancesLapseToStaleAfterTheirTtl) {
   Start();
   v1::ReportResponse response;
-  ASSERT_TRUE(Report(*stub_, Batch("billing", "i-1", {HealthEvent(v1::HEALTH_STATUS_SERVING, "", 1)}),
+  ASSERT_TRUE(Report(*stub_,
+                     Batch("billing", "i-1", {HealthEvent(v1::HEALTH_STATUS_SERVING, "", 1)}),
                      &response)
                   .ok());
-  EXPECT_TRUE(Eventually([&] {
-    return GetJson("/api/v1/services/billing/instances/i-1")["status"] == "STALE";
-  }));
+  EXPECT_TRUE(Eventually(
+      [&] { return GetJson("/api/v1/services/billing/instances/i-1")["status"] == "STALE"; }));
   std::string metrics = Call("GET", "/metrics").body;
-  EXPECT_THAT(metrics, HasSubstr(
-      "fleetgate_instance_status{instance=\"i-1\",service=\"billing\",status=\"STALE\"} 1"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(
+          "fleetgate_instance_status{instance=\"i-1\",service=\"billing\",status=\"STALE\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("fleetgate_instance_up{instance=\"i-1\",service=\"billing\"} 0"));
 }
 
@@ -114,7 +117,8 @@ TEST_F(FleetApiTest, UnknownThingsAre404WithJsonErrors) {
   json error = GetJson("/api/v1/services/nope", 404)["error"];
   EXPECT_EQ(error["code"], "service_not_found");
   EXPECT_THAT(error["message"].get<std::string>(), HasSubstr("nope"));
-  EXPECT_EQ(GetJson("/api/v1/services/nope/instances/x", 404)["error"]["code"], "instance_not_found");
+  EXPECT_EQ(GetJson("/api/v1/services/nope/instances/x", 404)["error"]["code"],
+            "instance_not_found");
   EXPECT_EQ(GetJson("/no/such/route", 404)["error"]["code"], "not_found");
 }
 
@@ -143,7 +147,9 @@ TEST_F(FleetApiTest, AdminTokenGuardsDeregistration) {
   ASSERT_TRUE(guarded.Start(options)) << guarded.Log();
   auto stub = ReporterStub(guarded.grpc_target());
   v1::ReportResponse response;
-  ASSERT_TRUE(Report(*stub, Batch("billing", "i-1", {HealthEvent(v1::HEALTH_STATUS_SERVING)}), &response).ok());
+  ASSERT_TRUE(
+      Report(*stub, Batch("billing", "i-1", {HealthEvent(v1::HEALTH_STATUS_SERVING)}), &response)
+          .ok());
   std::string url = guarded.http_base() + "/api/v1/services/billing/instances/i-1";
   EXPECT_EQ(HttpRequest("DELETE", url).status, 401);
   EXPECT_EQ(HttpRequest("DELETE", url, "", {{"Authorization", "Bearer wrong"}}).status, 403);
@@ -167,9 +173,9 @@ TEST_F(FleetApiTest, ServesGrpcHealthAndReflection) {
   grpc::CompletionQueue queue;
   void* tag = nullptr;
   bool ok = false;
-  auto call = generic.PrepareCall(&reflection_context,
-                                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                  &queue);
+  auto call =
+      generic.PrepareCall(&reflection_context,
+                          "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
   call->StartCall(reinterpret_cast<void*>(1));
   ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
   const char list_services[] = {0x3a, 0x00};  // field 7 (list_services) = ""

@@ -70,10 +70,13 @@ GatewayProcess::~GatewayProcess() {
 }
 
 bool GatewayProcess::Start(const Options& options) {
-  std::vector<std::string> args = {"--grpc-address", "127.0.0.1:0", "--http-address",
-                                   "127.0.0.1:0", "--database",
-                                   options.database.empty() ? dir_.path() + "/fleetgate.db"
-                                                            : options.database};
+  std::vector<std::string> args = {
+      "--grpc-address",
+      "127.0.0.1:0",
+      "--http-address",
+      "127.0.0.1:0",
+      "--database",
+      options.database.empty() ? dir_.path() + "/fleetgate.db" : options.database};
   args.insert(args.end(), options.args.begin(), options.args.end());
   pid_ = Spawn(args, options.env, log_path_);
   static const std::regex ports("serving gRPC on port ([0-9]+) and HTTP on port ([0-9]+)");

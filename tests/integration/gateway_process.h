@@ -26,9 +26,9 @@ class TempDir {
 class GatewayProcess {
  public:
   struct Options {
-    std::vector<std::string> args;              // extra flags
-    std::map<std::string, std::string> env;     // extra environment
-    std::string database;                       // empty: <temp dir>/fleetgate.db
+    std::vector<std::string> args;           // extra flags
+    std::map<std::string, std::string> env;  // extra environment
+    std::string database;                    // empty: <temp dir>/fleetgate.db
   };
 
   GatewayProcess();
@@ -64,11 +64,14 @@ std::string ReadFile(const std::string& path);
 
 // Polls `condition` until true or `deadline` passes.
 template <typename Condition>
-bool Eventually(Condition condition, std::chrono::milliseconds deadline = std::chrono::seconds(20)) {
+bool Eventually(Condition condition,
+                std::chrono::milliseconds deadline = std::chrono::seconds(20)) {
   auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     if (condition()) return true;
-    struct timespec pause{0, 10 * 1000 * 1000};
+    struct timespec pause {
+      0, 10 * 1000 * 1000
+    };
     nanosleep(&pause, nullptr);
   }
   return condition();

@@ -30,9 +30,11 @@ class HistoryTest : public ::testing::Test {
     stub_ = ReporterStub(gateway_->grpc_target());
   }
 
-  void SendHealth(const std::string& instance, v1::HealthStatus status, const std::string& detail = "") {
+  void SendHealth(const std::string& instance, v1::HealthStatus status,
+                  const std::string& detail = "") {
     v1::ReportResponse response;
-    ASSERT_TRUE(Report(*stub_, Batch("billing", instance, {HealthEvent(status, detail)}), &response).ok());
+    ASSERT_TRUE(
+        Report(*stub_, Batch("billing", instance, {HealthEvent(status, detail)}), &response).ok());
   }
 
   HttpResult Get(const std::string& path) { return HttpGet(gateway_->http_base() + path); }
@@ -99,8 +101,8 @@ TEST_F(HistoryTest, FiltersByTimeAndRejectsBadParameters) {
   EXPECT_EQ(History("?from=-1h")["transitions"].size(), 2u);
   EXPECT_EQ(History("?to=-1h")["transitions"].size(), 0u);
   EXPECT_EQ(History("?from=2000-01-01T00:00:00Z&to=now")["transitions"].size(), 2u);
-  for (const char* bad : {"?limit=0", "?limit=1001", "?limit=x", "?from=yesterday", "?to=-1x",
-                          "?cursor=garbage"}) {
+  for (const char* bad :
+       {"?limit=0", "?limit=1001", "?limit=x", "?from=yesterday", "?to=-1x", "?cursor=garbage"}) {
     HttpResult result = Get(std::string("/api/v1/services/billing/history") + bad);
     EXPECT_EQ(result.status, 400) << bad << " " << result.body;
     EXPECT_EQ(json::parse(result.body)["error"]["code"], "invalid_parameter") << bad;
@@ -128,7 +130,9 @@ TEST_F(HistoryTest, AvailabilityAndFlapsComeFromHistory) {
 TEST_F(HistoryTest, DeregistrationIsRecordedAndHistoryStays) {
   Start();
   SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
-  ASSERT_EQ(HttpRequest("DELETE", gateway_->http_base() + "/api/v1/services/billing/instances/i-1").status, 204);
+  ASSERT_EQ(HttpRequest("DELETE", gateway_->http_base() + "/api/v1/services/billing/instances/i-1")
+                .status,
+            204);
   ASSERT_TRUE(HistoryReaches(3));
   EXPECT_EQ(History()["transitions"][0]["to"], "DEREGISTERED");
 }
@@ -174,24 +178,28 @@ TEST_F(HistoryTest, KillNineKeepsWhatWasFlushedAndTheDatabaseIntact) {
   EXPECT_EQ(IntegrityCheck(database_), "ok");
   Start();
   EXPECT_EQ(History()["transitions"].size(), 4u);
-  EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-2").body)["status"], "NOT_SERVING");
+  EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-2").body)["status"],
+            "NOT_SERVING");
 }
 
 TEST_F(HistoryTest, FullDatabaseDegradesReadinessWhileMetricsIngestionGoesOn) {
   Start({{"FLEETGATE_STORAGE_MAX_SIZE_BYTES", std::to_string(384 * 1024)}});
   const std::string detail(3000, 'x');
   int instance = 0;
-  bool unready = Eventually([&] {
-    for (int i = 0; i < 20; ++i, ++instance) {
-      SendHealth("i-" + std::to_string(instance), v1::HEALTH_STATUS_SERVING, detail);
-    }
-    return Get("/health/ready").status == 503;
-  }, std::chrono::seconds(60));
+  bool unready = Eventually(
+      [&] {
+        for (int i = 0; i < 20; ++i, ++instance) {
+          SendHealth("i-" + std::to_string(instance), v1::HEALTH_STATUS_SERVING, detail);
+        }
+        return Get("/health/ready").status == 503;
+      },
+      std::chrono::seconds(60));
   ASSERT_TRUE(unready) << "the database never filled up";
   EXPECT_THAT(Get("/health/ready").body, HasSubstr("storage"));
   // Metrics still flow while history cannot be written.
   v1::ReportResponse response;
-  ASSERT_TRUE(Report(*stub_, Batch("billing", "i-0", {CounterEvent("jobs_total", 3)}), &response).ok());
+  ASSERT_TRUE(
+      Report(*stub_, Batch("billing", "i-0", {CounterEvent("jobs_total", 3)}), &response).ok());
   EXPECT_EQ(response.accepted(), 1u);
   std::string metrics = Get("/metrics").body;
   EXPECT_THAT(metrics, HasSubstr("jobs_total{instance=\"i-0\",service=\"billing\"} 3\n"));

@@ -7,7 +7,7 @@
 namespace fleetgate::testing {
 
 struct HttpResult {
-  long status = 0;  // 0: no response
+  long status = 0;                             // 0: no response
   std::map<std::string, std::string> headers;  // lower-cased names
   std::string body;
   std::string error;

@@ -37,8 +37,8 @@ class IngestTest : public ::testing::Test {
 TEST_F(IngestTest, UnaryReportsAddCountersSetGaugesAndFillHistograms) {
   v1::ReportResponse response;
   auto first = Batch("billing", "i-1",
-                     {CounterEvent("requests_total", 2, {{"code", "200"}}), GaugeEvent("queue_depth", 7),
-                      ObservationEvent("latency_seconds", 0.3)},
+                     {CounterEvent("requests_total", 2, {{"code", "200"}}),
+                      GaugeEvent("queue_depth", 7), ObservationEvent("latency_seconds", 0.3)},
                      41);
   ASSERT_TRUE(Report(*stub_, first, &response).ok());
   EXPECT_EQ(response.batch_id(), 41u);
@@ -51,11 +51,12 @@ TEST_F(IngestTest, UnaryReportsAddCountersSetGaugesAndFillHistograms) {
                      &response)
                   .ok());
   std::string text = Scrape();
-  EXPECT_THAT(text, HasSubstr(
-      "requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 5\n"));
+  EXPECT_THAT(text,
+              HasSubstr("requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 5\n"));
   EXPECT_THAT(text, HasSubstr("queue_depth{instance=\"i-1\",service=\"billing\"} 4\n"));
-  EXPECT_THAT(text, HasSubstr(
-      "latency_seconds_bucket{instance=\"i-1\",service=\"billing\",le=\"0.5\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("latency_seconds_bucket{instance=\"i-1\",service=\"billing\",le=\"0.5\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("latency_seconds_count{instance=\"i-1\",service=\"billing\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("fleetgate_events_accepted_total{kind=\"counter\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("fleetgate_batches_total{rpc=\"Report\"} 2\n"));
@@ -67,8 +68,8 @@ TEST_F(IngestTest, StreamAnswersEachBatchInOrder) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   auto stream = stub_->StreamReport(&context);
   for (uint64_t id = 1; id <= 20; ++id) {
-    ASSERT_TRUE(stream->Write(Batch("search", "s-" + std::to_string(id % 3),
-                                    {CounterEvent("queries_total", 1)}, id)));
+    ASSERT_TRUE(stream->Write(
+        Batch("search", "s-" + std::to_string(id % 3), {CounterEvent("queries_total", 1)}, id)));
     v1::ReportResponse response;
     ASSERT_TRUE(stream->Read(&response));
     EXPECT_EQ(response.batch_id(), id);
@@ -140,11 +141,11 @@ TEST_F(IngestTest, OversizedMessageIsResourceExhausted) {
 TEST_F(IngestTest, BadEventsAreRejectedOneByOneAndGoodOnesKept) {
   v1::ReportRequest request = Batch(
       "billing", "i-1",
-      {GaugeEvent("good_gauge", 1), CounterEvent("requests_total", -1),
-       GaugeEvent("bad name", 1), GaugeEvent("g", 1, {{"service", "spoofed"}}),
-       CounterEvent("requests", 1), GaugeEvent("g", std::nan("")), v1::Event(),
-       HealthEvent(v1::HEALTH_STATUS_UNSPECIFIED), GaugeEvent("g", 1, {{"v", std::string(2000, 'x')}}),
-       GaugeEvent("fleetgate_fake", 1), CounterEvent("good_total", 1)});
+      {GaugeEvent("good_gauge", 1), CounterEvent("requests_total", -1), GaugeEvent("bad name", 1),
+       GaugeEvent("g", 1, {{"service", "spoofed"}}), CounterEvent("requests", 1),
+       GaugeEvent("g", std::nan("")), v1::Event(), HealthEvent(v1::HEALTH_STATUS_UNSPECIFIED),
+       GaugeEvent("g", 1, {{"v", std::string(2000, 'x')}}), GaugeEvent("fleetgate_fake", 1),
+       CounterEvent("good_total", 1)});
   v1::ReportResponse response;
   ASSERT_TRUE(Report(*stub_, request, &response).ok());
   EXPECT_EQ(response.accepted(), 2u);
@@ -154,10 +155,10 @@ TEST_F(IngestTest, BadEventsAreRejectedOneByOneAndGoodOnesKept) {
     reasons.push_back(std::to_string(rejection.index()) + ":" + rejection.reason());
     EXPECT_FALSE(rejection.message().empty());
   }
-  EXPECT_THAT(reasons, ::testing::ElementsAre(
-                           "1:negative_delta", "2:invalid_name", "3:reserved_label",
-                           "4:invalid_name", "5:non_finite_value", "6:empty_event",
-                           "7:invalid_status", "8:value_too_long", "9:reserved_name"));
+  EXPECT_THAT(reasons,
+              ::testing::ElementsAre("1:negative_delta", "2:invalid_name", "3:reserved_label",
+                                     "4:invalid_name", "5:non_finite_value", "6:empty_event",
+                                     "7:invalid_status", "8:value_too_long", "9:reserved_name"));
   std::string text = Scrape();
   EXPECT_THAT(text, HasSubstr("good_gauge{instance=\"i-1\",service=\"billing\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("good_total{instance=\"i-1\",service=\"billing\"} 1\n"));
@@ -182,7 +183,8 @@ TEST_F(IngestTest, TooManyEventsIsResourceExhausted) {
   grpc::Status status = Report(*stub_, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(status.error_message(), HasSubstr("at most 10000"));
-  EXPECT_THAT(Scrape(), HasSubstr("fleetgate_events_rejected_total{reason=\"too_many_events\"} 10001\n"));
+  EXPECT_THAT(Scrape(),
+              HasSubstr("fleetgate_events_rejected_total{reason=\"too_many_events\"} 10001\n"));
 }
 
 TEST_F(IngestTest, TypeConflictIsRejectedWithReason) {

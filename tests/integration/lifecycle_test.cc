@@ -2,9 +2,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -96,8 +96,7 @@ TEST(LifecycleTest, BusyPortExitsOneWithAClearMessage) {
   std::string busy = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
   TempDir dir;
   auto [code, output] = GatewayProcess::RunToExit(
-      {"--grpc-address", "127.0.0.1:0", "--http-address", busy, "--database",
-       dir.path() + "/db"});
+      {"--grpc-address", "127.0.0.1:0", "--http-address", busy, "--database", dir.path() + "/db"});
   close(fd);
   EXPECT_EQ(code, 1) << output;
   EXPECT_THAT(output, HasSubstr("cannot start"));

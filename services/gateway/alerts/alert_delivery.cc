@@ -75,9 +75,9 @@ AlertmanagerAlert RuleEvaluator::ToNotification(const Runtime& runtime, const Al
   out.labels = runtime.AlertLabels(alert.labels);
   out.annotations = runtime.Annotations(alert);
   out.starts_at = alert.fired_at.value_or(alert.active_at);
-  out.ends_at = alert.resolved_at ? *alert.resolved_at
-                                  : now + kValidityIntervals * std::max(options_.interval,
-                                                                        options_.resend_delay);
+  out.ends_at = alert.resolved_at
+                    ? *alert.resolved_at
+                    : now + kValidityIntervals * std::max(options_.interval, options_.resend_delay);
   if (!options_.external_url.empty()) {
     out.generator_url = options_.external_url + "/api/v1/rules/" + runtime.rule.name;
   }

@@ -52,7 +52,8 @@ void Validate(const AlertmanagerClientOptions& options) {
     }
   }
   if (options.queue_capacity == 0 || options.max_batch == 0 || options.max_attempts < 1) {
-    throw std::invalid_argument("alertmanager queue_capacity, max_batch and max_attempts must be >= 1");
+    throw std::invalid_argument(
+        "alertmanager queue_capacity, max_batch and max_attempts must be >= 1");
   }
   if (options.timeout.count() <= 0) throw std::invalid_argument("alertmanager timeout must be > 0");
 }
@@ -183,8 +184,8 @@ void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& a
       stopped = true;
     } else {
       queue_.insert(queue_.end(), alerts.begin(), alerts.end());
-      dropped = queue_.size() > options_.queue_capacity ? queue_.size() - options_.queue_capacity
-                                                        : 0;
+      dropped =
+          queue_.size() > options_.queue_capacity ? queue_.size() - options_.queue_capacity : 0;
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(dropped));
       metrics_.queue_length.Set(static_cast<double>(queue_.size()));
     }
@@ -236,8 +237,8 @@ std::vector<AlertmanagerAlert> AlertmanagerClient::Target::NextBatch() {
   std::unique_lock<std::mutex> lock(mu_);
   wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
   if (stopping_) return {};
-  auto end = queue_.begin() +
-             static_cast<std::ptrdiff_t>(std::min(queue_.size(), options_.max_batch));
+  auto end =
+      queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), options_.max_batch));
   std::vector<AlertmanagerAlert> batch(std::make_move_iterator(queue_.begin()),
                                        std::make_move_iterator(end));
   queue_.erase(queue_.begin(), end);

@@ -49,8 +49,8 @@ void Poster::Configure(const std::string& endpoint, std::chrono::milliseconds ti
 size_t Poster::Append(char* data, size_t size, size_t count, void* out) {
   auto* response = static_cast<std::string*>(out);
   size_t bytes = size * count;
-  response->append(data, std::min(bytes, kMaxResponseBytes - std::min(kMaxResponseBytes,
-                                                                       response->size())));
+  response->append(
+      data, std::min(bytes, kMaxResponseBytes - std::min(kMaxResponseBytes, response->size())));
   return bytes;
 }
 

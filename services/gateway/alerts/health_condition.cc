@@ -11,8 +11,8 @@ struct ServiceCounts {
   size_t serving = 0;
 };
 
-std::map<std::string, ServiceCounts> CountByService(const HealthSpec& spec,
-                                                   const std::vector<health::Instance>& instances) {
+std::map<std::string, ServiceCounts> CountByService(
+    const HealthSpec& spec, const std::vector<health::Instance>& instances) {
   std::map<std::string, ServiceCounts> out;
   for (const health::Instance& instance : instances) {
     if (spec.service && instance.service != *spec.service) continue;

@@ -16,8 +16,8 @@ using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
 
 // Evaluations take microseconds to a few hundred milliseconds (100k series).
-const prometheus::Histogram::BucketBoundaries kDurationBuckets{
-    0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
+const prometheus::Histogram::BucketBoundaries kDurationBuckets{0.0001, 0.0005, 0.001, 0.005, 0.01,
+                                                               0.05,   0.1,    0.5,   1,     5};
 
 bool SameCondition(const Rule& a, const Rule& b) {
   return RuleToJson(a).value("metric", nlohmann::json()) ==
@@ -41,8 +41,7 @@ std::string LabelsToJson(const LabelSet& labels) { return nlohmann::json(labels)
 RuleEvaluator::RuleEvaluator(EvaluatorOptions options, const RuleRegistry& rules,
                              metrics::MetricStore& store, const health::HealthRegistry& registry,
                              storage::HistorySink& history, AlertNotifier* notifier,
-                             std::shared_ptr<const Clock> clock,
-                             prometheus::Registry& self_metrics)
+                             std::shared_ptr<const Clock> clock, prometheus::Registry& self_metrics)
     : options_(std::move(options)),
       rules_(rules),
       store_(store),
@@ -178,8 +177,8 @@ std::vector<Sample> RuleEvaluator::Samples(Runtime& runtime, Round& round) {
     return EvaluateHealth(rule.health, *round.fleet);
   }
   const TimePoint now = round.now;
-  std::vector<SeriesSample> series = Select(CurrentSeries(store_, rule.metric.name),
-                                            runtime.matchers);
+  std::vector<SeriesSample> series =
+      Select(CurrentSeries(store_, rule.metric.name), runtime.matchers);
   if (rule.metric.aggregation == Aggregation::kRate) {
     runtime.counters.Record(series, now);
     series = runtime.counters.Rates();

@@ -106,8 +106,7 @@ class RuleEvaluator {
   void Notify(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
   void Retire(const std::string& name, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
   void UpdateAlertGauges(const Runtime& runtime);
-  AlertmanagerAlert ToNotification(const Runtime& runtime, const Alert& alert,
-                                   TimePoint now) const;
+  AlertmanagerAlert ToNotification(const Runtime& runtime, const Alert& alert, TimePoint now) const;
   void Run();
 
   EvaluatorOptions options_;

@@ -36,8 +36,8 @@ struct RegistryError {
 // A changed rule, or why the change was refused.
 class RuleChange {
  public:
-  RuleChange(RuleEntry entry) : state_(std::move(entry)) {}         // NOLINT
-  RuleChange(RegistryError error) : state_(std::move(error)) {}     // NOLINT
+  RuleChange(RuleEntry entry) : state_(std::move(entry)) {}      // NOLINT
+  RuleChange(RegistryError error) : state_(std::move(error)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<RuleEntry>(state_); }
   const RuleEntry& entry() const { return std::get<RuleEntry>(state_); }
   const RegistryError& error() const { return std::get<RegistryError>(state_); }
@@ -59,8 +59,8 @@ class RuleRegistry {
   // std::runtime_error when the database cannot be read. Returns the rules loaded.
   size_t LoadStored();
 
-  RuleChange Create(const Rule& rule);   // kAlreadyExists
-  RuleChange Replace(const Rule& rule);  // kNotFound, kReadOnly
+  RuleChange Create(const Rule& rule);         // kAlreadyExists
+  RuleChange Replace(const Rule& rule);        // kNotFound, kReadOnly
   RuleChange Delete(const std::string& name);  // kNotFound, kReadOnly; the deleted entry
 
   // Why `name` cannot be replaced or deleted over the API (kNotFound, kReadOnly), if it can't.

@@ -25,8 +25,7 @@ LabelSet LabelsOf(const prometheus::ClientMetric& metric) {
 }
 
 double PlainValue(const prometheus::MetricFamily& family, const prometheus::ClientMetric& metric) {
-  return family.type == prometheus::MetricType::Counter ? metric.counter.value
-                                                        : metric.gauge.value;
+  return family.type == prometheus::MetricType::Counter ? metric.counter.value : metric.gauge.value;
 }
 
 std::string BucketBound(double upper) {

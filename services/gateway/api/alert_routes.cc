@@ -27,17 +27,18 @@ std::string PrometheusValue(double value) {
 // accept back as it is.
 json RuleJson(const alerts::RuleEntry& entry, const std::optional<alerts::RuleStatus>& status) {
   alerts::RuleStatus s = status.value_or(alerts::RuleStatus{});
-  json out = {{"name", entry.rule.name},
-              {"rule", alerts::RuleToJson(entry.rule)},
-              {"source", entry.source == alerts::RuleSource::kFile ? "file" : "api"},
-              {"query", alerts::ToPromQL(entry.rule)},
-              {"createdAt", FormatRfc3339(entry.created)},
-              {"updatedAt", FormatRfc3339(entry.updated)},
-              {"state", alerts::ToString(s.state)},
-              {"health", s.health},
-              {"lastError", s.last_error},
-              {"lastEvaluation", s.last_evaluation ? json(FormatRfc3339(*s.last_evaluation)) : json()},
-              {"evaluationTime", s.evaluation_seconds}};
+  json out = {
+      {"name", entry.rule.name},
+      {"rule", alerts::RuleToJson(entry.rule)},
+      {"source", entry.source == alerts::RuleSource::kFile ? "file" : "api"},
+      {"query", alerts::ToPromQL(entry.rule)},
+      {"createdAt", FormatRfc3339(entry.created)},
+      {"updatedAt", FormatRfc3339(entry.updated)},
+      {"state", alerts::ToString(s.state)},
+      {"health", s.health},
+      {"lastError", s.last_error},
+      {"lastEvaluation", s.last_evaluation ? json(FormatRfc3339(*s.last_evaluation)) : json()},
+      {"evaluationTime", s.evaluation_seconds}};
   if (!entry.file.empty()) out["file"] = entry.file;
   return out;
 }
@@ -57,8 +58,7 @@ http::Response RegistryErrorResponse(const alerts::RegistryError& error) {
 }
 
 http::Response InvalidRule(const alerts::RuleError& error) {
-  http::Response response =
-      http::JsonError(400, "invalid_rule", error.field + ": " + error.reason);
+  http::Response response = http::JsonError(400, "invalid_rule", error.field + ": " + error.reason);
   json body = json::parse(response.body);
   body["error"]["field"] = error.field;
   body["error"]["reason"] = error.reason;
@@ -178,30 +178,22 @@ http::Response AlertHistory(const ApiContext& context, const http::Request& requ
 }  // namespace
 
 void AddAlertRoutes(http::Router& router, const ApiContext& context) {
-  router.Handle("GET", "/api/v1/rules", [context](const http::Request&) {
-    return ListRules(context);
-  });
-  router.Handle("POST", "/api/v1/rules", [context](const http::Request& request) {
-    return CreateRule(context, request);
-  });
-  router.Handle("GET", "/api/v1/rules/export", [context](const http::Request&) {
-    return ExportRules(context);
-  });
-  router.Handle("GET", "/api/v1/rules/{name}", [context](const http::Request& request) {
-    return GetRule(context, request);
-  });
-  router.Handle("PUT", "/api/v1/rules/{name}", [context](const http::Request& request) {
-    return ReplaceRule(context, request);
-  });
-  router.Handle("DELETE", "/api/v1/rules/{name}", [context](const http::Request& request) {
-    return DeleteRule(context, request);
-  });
-  router.Handle("GET", "/api/v1/alerts", [context](const http::Request&) {
-    return ActiveAlerts(context);
-  });
-  router.Handle("GET", "/api/v1/alerts/history", [context](const http::Request& request) {
-    return AlertHistory(context, request);
-  });
+  router.Handle("GET", "/api/v1/rules",
+                [context](const http::Request&) { return ListRules(context); });
+  router.Handle("POST", "/api/v1/rules",
+                [context](const http::Request& request) { return CreateRule(context, request); });
+  router.Handle("GET", "/api/v1/rules/export",
+                [context](const http::Request&) { return ExportRules(context); });
+  router.Handle("GET", "/api/v1/rules/{name}",
+                [context](const http::Request& request) { return GetRule(context, request); });
+  router.Handle("PUT", "/api/v1/rules/{name}",
+                [context](const http::Request& request) { return ReplaceRule(context, request); });
+  router.Handle("DELETE", "/api/v1/rules/{name}",
+                [context](const http::Request& request) { return DeleteRule(context, request); });
+  router.Handle("GET", "/api/v1/alerts",
+                [context](const http::Request&) { return ActiveAlerts(context); });
+  router.Handle("GET", "/api/v1/alerts/history",
+                [context](const http::Request& request) { return AlertHistory(context, request); });
 }
 
 }  // namespace fleetgate::api

@@ -11,7 +11,8 @@ std::map<std::string, int64_t> Flaps24h(const ApiContext& context, const std::st
   const TimePoint now = context.clock->Now();
   auto result = context.history->Availability(service, now - std::chrono::hours(24), now);
   if (!result.ok()) return flaps;
-  for (const auto& entry : result.value().instances) flaps[entry.instance] = entry.stats.transitions;
+  for (const auto& entry : result.value().instances)
+    flaps[entry.instance] = entry.stats.transitions;
   return flaps;
 }
 
@@ -27,7 +28,8 @@ nlohmann::json WithFlaps(nlohmann::json instance, const std::map<std::string, in
 }
 
 http::Response UnknownService(const std::string& service) {
-  return http::JsonError(404, "service_not_found", "no live instance of service \"" + service + "\"");
+  return http::JsonError(404, "service_not_found",
+                         "no live instance of service \"" + service + "\"");
 }
 
 http::Response ListServices(const ApiContext& context) {
@@ -63,8 +65,8 @@ http::Response GetInstance(const ApiContext& context, const std::string& service
     return http::JsonError(404, "instance_not_found",
                            "no instance \"" + instance + "\" of service \"" + service + "\"");
   }
-  return http::Json(200, WithFlaps(InstanceJson(*found), Flaps24h(context, service),
-                                   context.history != nullptr));
+  return http::Json(
+      200, WithFlaps(InstanceJson(*found), Flaps24h(context, service), context.history != nullptr));
 }
 
 http::Response DeleteInstance(const ApiContext& context, const http::Request& request) {
@@ -93,12 +95,13 @@ http::Response FleetSummary(const ApiContext& context) {
     if (health::Severity(summary.worst) > health::Severity(worst)) worst = summary.worst;
     if (summary.worst != health::Status::kServing) unhealthy.push_back(summary.service);
   }
-  return http::Json(200, {{"services", services.size()},
-                          {"instances", instances},
-                          {"worst_status", services.empty() ? nlohmann::json(nullptr)
-                                                            : nlohmann::json(health::StatusName(worst))},
-                          {"counts", CountsJson(counts)},
-                          {"services_not_serving", std::move(unhealthy)}});
+  return http::Json(200,
+                    {{"services", services.size()},
+                     {"instances", instances},
+                     {"worst_status", services.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(health::StatusName(worst))},
+                     {"counts", CountsJson(counts)},
+                     {"services_not_serving", std::move(unhealthy)}});
 }
 
 }  // namespace
@@ -108,8 +111,8 @@ std::optional<http::Response> RequireAdmin(const http::Request& request,
   if (admin_token.empty()) return std::nullopt;
   auto header = request.Header("authorization");
   if (!header) {
-    http::Response denied = http::JsonError(401, "unauthenticated",
-                                            "this change needs Authorization: Bearer <admin token>");
+    http::Response denied = http::JsonError(
+        401, "unauthenticated", "this change needs Authorization: Bearer <admin token>");
     denied.headers.emplace_back("WWW-Authenticate", "Bearer");
     return denied;
   }
@@ -130,8 +133,9 @@ void AddFleetRoutes(http::Router& router, const ApiContext& context) {
                   return GetInstance(context, request.path_params.at("service"),
                                      request.path_params.at("instance"));
                 });
-  router.Handle("DELETE", "/api/v1/services/{service}/instances/{instance}",
-                [context](const http::Request& request) { return DeleteInstance(context, request); });
+  router.Handle(
+      "DELETE", "/api/v1/services/{service}/instances/{instance}",
+      [context](const http::Request& request) { return DeleteInstance(context, request); });
   router.Handle("GET", "/api/v1/fleet/summary",
                 [context](const http::Request&) { return FleetSummary(context); });
 }

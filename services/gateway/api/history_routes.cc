@@ -27,8 +27,8 @@ nlohmann::json StatsJson(const storage::AvailabilityStats& stats) {
   for (const auto& [status, time] : stats.time_in_status) {
     seconds[status] = std::chrono::duration<double>(time).count();
   }
-  return {{"serving_share", stats.serving_share ? nlohmann::json(*stats.serving_share)
-                                                : nlohmann::json(nullptr)},
+  return {{"serving_share",
+           stats.serving_share ? nlohmann::json(*stats.serving_share) : nlohmann::json(nullptr)},
           {"observed_seconds", std::chrono::duration<double>(stats.observed).count()},
           {"time_in_status_seconds", std::move(seconds)},
           {"transitions", stats.transitions}};

@@ -15,7 +15,8 @@ std::string Name(health::Status status) { return std::string(health::StatusName(
 nlohmann::json InstanceJson(const health::Instance& instance) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& check : instance.checks) {
-    checks.push_back({{"name", check.name}, {"status", Name(check.status)}, {"detail", check.detail}});
+    checks.push_back(
+        {{"name", check.name}, {"status", Name(check.status)}, {"detail", check.detail}});
   }
   return {
       {"service", instance.service},

@@ -11,8 +11,9 @@ nlohmann::json ChecksJson(const std::vector<ProbeReport>& reports, bool* all_ok)
   *all_ok = true;
   for (const auto& report : reports) {
     *all_ok = *all_ok && report.result.ok;
-    nlohmann::json check = {{"status", report.result.ok ? "ok" : "failing"},
-                            {"kind", report.kind == ProbeKind::kLiveness ? "liveness" : "readiness"}};
+    nlohmann::json check = {
+        {"status", report.result.ok ? "ok" : "failing"},
+        {"kind", report.kind == ProbeKind::kLiveness ? "liveness" : "readiness"}};
     if (!report.result.detail.empty()) check["detail"] = report.result.detail;
     checks[report.name] = std::move(check);
   }

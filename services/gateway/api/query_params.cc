@@ -64,8 +64,8 @@ Param<std::chrono::milliseconds> DurationParam(const http::Request& request,
   if (!text) return default_value;
   auto parsed = ParseDuration(*text);
   if (!parsed || parsed->count() <= 0 || *parsed > max_value) {
-    return BadParam(name, "must be a duration from 1ms to " + FormatDuration(max_value) +
-                              " (e.g. 24h, 7d)");
+    return BadParam(
+        name, "must be a duration from 1ms to " + FormatDuration(max_value) + " (e.g. 24h, 7d)");
   }
   return *parsed;
 }

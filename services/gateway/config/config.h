@@ -58,8 +58,7 @@ struct Config {
   } limits;
   struct Metrics {
     milliseconds series_ttl = std::chrono::minutes(15);
-    std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                           0.5,   1,    2.5,   5,    10};
+    std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     std::map<std::string, std::vector<double>> buckets;
   } metrics;
   struct Health {

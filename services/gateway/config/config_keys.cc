@@ -43,7 +43,8 @@ std::vector<double> ParseText<std::vector<double>>(const std::string& key,
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     try {
       size_t used = 0;
       out.push_back(std::stod(item, &used));
@@ -65,7 +66,8 @@ std::vector<std::string> ParseText<std::vector<std::string>>(const std::string&,
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t comma = text.find(',', pos);
-    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     if (!item.empty()) out.push_back(item);
     if (comma == std::string::npos) break;
     pos = comma + 1;
@@ -83,7 +85,8 @@ template <>
 std::vector<double> ParseYaml<std::vector<double>>(const std::string& key, const YAML::Node& node) {
   if (!node.IsSequence()) throw ConfigError(key, "must be a list of numbers");
   std::vector<double> out;
-  for (const auto& item : node) out.push_back(ParseText<std::vector<double>>(key, item.Scalar())[0]);
+  for (const auto& item : node)
+    out.push_back(ParseText<std::vector<double>>(key, item.Scalar())[0]);
   return out;
 }
 
@@ -195,7 +198,8 @@ std::vector<ConfigKey> BuildKeys() {
            "normal (a power loss may lose the last commits) or full"),
       Bind("storage", "busy_timeout", &C::storage, &C::Storage::busy_timeout,
            "how long a connection waits for a lock before SQLITE_BUSY"),
-      Bind("storage", "journal_size_limit_bytes", &C::storage, &C::Storage::journal_size_limit_bytes,
+      Bind("storage", "journal_size_limit_bytes", &C::storage,
+           &C::Storage::journal_size_limit_bytes,
            "the WAL file is truncated to this after a checkpoint"),
       Bind("storage", "max_size_bytes", &C::storage, &C::Storage::max_size_bytes,
            "cap on the database file; beyond it writes fail as on a full disk (0: none)"),

@@ -1,10 +1,10 @@
 #include "config/loader.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/config_keys.h"
 
@@ -68,8 +68,8 @@ void CheckAddress(const std::string& key, const std::string& address) {
     throw ConfigError(key, "must be host:port (got \"" + address + "\")");
   }
   std::string port = address.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
     throw ConfigError(key, "has no valid port (got \"" + address + "\")");
   }
 }
@@ -127,7 +127,8 @@ void Validate(const Config& c) {
   CheckPositive("storage.max_transaction_rows", c.storage.max_transaction_rows);
   CheckPositive("storage.flush_interval", c.storage.flush_interval);
   CheckPositive("storage.retention_interval", c.storage.retention_interval);
-  if (c.storage.retention.count() < 0) throw ConfigError("storage.retention", "must not be negative");
+  if (c.storage.retention.count() < 0)
+    throw ConfigError("storage.retention", "must not be negative");
   if (c.limits.max_labels_per_series < 2) {
     throw ConfigError("limits.max_labels_per_series", "must leave room for service and instance");
   }
@@ -139,7 +140,8 @@ void Validate(const Config& c) {
   CheckPositive("limits.max_inflight_batches", c.limits.max_inflight_batches);
   CheckPositive("metrics.series_ttl", c.metrics.series_ttl);
   CheckBuckets("metrics.default_buckets", c.metrics.default_buckets);
-  for (const auto& [name, bounds] : c.metrics.buckets) CheckBuckets("metrics.buckets." + name, bounds);
+  for (const auto& [name, bounds] : c.metrics.buckets)
+    CheckBuckets("metrics.buckets." + name, bounds);
   CheckPositive("health.default_ttl", c.health.default_ttl);
   CheckPositive("health.max_ttl", c.health.max_ttl);
   CheckPositive("health.forget_after", c.health.forget_after);

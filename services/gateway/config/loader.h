@@ -14,9 +14,9 @@ namespace fleetgate::config {
 using EnvLookup = std::function<const char*(const char*)>;
 
 struct Sources {
-  std::string file;                                          // empty: no file
+  std::string file;  // empty: no file
   EnvLookup env = [](const char*) -> const char* { return nullptr; };
-  std::vector<std::pair<std::string, std::string>> flags;    // "section.key" -> text
+  std::vector<std::pair<std::string, std::string>> flags;  // "section.key" -> text
 };
 
 Config Load(const Sources& sources);

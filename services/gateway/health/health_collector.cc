@@ -23,12 +23,12 @@ std::vector<prometheus::MetricFamily> HealthCollector::Collect() const {
   auto up = GaugeFamily("fleetgate_instance_up", "1 when the instance reports SERVING, else 0.");
   auto status = GaugeFamily("fleetgate_instance_status",
                             "The instance's current status, one-hot over every status.");
-  auto per_service = GaugeFamily("fleetgate_service_instances",
-                                 "Instances of each service, by status.");
+  auto per_service =
+      GaugeFamily("fleetgate_service_instances", "Instances of each service, by status.");
   for (const Instance& instance : registry_.Snapshot()) {
-    up.metric.push_back(GaugeSample(
-        {{"instance", instance.instance}, {"service", instance.service}},
-        instance.status == Status::kServing ? 1 : 0));
+    up.metric.push_back(
+        GaugeSample({{"instance", instance.instance}, {"service", instance.service}},
+                    instance.status == Status::kServing ? 1 : 0));
     for (Status s : kAllStatuses) {
       status.metric.push_back(GaugeSample({{"instance", instance.instance},
                                            {"service", instance.service},
@@ -38,9 +38,9 @@ std::vector<prometheus::MetricFamily> HealthCollector::Collect() const {
   }
   for (const ServiceSummary& summary : registry_.Services()) {
     for (const auto& [s, count] : summary.counts) {
-      per_service.metric.push_back(GaugeSample(
-          {{"service", summary.service}, {"status", std::string(StatusName(s))}},
-          static_cast<double>(count)));
+      per_service.metric.push_back(
+          GaugeSample({{"service", summary.service}, {"status", std::string(StatusName(s))}},
+                      static_cast<double>(count)));
     }
   }
   return {std::move(up), std::move(status), std::move(per_service)};

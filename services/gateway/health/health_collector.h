@@ -3,10 +3,10 @@
 // SERVING), fleetgate_instance_status{service,instance,status} (one-hot over every status) and
 // fleetgate_service_instances{service,status}. Thread-safe.
 
-#include <vector>
-
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
+
+#include <vector>
 
 #include "health/health_registry.h"
 

@@ -35,11 +35,11 @@ struct Instance {
   std::string detail;
   std::vector<Check> checks;
   TimePoint first_seen;
-  TimePoint last_seen;     // any event
-  TimePoint status_since;  // when the current status began
+  TimePoint last_seen;                   // any event
+  TimePoint status_since;                // when the current status began
   std::optional<TimePoint> last_report;  // last health event
   std::chrono::milliseconds ttl{0};
-  TimePoint expires_at;    // becomes STALE after this
+  TimePoint expires_at;  // becomes STALE after this
 };
 
 // One status change. `from` is empty on first sighting, `to` on deregistration.

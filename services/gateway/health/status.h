@@ -11,9 +11,8 @@ namespace fleetgate::health {
 // STALE: its last health report outlived its TTL.
 enum class Status { kServing, kDegraded, kNotServing, kStale, kUnknown };
 
-inline constexpr std::array<Status, 5> kAllStatuses{Status::kServing, Status::kDegraded,
-                                                   Status::kNotServing, Status::kStale,
-                                                   Status::kUnknown};
+inline constexpr std::array<Status, 5> kAllStatuses{
+    Status::kServing, Status::kDegraded, Status::kNotServing, Status::kStale, Status::kUnknown};
 
 // "SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN".
 std::string_view StatusName(Status status);

@@ -49,8 +49,7 @@ void HistoryRecorder::OnTransition(const health::Transition& transition,
   row.service = transition.service;
   row.instance = transition.instance;
   row.from = transition.from ? std::string(health::StatusName(*transition.from)) : "";
-  row.to = transition.to ? std::string(health::StatusName(*transition.to))
-                         : storage::kDeregistered;
+  row.to = transition.to ? std::string(health::StatusName(*transition.to)) : storage::kDeregistered;
   row.detail = transition.detail;
   row.time = transition.time;
   sink_.Enqueue(std::move(row));

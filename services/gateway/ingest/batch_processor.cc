@@ -64,8 +64,8 @@ BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& stor
       registry_(registry),
       self_metrics_(self_metrics) {}
 
-grpc::Status BatchProcessor::Process(const v1::ReportRequest& request,
-                                     v1::ReportResponse* response, std::string_view rpc) {
+grpc::Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportResponse* response,
+                                     std::string_view rpc) {
   InFlightGuard in_flight(in_flight_);
   if (draining_.load()) {
     return {grpc::StatusCode::UNAVAILABLE, "fleetgate is shutting down; retry another instance"};

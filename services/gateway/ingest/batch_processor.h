@@ -19,8 +19,8 @@ namespace fleetgate::ingest {
 
 struct IngestOptions {
   size_t max_events_per_batch = 10000;
-  size_t max_source_bytes = 256;       // service, instance, version
-  size_t max_detail_bytes = 4096;      // health detail and check detail
+  size_t max_source_bytes = 256;   // service, instance, version
+  size_t max_detail_bytes = 4096;  // health detail and check detail
   size_t max_checks = 32;
   size_t max_inflight_batches = 1024;  // beyond: UNAVAILABLE, retryable
   metrics::LabelLimits label_limits;   // for source labels

@@ -49,17 +49,18 @@ Outcome CheckText(const std::string& text, const char* what, size_t max_bytes) {
 Outcome ToCheck(const v1::Check& check, const IngestOptions& options, health::Check& out) {
   if (check.name().empty() || check.name().size() > options.label_limits.max_label_name_bytes ||
       !metrics::IsValidUtf8(check.name())) {
-    return Outcome::Rejected(reason::kInvalidCheck, "a check needs a name of at most " +
-                                                        std::to_string(options.label_limits
-                                                                           .max_label_name_bytes) +
-                                                        " bytes of UTF-8");
+    return Outcome::Rejected(reason::kInvalidCheck,
+                             "a check needs a name of at most " +
+                                 std::to_string(options.label_limits.max_label_name_bytes) +
+                                 " bytes of UTF-8");
   }
   auto status = ToStatus(check.status());
   if (!status) {
     return Outcome::Rejected(reason::kInvalidCheck,
                              "check \"" + check.name() + "\" has no valid status");
   }
-  if (Outcome bad = CheckText(check.detail(), "check detail", options.max_detail_bytes); !bad.ok()) {
+  if (Outcome bad = CheckText(check.detail(), "check detail", options.max_detail_bytes);
+      !bad.ok()) {
     return bad;
   }
   out = health::Check{check.name(), *status, check.detail()};
@@ -69,10 +70,9 @@ Outcome ToCheck(const v1::Check& check, const IngestOptions& options, health::Ch
 }  // namespace
 
 std::string CheckSource(const v1::Source& source, const IngestOptions& options) {
-  for (auto [field, value, required] :
-       {std::tuple{"service", &source.service(), true},
-        std::tuple{"instance", &source.instance(), true},
-        std::tuple{"version", &source.version(), false}}) {
+  for (auto [field, value, required] : {std::tuple{"service", &source.service(), true},
+                                        std::tuple{"instance", &source.instance(), true},
+                                        std::tuple{"version", &source.version(), false}}) {
     std::string problem = CheckSourceField(field, *value, options.max_source_bytes, required);
     if (!problem.empty()) return problem;
   }
@@ -119,13 +119,14 @@ Outcome ToHealthReport(const v1::HealthEvent& event, const IngestOptions& option
     return Outcome::Rejected(reason::kInvalidTtl, "ttl_seconds is above the maximum of " +
                                                       std::to_string(options.max_ttl.count()));
   }
-  if (Outcome bad = CheckText(event.detail(), "health detail", options.max_detail_bytes); !bad.ok()) {
+  if (Outcome bad = CheckText(event.detail(), "health detail", options.max_detail_bytes);
+      !bad.ok()) {
     return bad;
   }
   if (static_cast<size_t>(event.checks_size()) > options.max_checks) {
-    return Outcome::Rejected(reason::kTooManyChecks, "a health event may carry at most " +
-                                                         std::to_string(options.max_checks) +
-                                                         " checks");
+    return Outcome::Rejected(
+        reason::kTooManyChecks,
+        "a health event may carry at most " + std::to_string(options.max_checks) + " checks");
   }
   out.status = *status;
   out.detail = event.detail();

@@ -7,8 +7,8 @@
 
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/instance.h"
-#include "metrics/rejection.h"
 #include "metrics/metric_store.h"
+#include "metrics/rejection.h"
 
 namespace fleetgate::ingest {
 

@@ -3,12 +3,12 @@
 // renders the Prometheus text format 0.0.4 for GET /metrics. Collectables are added at start-up;
 // Render is thread-safe and holds no lock of ours while serializing.
 
+#include <prometheus/collectable.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace fleetgate::metrics {
 

@@ -107,8 +107,8 @@ Outcome MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_vi
 
 Outcome MetricStore::CheckValue(MetricKind kind, std::string_view name, double value) const {
   if (!std::isfinite(value)) {
-    return Outcome::Rejected(reason::kNonFiniteValue, "value of \"" + std::string(name) +
-                                                          "\" is not a finite number");
+    return Outcome::Rejected(reason::kNonFiniteValue,
+                             "value of \"" + std::string(name) + "\" is not a finite number");
   }
   if (kind == MetricKind::kCounter && value < 0) {
     return Outcome::Rejected(reason::kNegativeDelta,
@@ -124,9 +124,9 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
   if (Outcome bad = CheckNewSeries(kind, name, labels); !bad.ok()) return bad;
   std::lock_guard<std::mutex> lock(families_mutex_);
   if (total_series_.load(std::memory_order_relaxed) >= options_.max_series_total) {
-    return Outcome::Rejected(reason::kTotalSeriesLimit,
-                             "the gateway holds its limit of " +
-                                 std::to_string(options_.max_series_total) + " series");
+    return Outcome::Rejected(
+        reason::kTotalSeriesLimit,
+        "the gateway holds its limit of " + std::to_string(options_.max_series_total) + " series");
   }
   Outcome outcome;
   FamilyEntry* family = FindOrCreateFamily(kind, name, outcome);
@@ -181,10 +181,10 @@ MetricStore::FamilyEntry* MetricStore::FindOrCreateFamily(MetricKind kind, std::
   auto it = families_.find(name);
   if (it != families_.end()) {
     if (it->second->kind == kind) return it->second.get();
-    outcome = Outcome::Rejected(reason::kTypeConflict,
-                                "metric \"" + std::string(name) + "\" is a " +
-                                    std::string(KindName(it->second->kind)) + ", not a " +
-                                    std::string(KindName(kind)));
+    outcome =
+        Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
+                                                     std::string(KindName(it->second->kind)) +
+                                                     ", not a " + std::string(KindName(kind)));
     return nullptr;
   }
   outcome = CheckNameCollision(kind, name);
@@ -213,10 +213,12 @@ MetricStore::FamilyEntry* MetricStore::FindOrCreateFamily(MetricKind kind, std::
 // A histogram named H also exposes H_bucket, H_count and H_sum; no other family may take them.
 Outcome MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) const {
   for (std::string_view suffix : kHistogramSuffixes) {
-    if (kind == MetricKind::kHistogram && families_.count(std::string(name) + std::string(suffix))) {
-      return Outcome::Rejected(reason::kTypeConflict,
-                               "histogram \"" + std::string(name) + "\" would clash with metric \"" +
-                                   std::string(name) + std::string(suffix) + "\"");
+    if (kind == MetricKind::kHistogram &&
+        families_.count(std::string(name) + std::string(suffix))) {
+      return Outcome::Rejected(reason::kTypeConflict, "histogram \"" + std::string(name) +
+                                                          "\" would clash with metric \"" +
+                                                          std::string(name) + std::string(suffix) +
+                                                          "\"");
     }
     if (EndsWith(name, suffix)) {
       auto base = families_.find(name.substr(0, name.size() - suffix.size()));
@@ -232,9 +234,8 @@ Outcome MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) 
 }
 
 size_t MetricStore::RemoveExpired() {
-  const int64_t cutoff = NowNs() - std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                       options_.series_ttl)
-                                       .count();
+  const int64_t cutoff =
+      NowNs() - std::chrono::duration_cast<std::chrono::nanoseconds>(options_.series_ttl).count();
   size_t removed = 0;
   for (auto& shard : shards_) {
     std::lock_guard<std::mutex> shard_lock(shard->mutex);

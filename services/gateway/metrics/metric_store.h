@@ -8,6 +8,10 @@
 // text format straight from the keys, without copying every label into prometheus-cpp types.
 // Thread-safe: every member may run concurrently from any threads.
 
+#include <prometheus/collectable.h>
+#include <prometheus/gauge.h>
+#include <prometheus/metric_family.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -19,10 +23,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <prometheus/collectable.h>
-#include <prometheus/gauge.h>
-#include <prometheus/metric_family.h>
 
 #include "core/clock.h"
 #include "metrics/rejection.h"
@@ -39,8 +39,7 @@ struct MetricStoreOptions {
   size_t max_series_per_metric = 2000;  // per metric name and service
   size_t max_series_total = 100000;
   std::chrono::milliseconds series_ttl = std::chrono::minutes(15);
-  std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                         0.5,   1,    2.5,   5,    10};
+  std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   std::map<std::string, std::vector<double>, std::less<>> buckets;  // per metric name
 };
 
@@ -96,9 +95,9 @@ class MetricStore {
 
   Shard& ShardOf(const SeriesKey& key) const;
   Outcome CheckValue(MetricKind kind, std::string_view name, double value) const;
-  Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind,
-                       std::string_view name, std::string_view service,
-                       const std::vector<LabelView>& labels, double value, int64_t now_ns);
+  Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
+                       std::string_view service, const std::vector<LabelView>& labels, double value,
+                       int64_t now_ns);
   Outcome CheckNewSeries(MetricKind kind, std::string_view name,
                          const std::vector<LabelView>& labels) const;
   FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Outcome& outcome);

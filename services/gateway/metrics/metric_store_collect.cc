@@ -156,8 +156,10 @@ std::vector<MetricFamily> MetricStore::CollectAll() const {
       const FamilyEntry& entry = *series.family;
       auto it = families.find(entry.name);
       if (it == families.end()) {
-        it = families.emplace(entry.name, MetricFamily{entry.name, kReportedHelp,
-                                                       TypeOf(series.kind), {}}).first;
+        it = families
+                 .emplace(entry.name,
+                          MetricFamily{entry.name, kReportedHelp, TypeOf(series.kind), {}})
+                 .first;
       }
       if (it->second.type != TypeOf(series.kind)) return;  // see AppendText
       ToClientMetric(key, series, labels, it->second.metric.emplace_back());

@@ -22,7 +22,7 @@ inline constexpr char kReportedHelp[] = "Reported to fleetgate by client service
 struct MetricStore::FamilyEntry {
   MetricKind kind;
   std::string name;
-  std::vector<double> buckets;            // histograms: upper bounds, without +Inf
+  std::vector<double> buckets;             // histograms: upper bounds, without +Inf
   std::vector<std::string> bucket_labels;  // histograms: `le="0.005"`, ..., `le="+Inf"`
   size_t series = 0;
   std::unordered_map<std::string, size_t> series_by_service;

@@ -1,11 +1,12 @@
 #pragma once
-// The standard Prometheus process metrics (process_cpu_seconds_total, process_resident_memory_bytes,
-// process_open_fds, …) read from /proc/self at scrape time. Thread-safe.
-
-#include <vector>
+// The standard Prometheus process metrics (process_cpu_seconds_total,
+// process_resident_memory_bytes, process_open_fds, …) read from /proc/self at scrape time.
+// Thread-safe.
 
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
+
+#include <vector>
 
 namespace fleetgate::metrics {
 

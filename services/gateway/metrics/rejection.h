@@ -31,10 +31,10 @@ inline constexpr std::string_view kInvalidCheck = "invalid_check";
 
 // Every reason, so self-metrics can export each one from zero.
 inline constexpr std::array<std::string_view, 19> kAll{
-    kEmptyEvent,     kInvalidName,      kReservedName,   kInvalidLabelName, kReservedLabel,
-    kTooManyLabels,  kLabelNameTooLong, kValueTooLong,   kInvalidUtf8,      kNegativeDelta,
-    kNonFiniteValue, kTypeConflict,     kSeriesLimit,    kTotalSeriesLimit, kTooManyEvents,
-    kInvalidStatus,  kInvalidTtl,       kTooManyChecks,  kInvalidCheck};
+    kEmptyEvent,     kInvalidName,      kReservedName,  kInvalidLabelName, kReservedLabel,
+    kTooManyLabels,  kLabelNameTooLong, kValueTooLong,  kInvalidUtf8,      kNegativeDelta,
+    kNonFiniteValue, kTypeConflict,     kSeriesLimit,   kTotalSeriesLimit, kTooManyEvents,
+    kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck};
 }  // namespace reason
 
 // The result of applying one event: accepted when `reason` is empty.

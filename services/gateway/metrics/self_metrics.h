@@ -2,15 +2,15 @@
 // The gateway's own ingest metrics (fixed names: dashboards and alerts depend on them), created
 // once in the self-metrics registry. The handles are thread-safe prometheus-cpp metrics.
 
-#include <map>
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace fleetgate::metrics {
 

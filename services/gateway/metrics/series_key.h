@@ -1,7 +1,7 @@
 #pragma once
 // The key of a reported series: its name, service, instance and client labels (sorted by name)
-// as length-prefixed fields (varint lengths), so no label value can forge another series' key; and how a key turns
-// back into the series' labels for exposition. Pure functions, thread-safe.
+// as length-prefixed fields (varint lengths), so no label value can forge another series' key; and
+// how a key turns back into the series' labels for exposition. Pure functions, thread-safe.
 
 #include <cstddef>
 #include <string>

@@ -104,7 +104,7 @@ class SeriesTable {
   static constexpr size_t kCacheLine = 64;
 
   struct Entry {
-    Value value;  // first: KeyOf relies on it
+    Value value;    // first: KeyOf relies on it
     uint32_t size;  // of the key bytes that follow the entry
 
     const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
@@ -164,8 +164,8 @@ class SeriesTable {
          next = (next + 1) & Mask()) {
       const size_t home = slots_[next].hash & Mask();
       // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
-      const bool stays = hole <= next ? (hole < home && home <= next)
-                                      : (hole < home || home <= next);
+      const bool stays =
+          hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
       if (stays) continue;
       slots_[hole] = slots_[next];
       hole = next;

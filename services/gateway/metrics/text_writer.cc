@@ -169,7 +169,8 @@ void AppendValue(std::string& out, double value) {
 void AppendBound(std::string& out, double bound) {
   if (!std::isfinite(bound)) return AppendValue(out, bound);
   char buffer[32];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, bound, std::chars_format::general, 16);
+  auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, bound, std::chars_format::general, 16);
   out.append(buffer, result.ptr);
 }
 

@@ -3,13 +3,13 @@
 // iostreams: numbers through std::to_chars (shortest form that reads back to the same double),
 // label values and help text escaped as the format asks. Pure functions, thread-safe.
 
+#include <prometheus/metric_family.h>
+#include <prometheus/metric_type.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <prometheus/metric_family.h>
-#include <prometheus/metric_type.h>
 
 namespace fleetgate::metrics {
 

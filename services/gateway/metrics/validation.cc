@@ -9,7 +9,9 @@ bool IsNameStart(char c, bool colon_ok) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon_ok && c == ':');
 }
 
-bool IsNameChar(char c, bool colon_ok) { return IsNameStart(c, colon_ok) || (c >= '0' && c <= '9'); }
+bool IsNameChar(char c, bool colon_ok) {
+  return IsNameStart(c, colon_ok) || (c >= '0' && c <= '9');
+}
 
 bool IsValidName(std::string_view name, bool colon_ok) {
   if (name.empty() || !IsNameStart(name[0], colon_ok)) return false;
@@ -75,12 +77,12 @@ Outcome CheckMetricName(std::string_view name) {
     return Outcome::Rejected(reason::kInvalidUtf8, "metric name is not valid UTF-8");
   }
   if (!IsValidMetricName(name)) {
-    return Outcome::Rejected(reason::kInvalidName,
-                             "metric name " + Quote(name) + " does not match [a-zA-Z_:][a-zA-Z0-9_:]*");
+    return Outcome::Rejected(reason::kInvalidName, "metric name " + Quote(name) +
+                                                       " does not match [a-zA-Z_:][a-zA-Z0-9_:]*");
   }
   if (StartsWith(name, "__") || StartsWith(name, "fleetgate_")) {
-    return Outcome::Rejected(reason::kReservedName,
-                             "metric name " + Quote(name) + " is reserved (prefix __ or fleetgate_)");
+    return Outcome::Rejected(reason::kReservedName, "metric name " + Quote(name) +
+                                                        " is reserved (prefix __ or fleetgate_)");
   }
   return Outcome::Accepted();
 }
@@ -97,8 +99,9 @@ Outcome CheckLabel(std::string_view name, std::string_view value, const LabelLim
                                  " does not match [a-zA-Z_][a-zA-Z0-9_]*");
   }
   if (name == "service" || name == "instance" || name == "le" || StartsWith(name, "__")) {
-    return Outcome::Rejected(reason::kReservedLabel,
-                             "label " + Quote(name) + " is set by the gateway and may not be reported");
+    return Outcome::Rejected(
+        reason::kReservedLabel,
+        "label " + Quote(name) + " is set by the gateway and may not be reported");
   }
   if (value.size() > limits.max_label_value_bytes) {
     return Outcome::Rejected(reason::kValueTooLong,

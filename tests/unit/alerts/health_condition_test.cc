@@ -16,8 +16,8 @@ health::Instance Make(const std::string& service, const std::string& instance, S
 }
 
 const std::vector<health::Instance> kFleet{
-    Make("billing", "b-1", Status::kServing),  Make("billing", "b-2", Status::kStale),
-    Make("billing", "b-3", Status::kDegraded), Make("billing", "b-4", Status::kServing),
+    Make("billing", "b-1", Status::kServing),   Make("billing", "b-2", Status::kStale),
+    Make("billing", "b-3", Status::kDegraded),  Make("billing", "b-4", Status::kServing),
     Make("search", "s-1", Status::kNotServing), Make("search", "s-2", Status::kUnknown),
 };
 
@@ -45,7 +45,8 @@ TEST(EvaluateHealthTest, UnhealthyRatioComparesTheShareNotServing) {
   EXPECT_EQ(samples[0].labels, (LabelSet{{"service", "billing"}}));
   EXPECT_DOUBLE_EQ(samples[0].value, 0.5);
   EXPECT_DOUBLE_EQ(samples[1].value, 1.0);
-  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kUnhealthyRatio, "billing", 0.5), kFleet).empty());
+  EXPECT_TRUE(
+      EvaluateHealth(Spec(HealthCondition::kUnhealthyRatio, "billing", 0.5), kFleet).empty());
 }
 
 TEST(EvaluateHealthTest, ServiceAbsentFiresWithoutAServingInstanceOrWithoutTheService) {

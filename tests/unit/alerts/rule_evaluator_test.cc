@@ -62,8 +62,9 @@ TEST_F(RuleEvaluatorTest, GoesPendingThenFiringAfterForThenResolves) {
 
   auto sent = notifier_.Take();
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(sent[0].labels,
-            (LabelSet{{"alertname", "HighQueue"}, {"service", "billing"}, {"severity", "warning"}}));
+  EXPECT_EQ(
+      sent[0].labels,
+      (LabelSet{{"alertname", "HighQueue"}, {"service", "billing"}, {"severity", "warning"}}));
   EXPECT_EQ(sent[0].annotations.at("summary"), "queue of billing is 150");
   EXPECT_EQ(sent[0].starts_at, start + seconds(30));
   EXPECT_EQ(sent[0].ends_at, start + seconds(30) + 4 * minutes(1));  // valid for 4 resends
@@ -139,13 +140,14 @@ TEST_F(RuleEvaluatorTest, AggregatesByLabelAndComparesEachGroup) {
 }
 
 TEST_F(RuleEvaluatorTest, RateRuleFiresOnTheIncreasePerSecond) {
-  AddRule({{"name", "ErrorRate"},
-           {"kind", "metric"},
-           {"metric",
-            {{"name", "errors_total"}, {"aggregation", "rate"}, {"window", "1m"}, {"by", {"service"}}}},
-           {"op", ">"},
-           {"threshold", 0.5},
-           {"for", "0s"}});
+  AddRule(
+      {{"name", "ErrorRate"},
+       {"kind", "metric"},
+       {"metric",
+        {{"name", "errors_total"}, {"aggregation", "rate"}, {"window", "1m"}, {"by", {"service"}}}},
+       {"op", ">"},
+       {"threshold", 0.5},
+       {"for", "0s"}});
   auto errors = [&](double delta) {
     ASSERT_TRUE(
         store_.Apply(metrics::MetricKind::kCounter, "errors_total", "billing", "i-1", {}, delta)
@@ -172,7 +174,8 @@ TEST_F(RuleEvaluatorTest, HealthRuleAlertsPerInstanceNotServing) {
            {"labels", {{"severity", "critical"}}},
            {"annotations", {{"summary", "{{ $labels.instance }} is down"}}}});
   registry_.Report("billing", "b-1", "1.0", {health::Status::kServing, "", {}, seconds(0)});
-  registry_.Report("billing", "b-2", "1.0", {health::Status::kNotServing, "db down", {}, seconds(0)});
+  registry_.Report("billing", "b-2", "1.0",
+                   {health::Status::kNotServing, "db down", {}, seconds(0)});
   Tick();
   auto alerts = evaluator_->Alerts();
   ASSERT_EQ(alerts.size(), 1u);

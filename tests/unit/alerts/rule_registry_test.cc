@@ -98,7 +98,8 @@ TEST_F(RuleRegistryTest, AStoredRuleYieldsToAProvisionedOneOfTheSameName) {
 }
 
 TEST_F(RuleRegistryTest, ProvisioningFailsOnAnInvalidRuleOrADuplicateName) {
-  std::string bad = WriteFile("bad.yaml", "- {name: Bad, kind: health, health: {condition: nope}}\n");
+  std::string bad =
+      WriteFile("bad.yaml", "- {name: Bad, kind: health, health: {condition: nope}}\n");
   try {
     rules_->Provision({bad});
     FAIL() << "an invalid rule was provisioned";

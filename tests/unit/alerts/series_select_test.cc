@@ -74,7 +74,8 @@ TEST(CompiledMatchersTest, AppliesEveryOperatorAsPromQLDoes) {
   EXPECT_TRUE(matches({{"region", MatchOp::kEqual, ""}}));
   EXPECT_FALSE(matches({{"region", MatchOp::kRegexMatch, ".+"}}));
   EXPECT_TRUE(matches({{"service", MatchOp::kEqual, "billing"}, {"code", MatchOp::kEqual, "503"}}));
-  EXPECT_FALSE(matches({{"service", MatchOp::kEqual, "billing"}, {"code", MatchOp::kEqual, "200"}}));
+  EXPECT_FALSE(
+      matches({{"service", MatchOp::kEqual, "billing"}, {"code", MatchOp::kEqual, "200"}}));
 }
 
 TEST(SelectTest, KeepsOnlyMatchingSeries) {

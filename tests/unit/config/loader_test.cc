@@ -64,16 +64,16 @@ TEST_F(LoaderTest, DefaultsNeedNoFile) {
 }
 
 TEST_F(LoaderTest, FileThenEnvThenFlagsOverride) {
-  Sources sources = WithEnv({{"FLEETGATE_HTTP_ADDRESS", "127.0.0.1:9000"},
-                             {"FLEETGATE_LIMITS_MAX_SERIES_TOTAL", "500"}});
+  Sources sources = WithEnv(
+      {{"FLEETGATE_HTTP_ADDRESS", "127.0.0.1:9000"}, {"FLEETGATE_LIMITS_MAX_SERIES_TOTAL", "500"}});
   sources.file = WriteFile(
       "http:\n  address: 127.0.0.1:1\n  threads: 8\nlimits:\n  max_series_total: 10\n"
       "metrics:\n  series_ttl: 5m\n  buckets:\n    latency_seconds: [0.1, 1, 10]\n");
   sources.flags = {{"limits.max_series_total", "700"}};
   Config config = Load(sources);
-  EXPECT_EQ(config.http.threads, 8u);                    // file
-  EXPECT_EQ(config.http.address, "127.0.0.1:9000");      // env over file
-  EXPECT_EQ(config.limits.max_series_total, 700u);       // flag over env
+  EXPECT_EQ(config.http.threads, 8u);                // file
+  EXPECT_EQ(config.http.address, "127.0.0.1:9000");  // env over file
+  EXPECT_EQ(config.limits.max_series_total, 700u);   // flag over env
   EXPECT_EQ(config.metrics.series_ttl, minutes(5));
   EXPECT_EQ(config.metrics.buckets.at("latency_seconds"), (std::vector<double>{0.1, 1, 10}));
 }
@@ -135,7 +135,8 @@ TEST_F(LoaderTest, MalformedFileIsAnError) {
 
 TEST_F(LoaderTest, RenderedConfigLoadsBackIdentically) {
   Sources sources;
-  sources.file = WriteFile("metrics:\n  buckets:\n    size_bytes: [10, 100]\nhealth:\n  default_ttl: 45s\n");
+  sources.file =
+      WriteFile("metrics:\n  buckets:\n    size_bytes: [10, 100]\nhealth:\n  default_ttl: 45s\n");
   Config config = Load(sources);
   Sources again;
   again.file = WriteFile(RenderYaml(config));

@@ -23,8 +23,8 @@ TEST(DurationTest, ParsesPrometheusDurations) {
 }
 
 TEST(DurationTest, RejectsMalformedDurations) {
-  for (const char* bad : {"", "s", "15", "1.5h", "-1h", "30m1h", "1h1h", "1x", "99999999999999999999s",
-                          "5 m"}) {
+  for (const char* bad :
+       {"", "s", "15", "1.5h", "-1h", "30m1h", "1h1h", "1x", "99999999999999999999s", "5 m"}) {
     EXPECT_FALSE(ParseDuration(bad)) << bad;
   }
 }

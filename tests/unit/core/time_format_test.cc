@@ -27,9 +27,9 @@ TEST(TimeFormatTest, ParsesOffsetsAndFractions) {
 }
 
 TEST(TimeFormatTest, RejectsMalformedTimes) {
-  for (const char* bad : {"", "2023-11-14", "2023-11-14T22:13:20", "2023-13-14T22:13:20Z",
-                          "2023-11-14T22:13:20.Z", "2023-11-14T22:13:20Zjunk", "yesterday",
-                          "2023-11-14T22:13:20+0100"}) {
+  for (const char* bad :
+       {"", "2023-11-14", "2023-11-14T22:13:20", "2023-13-14T22:13:20Z", "2023-11-14T22:13:20.Z",
+        "2023-11-14T22:13:20Zjunk", "yesterday", "2023-11-14T22:13:20+0100"}) {
     EXPECT_FALSE(ParseRfc3339(bad)) << bad;
   }
 }

@@ -20,12 +20,16 @@ TEST(HealthCollectorTest, ExportsUpStatusAndServiceCounts) {
   std::string text = exposition.Render();
   EXPECT_THAT(text, HasSubstr("fleetgate_instance_up{instance=\"i-1\",service=\"billing\"} 1"));
   EXPECT_THAT(text, HasSubstr("fleetgate_instance_up{instance=\"i-2\",service=\"billing\"} 0"));
-  EXPECT_THAT(text, HasSubstr(
-      "fleetgate_instance_status{instance=\"i-2\",service=\"billing\",status=\"NOT_SERVING\"} 1"));
-  EXPECT_THAT(text, HasSubstr(
-      "fleetgate_instance_status{instance=\"i-2\",service=\"billing\",status=\"SERVING\"} 0"));
-  EXPECT_THAT(text, HasSubstr("fleetgate_service_instances{service=\"billing\",status=\"SERVING\"} 1"));
-  EXPECT_THAT(text, HasSubstr("fleetgate_service_instances{service=\"billing\",status=\"STALE\"} 0"));
+  EXPECT_THAT(text, HasSubstr("fleetgate_instance_status{instance=\"i-2\",service=\"billing\","
+                              "status=\"NOT_SERVING\"} 1"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "fleetgate_instance_status{instance=\"i-2\",service=\"billing\",status=\"SERVING\"} 0"));
+  EXPECT_THAT(text,
+              HasSubstr("fleetgate_service_instances{service=\"billing\",status=\"SERVING\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("fleetgate_service_instances{service=\"billing\",status=\"STALE\"} 0"));
 }
 
 }  // namespace

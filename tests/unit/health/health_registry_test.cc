@@ -173,8 +173,8 @@ TEST_F(HealthRegistryTest, SummarisesServicesWithWorstStatus) {
 }
 
 TEST_F(HealthRegistryTest, KeepsChecksAndDetail) {
-  HealthReport report{Status::kDegraded, "db slow", {{"db", Status::kDegraded, "p99 2s"}},
-                      seconds(0)};
+  HealthReport report{
+      Status::kDegraded, "db slow", {{"db", Status::kDegraded, "p99 2s"}}, seconds(0)};
   registry_.Report("billing", "i-1", "", report);
   auto found = registry_.Find("billing", "i-1");
   EXPECT_EQ(found->detail, "db slow");

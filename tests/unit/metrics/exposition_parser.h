@@ -127,9 +127,9 @@ inline std::string CompareSamples(const std::map<std::string, double>& actual,
     auto it = actual.find(series);
     if (it == actual.end()) return "missing " + series;
     const double got = it->second;
-    const bool same = std::isnan(value) ? std::isnan(got)
-                                        : got == value || std::fabs(got - value) <=
-                                                              1e-15 * std::fabs(value);
+    const bool same = std::isnan(value)
+                          ? std::isnan(got)
+                          : got == value || std::fabs(got - value) <= 1e-15 * std::fabs(value);
     if (!same) return series + " is " + std::to_string(got) + ", expected " + std::to_string(value);
   }
   return "";

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <atomic>
 #include <cmath>
@@ -9,8 +10,6 @@
 #include <random>
 #include <sstream>
 #include <thread>
-
-#include <prometheus/text_serializer.h>
 
 #include "exposition_parser.h"
 #include "metrics/exposition.h"
@@ -127,9 +126,11 @@ TEST_F(MetricStoreTest, ObservationsFillConfiguredBuckets) {
   MetricStoreOptions options;
   options.buckets["latency_seconds"] = {0.1, 1};
   Store(options);
-  for (double v : {0.05, 0.5, 5.0}) ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency_seconds", v).ok());
+  for (double v : {0.05, 0.5, 5.0})
+    ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency_seconds", v).ok());
   std::string text = Text();
-  EXPECT_THAT(text, HasSubstr("latency_seconds_bucket{instance=\"i-1\",service=\"billing\",le=\"0.1\"} 1"));
+  EXPECT_THAT(
+      text, HasSubstr("latency_seconds_bucket{instance=\"i-1\",service=\"billing\",le=\"0.1\"} 1"));
   EXPECT_THAT(text, HasSubstr("le=\"1\"} 2"));
   EXPECT_THAT(text, HasSubstr("le=\"+Inf\"} 3"));
   EXPECT_THAT(text, HasSubstr("latency_seconds_count{instance=\"i-1\",service=\"billing\"} 3"));

@@ -20,7 +20,8 @@ TEST(IngestMetricsTest, ExportsEveryReasonFromZero) {
   exposition.Add(registry);
   std::string text = exposition.Render();
   for (auto why : reason::kAll) {
-    EXPECT_THAT(text, HasSubstr("fleetgate_events_rejected_total{reason=\"" + std::string(why) + "\"}"));
+    EXPECT_THAT(text,
+                HasSubstr("fleetgate_events_rejected_total{reason=\"" + std::string(why) + "\"}"));
   }
   EXPECT_THAT(text, HasSubstr("reason=\"negative_delta\"} 1"));
   EXPECT_THAT(text, HasSubstr("fleetgate_batches_total{rpc=\"StreamReport\"} 0"));

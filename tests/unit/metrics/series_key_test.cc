@@ -22,11 +22,10 @@ TEST(SeriesKeyTest, GivesBackServiceAndLabelsSortedWithServiceAndInstance) {
   EXPECT_EQ(SeriesService(key.bytes), "billing");
   std::vector<LabelView> labels;
   SeriesLabels(key.bytes, labels);
-  EXPECT_EQ(labels, (std::vector<LabelView>{{"a", "1"},
-                                            {"instance", "i-1"},
-                                            {"j", long_value},
-                                            {"service", "billing"},
-                                            {"z", ""}}));
+  EXPECT_EQ(
+      labels,
+      (std::vector<LabelView>{
+          {"a", "1"}, {"instance", "i-1"}, {"j", long_value}, {"service", "billing"}, {"z", ""}}));
 }
 
 TEST(SeriesKeyTest, PlacesServiceAndInstanceLastOrFirst) {

@@ -98,7 +98,8 @@ TEST(SeriesTableTest, AgreesWithAMapUnderRandomInsertsAndErasures) {
       model[bytes] = {hash, value.number};
     }
     const int cut = static_cast<int>(random() % 1000);
-    size_t erased = table.EraseIf([&](std::string_view, Value& value) { return value.number < cut; });
+    size_t erased =
+        table.EraseIf([&](std::string_view, Value& value) { return value.number < cut; });
     size_t expected = 0;
     for (auto it = model.begin(); it != model.end();) {
       if (it->second.second < cut) {

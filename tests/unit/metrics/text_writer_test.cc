@@ -2,6 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/summary.h>
+#include <prometheus/text_serializer.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -9,13 +15,6 @@
 #include <map>
 #include <random>
 #include <sstream>
-
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-#include <prometheus/summary.h>
-#include <prometheus/text_serializer.h>
 
 #include "exposition_parser.h"
 
@@ -142,12 +141,12 @@ ClientMetric HistogramMetric(std::vector<ClientMetric::Bucket> buckets) {
 
 TEST(TextWriterTest, WritesHistogramCountSumAndCumulativeBuckets) {
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(Text(Family("h", MetricType::Histogram,
-                        {HistogramMetric({{1, 0.005}, {4, 1}, {5, inf}})})),
-            "# HELP h Help.\n# TYPE h histogram\n"
-            "h_count{route=\"/x\"} 5\nh_sum{route=\"/x\"} 2.75\n"
-            "h_bucket{route=\"/x\",le=\"0.005\"} 1\nh_bucket{route=\"/x\",le=\"1\"} 4\n"
-            "h_bucket{route=\"/x\",le=\"+Inf\"} 5\n");
+  EXPECT_EQ(
+      Text(Family("h", MetricType::Histogram, {HistogramMetric({{1, 0.005}, {4, 1}, {5, inf}})})),
+      "# HELP h Help.\n# TYPE h histogram\n"
+      "h_count{route=\"/x\"} 5\nh_sum{route=\"/x\"} 2.75\n"
+      "h_bucket{route=\"/x\",le=\"0.005\"} 1\nh_bucket{route=\"/x\",le=\"1\"} 4\n"
+      "h_bucket{route=\"/x\",le=\"+Inf\"} 5\n");
 }
 
 TEST(TextWriterTest, AddsTheInfBucketWhenMissing) {
@@ -188,7 +187,8 @@ std::shared_ptr<prometheus::Registry> RandomRegistry(std::mt19937_64& random) {
     const std::string name = "family_" + std::to_string(f);
     switch (f % 4) {
       case 0: {
-        auto& family = prometheus::BuildCounter().Name(name + "_total").Help("C.").Register(*registry);
+        auto& family =
+            prometheus::BuildCounter().Name(name + "_total").Help("C.").Register(*registry);
         for (int i = 0; i < 20; ++i) family.Add(labels()).Increment(value());
         break;
       }
@@ -202,7 +202,8 @@ std::shared_ptr<prometheus::Registry> RandomRegistry(std::mt19937_64& random) {
       case 2: {
         auto& family = prometheus::BuildHistogram().Name(name).Help("H.").Register(*registry);
         for (int i = 0; i < 20; ++i) {
-          auto& histogram = family.Add(labels(), prometheus::Histogram::BucketBoundaries{0.001, 0.5, 1, 1e6});
+          auto& histogram =
+              family.Add(labels(), prometheus::Histogram::BucketBoundaries{0.001, 0.5, 1, 1e6});
           for (int n = random() % 10; n > 0; --n) histogram.Observe(value());
         }
         break;

@@ -10,14 +10,14 @@
 namespace fleetgate::storage {
 namespace {
 
+using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using std::chrono::milliseconds;
 
 AlertTransition MakeAlertTransition(std::string rule, std::string to, TimePoint time,
                                     std::string labels_json = R"({"service":"checkout"})") {
-  return AlertTransition{std::move(rule), std::move(labels_json), kAlertInactive, std::move(to),
-                         1.5, time};
+  return AlertTransition{
+      std::move(rule), std::move(labels_json), kAlertInactive, std::move(to), 1.5, time};
 }
 
 class AlertHistoryTest : public WriterTest {
@@ -42,10 +42,9 @@ std::vector<std::string> Labels(const std::vector<AlertTransition>& transitions)
 }
 
 TEST_F(AlertHistoryTest, StoresEveryFieldOfATransition) {
-  AlertTransition firing{"HighQueue", R"({"service":"billing"})", kAlertPending, kAlertFiring,
-                         101.25, TimePoint(milliseconds(7123))};
-  AlertTransition no_value{"InstanceDown", "{}", kAlertFiring, kAlertResolved, std::nullopt,
-                           At(8)};
+  AlertTransition firing{"HighQueue", R"({"service":"billing"})",   kAlertPending, kAlertFiring,
+                         101.25,      TimePoint(milliseconds(7123))};
+  AlertTransition no_value{"InstanceDown", "{}", kAlertFiring, kAlertResolved, std::nullopt, At(8)};
   WriteAlerts({firing, no_value});
 
   Result<AlertHistoryPage> page = Reader().QueryAlertHistory({});
@@ -150,8 +149,8 @@ TEST_F(AlertHistoryTest, PageQueriesWalkAnIndexWithoutSorting) {
     for (bool with_cursor : {false, true}) {
       SCOPED_TRACE(AlertPageSql(with_rule, with_cursor));
       std::string plan;
-      Statement stmt = connection.Prepare("EXPLAIN QUERY PLAN " +
-                                          AlertPageSql(with_rule, with_cursor));
+      Statement stmt =
+          connection.Prepare("EXPLAIN QUERY PLAN " + AlertPageSql(with_rule, with_cursor));
       while (stmt.Step()) plan += stmt.Text(3) + "\n";
       EXPECT_THAT(plan, HasSubstr(with_rule ? "USING INDEX alert_history_by_rule (rule=? AND"
                                             : "USING INDEX alert_history_by_time (time_ms>?"));
@@ -163,8 +162,8 @@ TEST_F(AlertHistoryTest, PageQueriesWalkAnIndexWithoutSorting) {
 TEST_F(AlertHistoryTest, RetentionDeletesOldAlertHistoryAndKeepsActiveStates) {
   WriteAlerts({MakeAlertTransition("r", kAlertFiring, At(10), "old"),
                MakeAlertTransition("r", kAlertResolved, At(50), "new")});
-  writer_->Enqueue(AlertStates{"r", {AlertStateRecord{"{}", kAlertFiring, At(10), At(10),
-                                                      std::nullopt, 1}}});
+  writer_->Enqueue(
+      AlertStates{"r", {AlertStateRecord{"{}", kAlertFiring, At(10), At(10), std::nullopt, 1}}});
   writer_->Flush();
 
   Result<int64_t> deleted = writer_->ApplyRetention(At(40));

@@ -14,8 +14,8 @@ namespace {
 using std::chrono::milliseconds;
 
 AlertStateRecord Pending(std::string labels_json, TimePoint active_at, double value = 1) {
-  return AlertStateRecord{std::move(labels_json), kAlertPending, active_at, std::nullopt,
-                          std::nullopt, value};
+  return AlertStateRecord{std::move(labels_json), kAlertPending, active_at,
+                          std::nullopt,           std::nullopt,  value};
 }
 
 class AlertStateTest : public WriterTest {
@@ -37,7 +37,8 @@ class AlertStateTest : public WriterTest {
 std::vector<std::string> Summary(const std::vector<AlertStates>& states) {
   std::vector<std::string> out;
   for (const AlertStates& rule : states) {
-    for (const AlertStateRecord& a : rule.alerts) out.push_back(rule.rule + ":" + a.labels_json + ":" + a.state);
+    for (const AlertStateRecord& a : rule.alerts)
+      out.push_back(rule.rule + ":" + a.labels_json + ":" + a.state);
   }
   return out;
 }
@@ -45,8 +46,9 @@ std::vector<std::string> Summary(const std::vector<AlertStates>& states) {
 TEST_F(AlertStateTest, LoadsNothingFromAnEmptyDatabase) { EXPECT_TRUE(Load().empty()); }
 
 TEST_F(AlertStateTest, RoundTripsEveryField) {
-  AlertStateRecord firing{R"({"instance":"pod-1"})", kAlertFiring, TimePoint(milliseconds(1500)),
-                          TimePoint(milliseconds(61500)), std::nullopt, 0.25};
+  AlertStateRecord firing{
+      R"({"instance":"pod-1"})",      kAlertFiring, TimePoint(milliseconds(1500)),
+      TimePoint(milliseconds(61500)), std::nullopt, 0.25};
   AlertStateRecord resolved{R"({"instance":"pod-2"})", kAlertResolved, At(1), At(2), At(3), -4};
   Write({AlertStates{"InstanceDown", {firing, resolved}}});
 
@@ -80,8 +82,8 @@ TEST_F(AlertStateTest, EachWriteReplacesAllOfItsRulesAlertsAndNoOtherRules) {
   y.state = kAlertFiring;
   Write({AlertStates{"b", {y, Pending("w", At(2))}}});
 
-  EXPECT_EQ(Summary(Load()), (std::vector<std::string>{"a:z:pending", "b:w:pending",
-                                                       "b:y:firing"}));
+  EXPECT_EQ(Summary(Load()),
+            (std::vector<std::string>{"a:z:pending", "b:w:pending", "b:y:firing"}));
 }
 
 TEST_F(AlertStateTest, AnEmptyListDeletesTheRulesAlerts) {

@@ -53,9 +53,8 @@ TEST_F(DatabaseTest, CreatesDirectoryAndMigratesEmptyFileToLatest) {
   Connection connection = RawConnection();
   EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(Tables(connection),
-            (std::set<std::string>{"services", "instances", "health_transitions",
-                                   "instance_state", "alert_rules", "alert_history",
-                                   "alert_state"}));
+            (std::set<std::string>{"services", "instances", "health_transitions", "instance_state",
+                                   "alert_rules", "alert_history", "alert_state"}));
 }
 
 TEST_F(DatabaseTest, SetsWalAndIncrementalAutoVacuumOnANewFile) {

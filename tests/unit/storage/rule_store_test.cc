@@ -14,8 +14,8 @@
 namespace fleetgate::storage {
 namespace {
 
-using ::testing::HasSubstr;
 using std::chrono::milliseconds;
+using ::testing::HasSubstr;
 
 class RuleStoreTest : public StorageTest {
  protected:
