@@ -24,7 +24,7 @@
 #include <string_view>
 #include <thread>
 
-#include "client/backoff.h"
+#include "core/backoff.h"
 #include "client/reporter_options.h"
 
 namespace fleetgate {
@@ -91,7 +91,7 @@ class Reporter {
 
   // Sender state: touched by the sender thread (and the destructor after it ended), under mutex_.
   std::unique_ptr<client::Batch> retry_;
-  client::Backoff backoff_;
+  Backoff backoff_;
   Clock::time_point next_attempt_;
   Clock::time_point next_flush_;
   Clock::time_point next_heartbeat_;

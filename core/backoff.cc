@@ -1,13 +1,13 @@
-#include "client/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 
-namespace fleetgate::client {
+namespace fleetgate {
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, uint64_t seed)
     : initial_(std::max(initial, std::chrono::milliseconds(1))),
       max_(std::max(max, initial_)),
-      random_(seed) {}
+      random_(seed != 0 ? seed : std::random_device{}()) {}
 
 std::chrono::milliseconds Backoff::Next() {
   int64_t bound = initial_.count();
@@ -18,4 +18,4 @@ std::chrono::milliseconds Backoff::Next() {
   return std::chrono::milliseconds(jitter(random_));
 }
 
-}  // namespace fleetgate::client
+}  // namespace fleetgate

@@ -1,8 +1,8 @@
-#include "client/backoff.h"
+#include "core/backoff.h"
 
 #include <gtest/gtest.h>
 
-namespace fleetgate::client {
+namespace fleetgate {
 namespace {
 
 using std::chrono::milliseconds;
@@ -39,4 +39,4 @@ TEST(BackoffTest, JitterSpreadsClientsWithDifferentSeeds) {
 }
 
 }  // namespace
-}  // namespace fleetgate::client
+}  // namespace fleetgate
