@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test asan bench clean
+.PHONY: deps build run test asan bench tidy style clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,6 +27,14 @@ asan: deps
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLEETGATE_SANITIZE=ON -DFLEETGATE_BUILD_BENCH=OFF
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
+
+# clang-tidy with the root .clang-tidy over fleetgate's own sources (not tests or generated code).
+tidy: build
+	run-clang-tidy -quiet -p $(BUILD_DIR) -j $(JOBS) '^$(CURDIR)/(core|storage|services)/.*\.cc$$'
+
+# clang-format and include boundaries; also a CTest test, so `make test` runs it.
+style:
+	@scripts/check-style.sh
 
 bench: build
 	$(BUILD_DIR)/bench/fleetgate-microbench

@@ -57,7 +57,7 @@ class PeriodicWorker {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  TimePoint next_due_{};   // the clock's time of the next periodic run
+  TimePoint next_due_{};    // the clock's time of the next periodic run
   uint64_t requested_ = 0;  // RunNow/Wake calls so far
   uint64_t completed_ = 0;  // the last request number a finished run covered
   bool started_ = false;

@@ -9,6 +9,8 @@ packages=(
   libpistache-dev prometheus-cpp-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # style: make test checks clang-format; make tidy runs clang-tidy
+  clang-format clang-tidy
   # test peers and tools
   prometheus prometheus-alertmanager python3 python3-grpcio python3-protobuf python3-yaml
   sqlite3 curl

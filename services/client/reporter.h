@@ -24,8 +24,8 @@
 #include <string_view>
 #include <thread>
 
-#include "core/backoff.h"
 #include "client/reporter_options.h"
+#include "core/backoff.h"
 
 namespace fleetgate {
 
