@@ -12,7 +12,7 @@ packages=(
   # style: make test checks clang-format; make tidy runs clang-tidy
   clang-format clang-tidy
   # test peers and tools
-  prometheus prometheus-alertmanager python3 python3-grpcio python3-protobuf python3-yaml
+  prometheus prometheus-alertmanager python3 python3-grpcio python3-h2 python3-protobuf python3-yaml
   sqlite3 curl
 )
 

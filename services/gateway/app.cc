@@ -2,7 +2,6 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <cstring>
 
 #include "api/routes.h"
+#include "guard/descriptor_limit.h"
+#include "guard/server_arguments.h"
 #include "health/health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
@@ -123,28 +124,36 @@ void Gateway::Start() {
                http_port());
 }
 
+// The plaintext port is accepted by the guard (gRPC 1.51's listener cannot survive EMFILE) and
+// each connection handed to the server; a TLS listener (tls.*) would stay gRPC's own, with
+// grpc.handshake_timeout and client_auth keeping strangers out of HTTP/2.
 void Gateway::StartGrpc() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  const size_t descriptors = guard::RaiseDescriptorLimit();
+  grpc_guard_ = std::make_unique<guard::GrpcPortGuard>(
+      guard::WithDerivedCaps(guard::GuardOptionsFrom(config_), descriptors), *self_registry_,
+      clock_);
+  grpc_port_ = grpc_guard_->Bind(config_.grpc.address);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.grpc.address, grpc::InsecureServerCredentials(), &grpc_port_);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config_.grpc.max_message_bytes));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             static_cast<int>(config_.grpc.max_concurrent_streams));
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             static_cast<int>(config_.grpc.keepalive_min_ping_interval.count()));
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES,
-                             static_cast<int>(config_.grpc.keepalive_max_ping_strikes));
-  grpc::ResourceQuota quota("fleetgate");
-  quota.Resize(config_.grpc.memory_quota_bytes);
-  quota.SetMaxThreads(static_cast<int>(config_.grpc.max_threads));
-  builder.SetResourceQuota(quota);
+  guard::ApplyServerArguments(config_, builder);
   builder.RegisterService(&reporter_);
   grpc_server_ = builder.BuildAndStart();
-  if (!grpc_server_ || grpc_port_ == 0) {
-    throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
-  }
+  if (!grpc_server_) throw std::runtime_error("cannot start gRPC on " + config_.grpc.address);
   grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  grpc_guard_->Start(grpc_server_.get(), grpc_port_);
+  RegisterGuardProbes();
+}
+
+void Gateway::RegisterGuardProbes() {
+  probes_.Add("grpc_port", api::ProbeKind::kReadiness, [this] {
+    std::string why = grpc_guard_->NotReadyReason();
+    return api::ProbeResult{why.empty(), why};
+  });
+  probes_.Add("grpc_port_alive", api::ProbeKind::kLiveness, [this] {
+    std::string why = grpc_guard_->NotAliveReason();
+    return api::ProbeResult{why.empty(), why};
+  });
 }
 
 void Gateway::StartHttp() {
@@ -197,6 +206,23 @@ void Gateway::MaintenanceLoop() {
   }
 }
 
+// Readiness is already false and new calls get UNAVAILABLE; keep answering so for the drain
+// timeout (load balancers notice), then stop accepting and let gRPC finish the calls in flight:
+// only the overall shutdown deadline may cancel one.
+void Gateway::DrainGrpc(std::chrono::system_clock::time_point deadline) {
+  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  const auto drain_end =
+      std::min(deadline, std::chrono::system_clock::now() + config_.shutdown.drain_timeout);
+  spdlog::info("draining: new gRPC calls get UNAVAILABLE for {} ms",
+               config_.shutdown.drain_timeout.count());
+  std::this_thread::sleep_until(drain_end);
+  grpc_guard_->StopAccepting();
+  grpc_server_->Shutdown(deadline);
+  grpc_server_->Wait();
+  grpc_guard_->Stop();
+  spdlog::debug("gRPC server stopped");
+}
+
 // The evaluator stops first so its last state changes are queued before the history writer
 // flushes; notifications still queued get a short chance to reach Alertmanager.
 void Gateway::StopAlerting() {
@@ -218,15 +244,7 @@ void Gateway::Stop() {
   serving_ = false;
   processor_.Drain();
   reporter_.CloseStreams();
-  if (grpc_server_) {
-    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-    // Batches are applied inline and streams were just closed, so open calls finish within
-    // milliseconds; an idle client connection would otherwise hold Shutdown for seconds.
-    grpc_server_->Shutdown(
-        std::min(deadline, std::chrono::system_clock::now() + config_.shutdown.drain_timeout));
-    grpc_server_->Wait();
-    spdlog::debug("gRPC server stopped");
-  }
+  if (grpc_server_) DrainGrpc(deadline);
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
   StopAlerting();

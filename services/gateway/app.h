@@ -19,6 +19,7 @@
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "guard/grpc_port_guard.h"
 #include "health/health_registry.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
@@ -53,6 +54,8 @@ class Gateway {
 
  private:
   void StartGrpc();
+  void RegisterGuardProbes();
+  void DrainGrpc(std::chrono::system_clock::time_point deadline);
   void StartHttp();
   void RegisterProbes();
   void RestoreFromHistory();
@@ -80,6 +83,7 @@ class Gateway {
   std::unique_ptr<alerts::RuleEvaluator> evaluator_;
   metrics::Exposition exposition_;
   api::Probes probes_;
+  std::unique_ptr<guard::GrpcPortGuard> grpc_guard_;  // before the server: outlives it
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<http::HttpServer> http_server_;
   int grpc_port_ = 0;

@@ -21,7 +21,25 @@ struct Config {
     size_t keepalive_max_ping_strikes = 2;
     size_t memory_quota_bytes = 512 * 1024 * 1024;
     size_t max_threads = 64;
+    // HTTP/2 hardening (see the guard section of docs/configuration.md).
+    milliseconds handshake_timeout = std::chrono::seconds(10);
+    size_t max_metadata_bytes = 16 * 1024;
+    milliseconds max_connection_idle = std::chrono::minutes(5);
+    milliseconds max_connection_age = milliseconds(0);  // 0: unlimited
+    milliseconds max_connection_age_grace = std::chrono::seconds(30);
   } grpc;
+  // The gRPC port guard (services/gateway/guard); 0 derives a default.
+  struct Guard {
+    size_t max_connections = 0;
+    size_t max_connections_per_peer = 0;
+    milliseconds preface_timeout = std::chrono::seconds(10);
+    size_t memory_shed_bytes = 0;
+    milliseconds watchdog_interval = std::chrono::milliseconds(100);
+    milliseconds self_check_interval = std::chrono::seconds(5);
+    milliseconds self_check_timeout = std::chrono::seconds(2);
+    size_t self_check_failures = 3;
+    milliseconds self_check_liveness_after = std::chrono::seconds(60);
+  } guard;
   struct Http {
     std::string address = "0.0.0.0:8080";
     size_t threads = 4;
