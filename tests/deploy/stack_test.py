@@ -164,10 +164,10 @@ def run(args, work):
         report(grpc_port, work, args)
         poll("the reported counter is queryable in Prometheus",
              lambda: query(prom_port, 'stack_orders_total{service="checkout",'
-                                      'exported_instance="a"} == 5'), 20)
+                                      'instance="a"} == 5'), 20)
         check(True, "the reported counter is queryable in Prometheus")
         poll("the NOT_SERVING instance shows in the unhealthy list",
-             lambda: query(prom_port, 'fleetgate_instance_up{exported_instance="b"} == 0'), 20)
+             lambda: query(prom_port, 'fleetgate_instance_up{instance="b"} == 0'), 20)
         check(True, "the NOT_SERVING instance shows in the unhealthy list")
         for name in names:
             poll(f"dashboard metric {name} has data",
