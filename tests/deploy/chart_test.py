@@ -45,10 +45,46 @@ def helm(*args, expect_ok=True):
     return result
 
 
+class StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a mapping with the same key twice (python3-yaml, like
+    Kubernetes' server-side apply, would otherwise keep one of them silently)."""
+
+
+def _strict_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise SystemExit(f"FAILED: duplicate key {key!r} at {key_node.start_mark}")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _strict_mapping)
+
+
 def render(*extra):
+    """Renders the chart; every manifest is parsed with StrictLoader, so a duplicate key in any
+    of them fails the test."""
     out = helm("template", "fg", CHART, "--namespace", "monitoring", *extra).stdout
-    objects = [o for o in yaml.safe_load_all(out) if o]
+    objects = [o for o in yaml.load_all(out, Loader=StrictLoader) if o]
     return {(o["kind"], o["metadata"]["name"]): o for o in objects}
+
+
+def assert_rules_match_deploy(rule):
+    """The PrometheusRule holds the alerts of deploy/prometheus/rules/fleetgate-alerts.yml with
+    the release's selector in place of job="fleetgate" (default thresholds)."""
+    shipped = yaml.safe_load(open(os.path.join(REPO, "deploy", "prometheus", "rules",
+                                               "fleetgate-alerts.yml")))
+
+    def essentials(groups, selector):
+        return [(r["alert"], r["expr"].replace(selector, 'job="fleetgate"'), r.get("for"),
+                 r["labels"]["severity"]) for g in groups for r in g["rules"]]
+
+    ours = essentials(rule["spec"]["groups"], 'job="fg-fleetgate", namespace="monitoring"')
+    theirs = essentials(shipped["groups"], 'job="fleetgate"')
+    check(ours == theirs, "the PrometheusRule has the alerts, expressions, `for` and severities "
+          f"of deploy/prometheus/rules/fleetgate-alerts.yml\n  chart:  {ours}\n  deploy: {theirs}")
 
 
 def kinds(objects):
@@ -104,6 +140,8 @@ def assert_workload(objects):
     check(("PodDisruptionBudget", "fg-fleetgate") in objects, "PodDisruptionBudget")
     hook = objects[("Pod", "fg-fleetgate-test-ready")]
     check(hook["metadata"]["annotations"]["helm.sh/hook"] == "test", "helm test hook pod")
+    check(hook["metadata"]["labels"]["app.kubernetes.io/component"] == "test",
+          "the test hook pod is component test (once), so the Service does not select it")
     check(any("/health/ready" in a for a in hook["spec"]["containers"][0]["command"]),
           "the test hook checks /health/ready")
     return c
@@ -151,6 +189,8 @@ def run_render(args):
         monitor = everything[("ServiceMonitor", "fg-fleetgate")]
         endpoint = monitor["spec"]["endpoints"][0]
         check(endpoint["port"] == "http" and endpoint["path"] == "/metrics", "ServiceMonitor")
+        check(endpoint.get("honorLabels") is True,
+              "ServiceMonitor honorLabels: the reporting instance keeps its `instance` label")
         ingress = everything[("Ingress", "fg-fleetgate")]
         backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
         check(backend == {"name": "fg-fleetgate", "port": {"name": "http"}}, "Ingress to HTTP")
@@ -163,6 +203,7 @@ def run_render(args):
         rule = everything[("PrometheusRule", "fg-fleetgate")]
         alerts = [r["alert"] for g in rule["spec"]["groups"] for r in g["rules"]]
         check(len(alerts) >= 4, "PrometheusRule has the recommended alerts: " + ", ".join(alerts))
+        assert_rules_match_deploy(rule)
         rules_path = os.path.join(work, "rules.yml")
         with open(rules_path, "w") as f:
             yaml.safe_dump(rule["spec"], f)
@@ -220,6 +261,14 @@ def run_schema(_args):
         result = helm("template", "fg", CHART, *bad, expect_ok=False)
         check(result.returncode != 0 and "schema" in result.stderr,
               f"values.schema.json refuses {bad[1]}")
+    # The chart sets these from containerPorts and persistence; a value would be overridden
+    # silently, so the schema refuses it and says which key.
+    for key in ("config.grpc.address", "config.http.address", "config.storage.database"):
+        result = helm("template", "fg", CHART, "--set", f"{key}=0.0.0.0:1", expect_ok=False)
+        name = key.rsplit(".", 1)[1]
+        said = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "accepted"
+        check(result.returncode != 0 and "schema" in result.stderr and name in result.stderr,
+              f"values.schema.json refuses {key}, which the chart derives itself ({said})")
 
 
 def main():

@@ -74,14 +74,15 @@ def start_prometheus(binary, work, rule_file, http_port):
     port = free_port()
     config = os.path.join(work, "prometheus.yml")
     with open(config, "w") as f:
-        # The scrape job as deploy/prometheus/prometheus.yml has it: no honor_labels, so the
-        # reporting instance's label arrives as exported_instance.
+        # The scrape job as deploy/prometheus/prometheus.yml has it: honor_labels keeps the
+        # reporting instance's `instance` label.
         f.write(f"""global:
   scrape_interval: 1s
   evaluation_interval: 1s
 rule_files: [{json.dumps(rule_file)}]
 scrape_configs:
   - job_name: fleetgate
+    honor_labels: true
     static_configs:
       - targets: ["127.0.0.1:{http_port}"]
 """)
@@ -186,14 +187,14 @@ def main():
 
         fired = poll("Prometheus fires both exported rules", prom_alerts, 90)
         check(fired["InstanceDown"]["labels"]["service"] == "billing" and
-              fired["InstanceDown"]["labels"]["exported_instance"] == "b-2" and
+              fired["InstanceDown"]["labels"]["instance"] == "b-2" and
               fired["InstanceDown"]["labels"]["severity"] == "critical",
               f"Prometheus' InstanceDown is the same alert ({fired['InstanceDown']['labels']})")
         check(fired["HighQueue"]["labels"]["service"] == "billing" and
               float(fired["HighQueue"]["value"]) == 150,
               f"Prometheus' HighQueue has the same group and value ({fired['HighQueue']})")
-        check(fired["InstanceDown"]["annotations"]["summary"].endswith("of billing is down"),
-              "Prometheus renders the exported annotation template")
+        check(fired["InstanceDown"]["annotations"]["summary"] == "b-2 of billing is down",
+              "Prometheus renders the exported annotation as fleetgate does")
 
         # Recovery resolves the alerts in Alertmanager.
         fgctl("b-2", "health", "SERVING")

@@ -24,16 +24,23 @@ contains the chart name it is used alone.
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Standard labels on every object. */}}
-{{- define "fleetgate.labels" -}}
+{{/* Standard labels on every object but the component, which each object names once. */}}
+{{- define "fleetgate.baseLabels" -}}
 helm.sh/chart: {{ include "fleetgate.chart" . }}
-{{ include "fleetgate.selectorLabels" . }}
+app.kubernetes.io/name: {{ include "fleetgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: fleetgate
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* Labels of the gateway's objects. */}}
+{{- define "fleetgate.labels" -}}
+{{ include "fleetgate.baseLabels" . }}
+app.kubernetes.io/component: gateway
 {{- end }}
 
 {{/* Labels that select the gateway's pods; never change them after install. */}}
