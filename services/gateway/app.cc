@@ -44,7 +44,8 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       recorder_(*writer_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
-      reporter_(processor_) {
+      trust_(config_, *self_registry_, ingest_metrics_, clock_),
+      reporter_(processor_, trust_.report_gate()) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
@@ -113,6 +114,7 @@ void Gateway::RegisterProbes() {
 
 void Gateway::Start() {
   last_maintenance_ns_ = Nanos(clock_->Now());
+  trust_.Start();
   StartGrpc();
   StartHttp();
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
@@ -127,7 +129,7 @@ void Gateway::StartGrpc() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.grpc.address, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(config_.grpc.address, trust_.GrpcCredentials(), &grpc_port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config_.grpc.max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              static_cast<int>(config_.grpc.max_concurrent_streams));
@@ -149,20 +151,14 @@ void Gateway::StartGrpc() {
 
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
-  api::ApiContext context{&registry_,
-                          &exposition_,
-                          &probes_,
-                          clock_,
-                          std::string(kVersion),
-                          started_at_,
-                          config_.http.admin_token,
-                          reader_.get(),
-                          rules_.get(),
-                          evaluator_.get()};
+  api::ApiContext context{&registry_,    &exposition_,          &probes_,
+                          clock_,        std::string(kVersion), started_at_,
+                          reader_.get(), rules_.get(),          evaluator_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
+  router->SetGuard(trust_.HttpGuard());
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -230,6 +226,7 @@ void Gateway::Stop() {
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
   StopAlerting();
+  trust_.Stop();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.
