@@ -7,13 +7,13 @@ packages=(
   cmake ninja-build g++ pkg-config make
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpistache-dev prometheus-cpp-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev
-  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # style: make test checks clang-format; make tidy runs clang-tidy
   clang-format clang-tidy
   # test peers and tools
   prometheus prometheus-alertmanager python3 python3-grpcio python3-h2 python3-protobuf python3-yaml
-  sqlite3 curl
+  sqlite3 curl openssl
 )
 
 # Helm for the chart tests comes from npm (package.json); Node.js and npm usually come with the

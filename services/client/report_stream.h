@@ -6,8 +6,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "fleetgate/v1/reporter.grpc.pb.h"
 
@@ -15,7 +17,8 @@ namespace fleetgate::client {
 
 class ReportStream {
  public:
-  explicit ReportStream(std::shared_ptr<grpc::Channel> channel);
+  // `token`, when not empty, is sent as `authorization: Bearer <token>` on every call.
+  explicit ReportStream(std::shared_ptr<grpc::Channel> channel, std::string token = {});
   ~ReportStream();
 
   // Sends one batch and waits for its response, opening the call first if needed. A non-OK status
@@ -28,6 +31,8 @@ class ReportStream {
 
   // How many calls were opened; each after the first is a reconnect.
   uint64_t opens() const { return opens_; }
+  // The gateway's `retry-after-ms` trailer of the last failed call (a quota); zero if none.
+  std::chrono::milliseconds retry_after() const { return retry_after_; }
 
  private:
   using Stream = grpc::ClientReaderWriter<v1::ReportRequest, v1::ReportResponse>;
@@ -40,6 +45,8 @@ class ReportStream {
   bool cancelled_ = false;
   std::unique_ptr<Stream> stream_;
   uint64_t opens_ = 0;
+  const std::string token_;
+  std::chrono::milliseconds retry_after_{0};
 };
 
 }  // namespace fleetgate::client

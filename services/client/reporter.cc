@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "client/channel_credentials.h"
 #include "client/event_buffer.h"
 #include "client/report_stream.h"
 #include "fleetgate/v1/reporter.pb.h"
@@ -56,7 +57,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ReporterOptions& options) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, options.max_backoff.count());
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveMs);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
-  return grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(
+      options.target,
+      MakeChannelCredentials({options.tls, options.ca_file, options.cert_file, options.key_file}),
+      args);
 }
 
 void FillSource(const ReporterOptions& options, v1::Source* source) {
@@ -102,7 +106,7 @@ ReporterOptions Sanitized(ReporterOptions options) {
 
 Reporter::Reporter(ReporterOptions options)
     : options_(Sanitized(std::move(options))),
-      stream_(std::make_unique<client::ReportStream>(MakeChannel(options_))),
+      stream_(std::make_unique<client::ReportStream>(MakeChannel(options_), options_.token)),
       buffer_(std::make_unique<client::EventBuffer>(options_.max_buffered_events)),
       backoff_(options_.initial_backoff, options_.max_backoff, std::random_device{}()),
       next_flush_(Clock::now() + options_.flush_interval),
@@ -190,9 +194,10 @@ void Reporter::Run() {
     v1::ReportResponse response;
     grpc::Status status = stream_->Exchange(batch->request, &response);
     uint64_t opens = stream_->opens();
+    const auto retry_after = status.ok() ? std::chrono::milliseconds(0) : stream_->retry_after();
     lock.lock();
     stats_.reconnects = opens > 1 ? opens - 1 : 0;
-    Resolve(std::move(batch), status, response.rejected());
+    Resolve(std::move(batch), status, response.rejected(), retry_after);
   }
   lock.unlock();
   stream_->Close();
@@ -235,8 +240,8 @@ std::unique_ptr<Batch> Reporter::NextBatch(Clock::time_point now) {
   return batch;
 }
 
-void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status,
-                       uint32_t rejected) {
+void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status, uint32_t rejected,
+                       std::chrono::milliseconds retry_after) {
   size_t events = batch->size();
   ++stats_.batches_sent;
   stats_.events_sent += events;
@@ -247,8 +252,10 @@ void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status,
   } else {
     ++stats_.batches_failed;
     stats_.last_error = Describe(status);
-    if (!stop_ && IsRetryable(status.error_code())) {
-      next_attempt_ = Clock::now() + backoff_.Next();
+    // A quota refusal says when to come back; the batch is kept and retried then.
+    const bool throttled = retry_after.count() > 0;
+    if (!stop_ && (throttled || IsRetryable(status.error_code()))) {
+      next_attempt_ = Clock::now() + (throttled ? retry_after : backoff_.Next());
       retry_ = std::move(batch);
       return;
     }

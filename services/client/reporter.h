@@ -18,6 +18,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -71,7 +72,9 @@ class Reporter {
   bool ReadyToSend(Clock::time_point now) const;
   Clock::time_point NextWake(Clock::time_point now);
   std::unique_ptr<client::Batch> NextBatch(Clock::time_point now);
-  void Resolve(std::unique_ptr<client::Batch> batch, const grpc::Status& status, uint32_t rejected);
+  // `retry_after`: the gateway's quota hint of a failed batch (zero: none).
+  void Resolve(std::unique_ptr<client::Batch> batch, const grpc::Status& status, uint32_t rejected,
+               std::chrono::milliseconds retry_after);
   void StopSender();
 
   const ReporterOptions options_;

@@ -12,9 +12,17 @@ namespace fleetgate {
 using Labels = std::map<std::string, std::string>;
 
 struct ReporterOptions {
-  std::string target = "localhost:50051";  // the gateway's gRPC address (plaintext)
-  std::string service;                     // required
-  std::string instance;                    // required
+  std::string target = "localhost:50051";  // the gateway's gRPC address
+  // Credentials (DESIGN.md "Trust"). A bearer token is sent as `authorization: Bearer <token>`;
+  // with ca_file (or a client certificate) the channel is TLS, otherwise plaintext. Files are
+  // PEM and read once, when the Reporter is built (it throws std::runtime_error if unreadable).
+  std::string token;
+  std::string ca_file;    // CA bundle the gateway's certificate must chain to; empty: system roots
+  std::string cert_file;  // client certificate chain (mTLS), with key_file
+  std::string key_file;
+  bool tls = false;      // TLS with the system roots even without ca_file
+  std::string service;   // required
+  std::string instance;  // required
   std::string version;
   Labels labels;  // static labels added by the gateway to every series of this instance
 

@@ -34,6 +34,14 @@ int main(int argc, char** argv) {
   app.add_option("--workers", simulation.workers, "concurrent request handlers (default 4)");
   app.add_option("--error-ratio", simulation.error_ratio, "share of 500s (default 0.02)");
   app.add_option("--flush-interval", flush_seconds, "seconds between batches (default 1)");
+  app.add_option("--token", options.token, "reporter bearer token")->envname("FLEETGATE_TOKEN");
+  app.add_option("--ca-file", options.ca_file, "PEM CA bundle: report over TLS")
+      ->envname("FLEETGATE_CA_FILE");
+  app.add_option("--cert-file", options.cert_file, "PEM client certificate (mTLS)")
+      ->envname("FLEETGATE_CERT_FILE");
+  app.add_option("--key-file", options.key_file, "PEM key of --cert-file")
+      ->envname("FLEETGATE_KEY_FILE");
+  app.add_flag("--tls", options.tls, "report over TLS with the system CA roots");
   CLI11_PARSE(app, argc, argv);
   options.flush_interval = std::chrono::milliseconds(static_cast<int64_t>(flush_seconds * 1000));
 

@@ -45,7 +45,8 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       recorder_(*writer_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
-      reporter_(processor_) {
+      trust_(config_, *self_registry_, ingest_metrics_, clock_),
+      reporter_(processor_, trust_.report_gate()) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
@@ -114,6 +115,7 @@ void Gateway::RegisterProbes() {
 
 void Gateway::Start() {
   last_maintenance_ns_ = Nanos(clock_->Now());
+  trust_.Start();
   StartGrpc();
   StartHttp();
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
@@ -130,19 +132,31 @@ void Gateway::Start() {
 void Gateway::StartGrpc() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  const size_t descriptors = guard::RaiseDescriptorLimit();
-  grpc_guard_ = std::make_unique<guard::GrpcPortGuard>(
-      guard::WithDerivedCaps(guard::GuardOptionsFrom(config_), descriptors), *self_registry_,
-      clock_);
-  grpc_port_ = grpc_guard_->Bind(config_.grpc.address);
   grpc::ServerBuilder builder;
+  if (config_.tls.cert_file.empty()) {
+    // Plaintext: the guard owns the listening socket (gRPC 1.51's listener cannot survive
+    // EMFILE) and hands each admitted connection to the server.
+    const size_t descriptors = guard::RaiseDescriptorLimit();
+    grpc_guard_ = std::make_unique<guard::GrpcPortGuard>(
+        guard::WithDerivedCaps(guard::GuardOptionsFrom(config_), descriptors), *self_registry_,
+        clock_);
+    grpc_port_ = grpc_guard_->Bind(config_.grpc.address);
+  } else {
+    // TLS: gRPC's own listener, so it runs the handshakes; grpc.handshake_timeout and
+    // tls.client_auth keep strangers out of HTTP/2.
+    builder.AddListeningPort(config_.grpc.address, trust_.GrpcCredentials(), &grpc_port_);
+  }
   guard::ApplyServerArguments(config_, builder);
   builder.RegisterService(&reporter_);
   grpc_server_ = builder.BuildAndStart();
-  if (!grpc_server_) throw std::runtime_error("cannot start gRPC on " + config_.grpc.address);
+  if (!grpc_server_ || grpc_port_ == 0) {
+    throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
+  }
   grpc_server_->GetHealthCheckService()->SetServingStatus(true);
-  grpc_guard_->Start(grpc_server_.get(), grpc_port_);
-  RegisterGuardProbes();
+  if (grpc_guard_) {
+    grpc_guard_->Start(grpc_server_.get(), grpc_port_);
+    RegisterGuardProbes();
+  }
 }
 
 void Gateway::RegisterGuardProbes() {
@@ -158,20 +172,14 @@ void Gateway::RegisterGuardProbes() {
 
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
-  api::ApiContext context{&registry_,
-                          &exposition_,
-                          &probes_,
-                          clock_,
-                          std::string(kVersion),
-                          started_at_,
-                          config_.http.admin_token,
-                          reader_.get(),
-                          rules_.get(),
-                          evaluator_.get()};
+  api::ApiContext context{&registry_,    &exposition_,          &probes_,
+                          clock_,        std::string(kVersion), started_at_,
+                          reader_.get(), rules_.get(),          evaluator_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
+  router->SetGuard(trust_.HttpGuard());
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -216,10 +224,10 @@ void Gateway::DrainGrpc(std::chrono::system_clock::time_point deadline) {
   spdlog::info("draining: new gRPC calls get UNAVAILABLE for {} ms",
                config_.shutdown.drain_timeout.count());
   std::this_thread::sleep_until(drain_end);
-  grpc_guard_->StopAccepting();
+  if (grpc_guard_) grpc_guard_->StopAccepting();
   grpc_server_->Shutdown(deadline);
   grpc_server_->Wait();
-  grpc_guard_->Stop();
+  if (grpc_guard_) grpc_guard_->Stop();
   spdlog::debug("gRPC server stopped");
 }
 
@@ -248,6 +256,7 @@ void Gateway::Stop() {
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
   StopAlerting();
+  trust_.Stop();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.

@@ -32,6 +32,7 @@
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
 #include "storage/rule_store.h"
+#include "trust.h"
 
 namespace fleetgate {
 
@@ -76,6 +77,7 @@ class Gateway {
   history::HistoryRecorder recorder_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
+  Trust trust_;
   ingest::ReporterService reporter_;
   std::unique_ptr<storage::RuleStore> rule_store_;
   std::unique_ptr<alerts::RuleRegistry> rules_;

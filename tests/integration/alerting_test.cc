@@ -155,7 +155,7 @@ TEST_F(AlertingTest, InvalidRulesAnswer400NamingTheFieldAndTheGatewayStaysUp) {
 TEST_F(AlertingTest, ChangesNeedTheAdminTokenWhenOneIsSet) {
   Start({{"FLEETGATE_HTTP_ADMIN_TOKEN", "s3cret"}});
   EXPECT_EQ(Call("POST", "/api/v1/rules", kDown).status, 401);
-  EXPECT_EQ(Call("POST", "/api/v1/rules", kDown, {{"Authorization", "Bearer nope"}}).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/rules", kDown, {{"Authorization", "Bearer nope"}}).status, 401);
   EXPECT_EQ(Call("POST", "/api/v1/rules", kDown, {{"Authorization", "Bearer s3cret"}}).status, 201);
   EXPECT_EQ(Call("DELETE", "/api/v1/rules/InstanceDown").status, 401);
   EXPECT_EQ(Call("GET", "/api/v1/rules/InstanceDown").status, 200);  // reads stay open

@@ -152,7 +152,7 @@ TEST_F(FleetApiTest, AdminTokenGuardsDeregistration) {
           .ok());
   std::string url = guarded.http_base() + "/api/v1/services/billing/instances/i-1";
   EXPECT_EQ(HttpRequest("DELETE", url).status, 401);
-  EXPECT_EQ(HttpRequest("DELETE", url, "", {{"Authorization", "Bearer wrong"}}).status, 403);
+  EXPECT_EQ(HttpRequest("DELETE", url, "", {{"Authorization", "Bearer wrong"}}).status, 401);
   EXPECT_EQ(HttpRequest("DELETE", url, "", {{"Authorization", "Bearer s3cret"}}).status, 204);
 }
 

@@ -39,13 +39,13 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_fleetgate(binary, work, env=None, deadline=float("inf")):
+def start_fleetgate(binary, work, env=None, deadline=float("inf"), extra_args=()):
     """Starts the fleetgate binary on 127.0.0.1:0 ports with its database and log in `work`;
     returns (process, grpc_port, http_port) once it logs its ports. `env` replaces the
-    environment when given."""
+    environment when given; `extra_args` (e.g. --config FILE) are added to the command line."""
     log_path = os.path.join(work, "fleetgate.log")
     args = [binary, "--grpc-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0",
-            "--database", os.path.join(work, "db", "fleetgate.db")]
+            "--database", os.path.join(work, "db", "fleetgate.db"), *extra_args]
     process = subprocess.Popen(args, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, env=env)
 

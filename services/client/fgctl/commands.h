@@ -18,13 +18,17 @@ namespace fleetgate::fgctl {
 struct Globals {
   std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_ADDRESS)
   std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_GRPC_ADDRESS)
-  std::string token;                             // admin token (--token, FLEETGATE_TOKEN)
-  bool json = false;                             // print JSON instead of tables
+  std::string token;      // bearer token for REST and gRPC (--token, FLEETGATE_TOKEN)
+  std::string ca_file;    // CA bundle for TLS (--ca-file, FLEETGATE_CA_FILE)
+  std::string cert_file;  // client certificate for mTLS (--cert-file, FLEETGATE_CERT_FILE)
+  std::string key_file;   // its key (--key-file, FLEETGATE_KEY_FILE)
+  bool tls = false;       // gRPC over TLS with the system roots (--tls)
+  bool json = false;      // print JSON instead of tables
   double timeout_seconds = 10;
   std::chrono::milliseconds timeout() const {
     return std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
   }
-  RestClient rest() const { return RestClient(server, token, timeout()); }
+  RestClient rest() const { return RestClient(server, token, timeout(), ca_file); }
 };
 
 using Error = std::optional<std::string>;

@@ -16,7 +16,15 @@ int main(int argc, char** argv) {
       ->envname("FLEETGATE_ADDRESS");
   app.add_option("--grpc-server", globals.grpc_server, "gRPC address (default localhost:50051)")
       ->envname("FLEETGATE_GRPC_ADDRESS");
-  app.add_option("--token", globals.token, "admin token for changes")->envname("FLEETGATE_TOKEN");
+  app.add_option("--token", globals.token, "bearer token (viewer, admin or reporter)")
+      ->envname("FLEETGATE_TOKEN");
+  app.add_option("--ca-file", globals.ca_file, "PEM CA bundle for TLS (gRPC and https://)")
+      ->envname("FLEETGATE_CA_FILE");
+  app.add_option("--cert-file", globals.cert_file, "PEM client certificate for gRPC mTLS")
+      ->envname("FLEETGATE_CERT_FILE");
+  app.add_option("--key-file", globals.key_file, "PEM key of --cert-file")
+      ->envname("FLEETGATE_KEY_FILE");
+  app.add_flag("--tls", globals.tls, "gRPC over TLS with the system CA roots");
   app.add_option("--timeout", globals.timeout_seconds, "seconds per request (default 10)");
   app.add_flag("--json", globals.json, "print JSON for scripts instead of tables");
   fleetgate::fgctl::AddFleetCommands(app, globals, action);

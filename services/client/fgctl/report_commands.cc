@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "client/channel_credentials.h"
 #include "client/fgctl/commands.h"
 #include "fleetgate/v1/reporter.grpc.pb.h"
 
@@ -114,9 +115,16 @@ Error Report(const Globals& globals, const std::string& kind, const ReportFlags&
   request.mutable_source()->set_version(flags.version);
   if (Error error = FillEvent(kind, flags, request.add_events())) return error;
 
-  auto stub = v1::Reporter::NewStub(
-      grpc::CreateChannel(globals.grpc_server, grpc::InsecureChannelCredentials()));
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  try {
+    credentials =
+        MakeChannelCredentials({globals.tls, globals.ca_file, globals.cert_file, globals.key_file});
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  auto stub = v1::Reporter::NewStub(grpc::CreateChannel(globals.grpc_server, credentials));
   grpc::ClientContext context;
+  if (!globals.token.empty()) context.AddMetadata("authorization", "Bearer " + globals.token);
   context.set_deadline(std::chrono::system_clock::now() + globals.timeout());
   v1::ReportResponse response;
   grpc::Status status = stub->Report(&context, request, &response);

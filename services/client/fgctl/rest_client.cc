@@ -37,8 +37,12 @@ bool IsRouteNotFound(long status, const std::string& body) {
 
 }  // namespace
 
-RestClient::RestClient(std::string base, std::string token, std::chrono::milliseconds timeout)
-    : base_(std::move(base)), token_(std::move(token)), timeout_(timeout) {
+RestClient::RestClient(std::string base, std::string token, std::chrono::milliseconds timeout,
+                       std::string ca_file)
+    : base_(std::move(base)),
+      token_(std::move(token)),
+      timeout_(timeout),
+      ca_file_(std::move(ca_file)) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
   if (base_.find("://") == std::string::npos) base_ = "http://" + base_;
 }
@@ -57,6 +61,7 @@ RestClient::Raw RestClient::Send(const std::string& method, const std::string& p
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  if (!ca_file_.empty()) curl_easy_setopt(curl.get(), CURLOPT_CAINFO, ca_file_.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, Append);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &raw.body);

@@ -21,7 +21,9 @@ struct JsonResult {
 class RestClient {
  public:
   // `base` like "http://localhost:8080"; `token` is sent as a Bearer token when not empty.
-  RestClient(std::string base, std::string token, std::chrono::milliseconds timeout);
+  // `ca_file`: PEM CA bundle for an https:// base (empty: the system's).
+  RestClient(std::string base, std::string token, std::chrono::milliseconds timeout,
+             std::string ca_file = {});
 
   // `route` is the documented route ("GET /api/v1/rules/{name}") used in error messages. A 204 or
   // empty body gives a null `body`.
@@ -39,6 +41,7 @@ class RestClient {
   std::string base_;
   std::string token_;
   std::chrono::milliseconds timeout_;
+  std::string ca_file_;
 };
 
 // Percent-encodes one path segment or query value.

@@ -23,7 +23,6 @@ struct ApiContext {
   std::shared_ptr<const Clock> clock;
   std::string version;
   TimePoint started_at;
-  std::string admin_token;  // empty: changes need no token
   const storage::HistorySource* history = nullptr;
   alerts::RuleRegistry* rules = nullptr;
   const alerts::RuleEvaluator* evaluator = nullptr;
@@ -35,9 +34,5 @@ void AddFleetRoutes(http::Router& router, const ApiContext& context);
 void AddHistoryRoutes(http::Router& router, const ApiContext& context);
 // Alert rules, active alerts and the alert history; needs rules, evaluator and history.
 void AddAlertRoutes(http::Router& router, const ApiContext& context);
-
-// When an admin token is configured and the request lacks it: the 401/403 to send.
-std::optional<http::Response> RequireAdmin(const http::Request& request,
-                                           const std::string& admin_token);
 
 }  // namespace fleetgate::api

@@ -12,6 +12,16 @@ namespace fleetgate::config {
 
 using std::chrono::milliseconds;
 
+// ingest.rate_limit: a token bucket per reporting service (events_per_second 0: no quota).
+struct RateLimit {
+  struct Rate {
+    double events_per_second = 0;
+    double burst = 0;  // 0: one second's worth
+  };
+  Rate rate;                              // events_per_second and burst of every service
+  std::map<std::string, Rate> overrides;  // by service name
+};
+
 struct Config {
   struct Grpc {
     std::string address = "0.0.0.0:50051";
@@ -96,6 +106,20 @@ struct Config {
     size_t max_alerts_per_rule = 1000;
     std::string external_url;  // empty: http://<hostname>:<HTTP port>
   } alerting;
+  struct Auth {
+    std::string tokens_file;  // empty: no credentials besides http.admin_token
+    milliseconds reload_interval = std::chrono::seconds(5);
+  } auth;
+  struct Tls {
+    std::string cert_file;  // empty: the gRPC port is plaintext
+    std::string key_file;
+    std::string client_ca_file;
+    std::string client_auth = "none";  // none | optional | require
+    milliseconds reload_interval = std::chrono::seconds(10);
+  } tls;
+  struct Ingest {
+    RateLimit rate_limit;
+  } ingest;
   struct Log {
     std::string level = "info";
     std::string format = "text";

@@ -115,6 +115,67 @@ std::map<std::string, std::vector<double>> ParseYaml<std::map<std::string, std::
   return out;
 }
 
+double ParseRateNumber(const std::string& key, const YAML::Node& node) {
+  if (!node.IsScalar()) throw ConfigError(key, "must be a number");
+  try {
+    size_t used = 0;
+    double value = std::stod(node.Scalar(), &used);
+    if (used == node.Scalar().size() && std::isfinite(value) && value >= 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw ConfigError(key, "must be a non-negative number (got \"" + node.Scalar() + "\")");
+}
+
+RateLimit::Rate ParseRate(const std::string& key, const YAML::Node& node,
+                          std::initializer_list<const char*> extra) {
+  RateLimit::Rate rate;
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    if (name == "events_per_second") {
+      rate.events_per_second = ParseRateNumber(key + ".events_per_second", entry.second);
+    } else if (name == "burst") {
+      rate.burst = ParseRateNumber(key + ".burst", entry.second);
+    } else if (std::find_if(extra.begin(), extra.end(), [&](const char* e) { return name == e; }) ==
+               extra.end()) {
+      throw ConfigError(key + "." + name, "unknown key");
+    }
+  }
+  return rate;
+}
+
+template <>
+RateLimit ParseYaml<RateLimit>(const std::string& key, const YAML::Node& node) {
+  if (!node.IsMap()) throw ConfigError(key, "must be a map (events_per_second, burst, overrides)");
+  RateLimit limit;
+  limit.rate = ParseRate(key, node, {"overrides"});
+  if (const YAML::Node overrides = node["overrides"]) {
+    if (!overrides.IsMap()) throw ConfigError(key + ".overrides", "must map services to rates");
+    for (const auto& entry : overrides) {
+      const std::string service = entry.first.Scalar();
+      if (!entry.second.IsMap()) {
+        throw ConfigError(key + ".overrides." + service, "must be {events_per_second, burst}");
+      }
+      limit.overrides[service] = ParseRate(key + ".overrides." + service, entry.second, {});
+    }
+  }
+  return limit;
+}
+
+YAML::Node Render(const RateLimit::Rate& rate) {
+  YAML::Node node(YAML::NodeType::Map);
+  node["events_per_second"] = rate.events_per_second;
+  node["burst"] = rate.burst;
+  return node;
+}
+
+YAML::Node Render(const RateLimit& value) {
+  YAML::Node node = Render(value.rate);
+  YAML::Node overrides(YAML::NodeType::Map);
+  for (const auto& [service, rate] : value.overrides) overrides[service] = Render(rate);
+  node["overrides"] = overrides;
+  return node;
+}
+
 YAML::Node Render(const std::string& value) { return YAML::Node(value); }
 YAML::Node Render(size_t value) { return YAML::Node(value); }
 YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
@@ -141,7 +202,8 @@ YAML::Node Render(const std::map<std::string, std::vector<double>>& value) {
 }
 
 template <typename T>
-constexpr bool kTextual = !std::is_same_v<T, std::map<std::string, std::vector<double>>>;
+constexpr bool kTextual =
+    !std::is_same_v<T, std::map<std::string, std::vector<double>>> && !std::is_same_v<T, RateLimit>;
 
 template <typename S, typename T>
 ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field,
@@ -295,6 +357,21 @@ std::vector<ConfigKey> BuildKeys() {
            "a rule matching more label sets than this fails its evaluation"),
       Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url,
            "base of each alert's generatorURL (default: http://<hostname>:<HTTP port>)"),
+      Bind("auth", "tokens_file", &C::auth, &C::Auth::tokens_file,
+           "credentials file (DESIGN.md Trust); set: reads, changes and reports need a credential"),
+      Bind("auth", "reload_interval", &C::auth, &C::Auth::reload_interval,
+           "how often the tokens file is checked for changes"),
+      Bind("tls", "cert_file", &C::tls, &C::Tls::cert_file,
+           "PEM certificate chain of the gRPC port; set: the port serves TLS only"),
+      Bind("tls", "key_file", &C::tls, &C::Tls::key_file, "PEM private key of tls.cert_file"),
+      Bind("tls", "client_ca_file", &C::tls, &C::Tls::client_ca_file,
+           "PEM CA bundle that client certificates must chain to (mTLS)"),
+      Bind("tls", "client_auth", &C::tls, &C::Tls::client_auth,
+           "none, optional (verified when sent) or require (mTLS)"),
+      Bind("tls", "reload_interval", &C::tls, &C::Tls::reload_interval,
+           "how often certificate, key and CA files are re-read (whole seconds)"),
+      Bind("ingest", "rate_limit", &C::ingest, &C::Ingest::rate_limit,
+           "events_per_second and burst per service, with per-service overrides (YAML only)"),
       Bind("log", "level", &C::log, &C::Log::level, "trace, debug, info, warn, error"),
       Bind("log", "format", &C::log, &C::Log::format, "text or json"),
       Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout,

@@ -138,6 +138,21 @@ void Validate(const Config& c) {
   CheckPositive("limits.max_series_total", c.limits.max_series_total);
   CheckPositive("limits.max_events_per_batch", c.limits.max_events_per_batch);
   CheckPositive("limits.max_inflight_batches", c.limits.max_inflight_batches);
+  CheckPositive("auth.reload_interval", c.auth.reload_interval);
+  if (c.tls.reload_interval < std::chrono::seconds(1)) {
+    throw ConfigError("tls.reload_interval", "must be at least 1s");
+  }
+  if (c.tls.client_auth != "none" && c.tls.client_auth != "optional" &&
+      c.tls.client_auth != "require") {
+    throw ConfigError("tls.client_auth",
+                      "must be none, optional or require (got \"" + c.tls.client_auth + "\")");
+  }
+  if (c.tls.cert_file.empty() != c.tls.key_file.empty()) {
+    throw ConfigError("tls.key_file", "tls.cert_file and tls.key_file go together");
+  }
+  if (c.tls.client_auth != "none" && c.tls.client_ca_file.empty()) {
+    throw ConfigError("tls.client_ca_file", "needed when tls.client_auth is " + c.tls.client_auth);
+  }
   CheckPositive("metrics.series_ttl", c.metrics.series_ttl);
   CheckBuckets("metrics.default_buckets", c.metrics.default_buckets);
   for (const auto& [name, bounds] : c.metrics.buckets)

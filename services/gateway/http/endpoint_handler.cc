@@ -267,6 +267,7 @@ void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body) {
   if (accept != head->headers.end()) reply.accept_encoding = accept->second;
   try {
     Request request = BuildRequest(std::move(*head), std::move(body));
+    request.peer = peer.address().host() + ":" + peer.address().port().toString();
     reply.response = core_->router->Dispatch(request, &reply.handler);
   } catch (const std::exception&) {
     reply.response = JsonError(500, "internal", "internal server error");

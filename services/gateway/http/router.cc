@@ -149,6 +149,9 @@ Response Router::Dispatch(Request& request, std::string* matched_pattern) const 
   for (size_t i = 0; i < params.size(); ++i) {
     request.path_params[route->param_names[i]] = std::move(params[i]);
   }
+  if (guard_) {
+    if (auto refused = guard_(request, route->pattern)) return *std::move(refused);
+  }
   return Serve(*route, request);
 }
 

@@ -3,8 +3,10 @@
 // lock (DESIGN.md), so we never use it. Routes are registered before serving (Handle is not
 // thread-safe); Dispatch is const, lock-free and thread-safe after that.
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,11 @@ class Router {
   // (for metrics labels; "unmatched" when none). Fills request.path_params.
   Response Dispatch(Request& request, std::string* matched_pattern = nullptr) const;
 
+  // Runs before the handler of every matched route (with the route's pattern); a response it
+  // returns is sent instead (authorisation). Set before serving, like Handle.
+  using Guard = std::function<std::optional<Response>(const Request&, const std::string&)>;
+  void SetGuard(Guard guard) { guard_ = std::move(guard); }
+
  private:
   struct Route;
   struct Node;
@@ -42,6 +49,7 @@ class Router {
   static Response Serve(const Route& route, const Request& request);
 
   std::unique_ptr<Node> root_;
+  Guard guard_;
 };
 
 }  // namespace fleetgate::http

@@ -9,8 +9,15 @@ namespace fleetgate::ingest {
 // from a reaction or from CloseStreams, whichever comes first.
 class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  StreamReactor(ReporterService& service, BatchProcessor& processor)
-      : service_(service), processor_(processor) {
+  StreamReactor(ReporterService& service, BatchProcessor& processor,
+                grpc::CallbackServerContext* context, const ReportGate* gate,
+                std::optional<auth::Identity> identity)
+      : service_(service),
+        processor_(processor),
+        context_(context),
+        gate_(gate),
+        identity_(std::move(identity)),
+        check_(CheckFor(gate)) {
     StartRead(&request_);
   }
 
@@ -20,7 +27,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       return;
     }
     response_.Clear();
-    grpc::Status status = ProcessRaw(processor_, request_, &response_, "StreamReport");
+    grpc::Status status = ProcessRaw(processor_, request_, &response_, "StreamReport", check_);
     std::lock_guard<std::mutex> lock(mutex_);
     if (finished_) return;
     if (!status.ok()) {
@@ -53,16 +60,35 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   }
 
  private:
+  BatchCheck CheckFor(const ReportGate* gate) {
+    if (gate == nullptr) return {};
+    return [this](const v1::ReportRequest& batch) {
+      return gate_->AdmitBatch(*context_, identity_, batch.source().service(),
+                               static_cast<size_t>(batch.events_size()));
+    };
+  }
+
   ReporterService& service_;
   BatchProcessor& processor_;
+  grpc::CallbackServerContext* context_;
+  const ReportGate* gate_;
+  std::optional<auth::Identity> identity_;
   std::mutex mutex_;
   bool finished_ = false;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
+  const BatchCheck check_;  // last: it captures the members above
+};
+
+// A stream refused before its first read (no or unknown credential).
+class RefusedStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
 };
 
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
-                        grpc::ByteBuffer* response, std::string_view rpc) {
+                        grpc::ByteBuffer* response, std::string_view rpc, const BatchCheck& check) {
   thread_local v1::ReportRequest decoded;
   thread_local v1::ReportResponse answer;
   decoded.Clear();
@@ -74,6 +100,10 @@ grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& reque
             "the request is not a valid fleetgate.v1.ReportRequest (is every string field valid "
             "UTF-8?)"};
   }
+  if (check) {
+    grpc::Status checked = check(decoded);
+    if (!checked.ok()) return checked;
+  }
   grpc::Status status = processor.Process(decoded, &answer, rpc);
   if (!status.ok()) return status;
   bool own_buffer = false;
@@ -84,13 +114,32 @@ grpc::ServerUnaryReactor* ReporterService::Report(grpc::CallbackServerContext* c
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ProcessRaw(processor_, *request, response, "Report"));
+  if (gate_ == nullptr) {
+    reactor->Finish(ProcessRaw(processor_, *request, response, "Report"));
+    return reactor;
+  }
+  std::optional<auth::Identity> identity;
+  grpc::Status admitted = gate_->AdmitCall(*context, &identity);
+  if (!admitted.ok()) {
+    reactor->Finish(admitted);
+    return reactor;
+  }
+  reactor->Finish(
+      ProcessRaw(processor_, *request, response, "Report", [&](const v1::ReportRequest& batch) {
+        return gate_->AdmitBatch(*context, identity, batch.source().service(),
+                                 static_cast<size_t>(batch.events_size()));
+      }));
   return reactor;
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ReporterService::StreamReport(
-    grpc::CallbackServerContext*) {
-  auto* stream = new StreamReactor(*this, processor_);
+    grpc::CallbackServerContext* context) {
+  std::optional<auth::Identity> identity;
+  if (gate_ != nullptr) {
+    grpc::Status admitted = gate_->AdmitCall(*context, &identity);
+    if (!admitted.ok()) return new RefusedStream(admitted);
+  }
+  auto* stream = new StreamReactor(*this, processor_, context, gate_, std::move(identity));
   std::lock_guard<std::mutex> lock(streams_mutex_);
   streams_.insert(stream);
   return stream;

@@ -5,11 +5,14 @@
 // or mislabelled by the generated handler. Batches are applied inline on gRPC's callback threads;
 // the work is CPU-only and short (no I/O, no SQLite). Thread-safe.
 
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 #include "fleetgate/v1/reporter.grpc.pb.h"
 #include "ingest/batch_processor.h"
+#include "ingest/report_gate.h"
 
 namespace fleetgate::ingest {
 
@@ -20,7 +23,9 @@ class StreamReactor;
 
 class ReporterService final : public RawReporterService {
  public:
-  explicit ReporterService(BatchProcessor& processor) : processor_(processor) {}
+  // `gate` (may be null: open) checks each call's credential and each batch's service and quota.
+  explicit ReporterService(BatchProcessor& processor, const ReportGate* gate = nullptr)
+      : processor_(processor), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Report(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -37,12 +42,17 @@ class ReporterService final : public RawReporterService {
   void Forget(StreamReactor* stream);
 
   BatchProcessor& processor_;
+  const ReportGate* gate_;
   std::mutex streams_mutex_;
   std::unordered_set<StreamReactor*> streams_;
 };
 
-// Decodes, applies and encodes one batch; a non-OK status fails the RPC.
+// Runs on a decoded batch before it is applied; a non-OK status fails the RPC.
+using BatchCheck = std::function<grpc::Status(const v1::ReportRequest&)>;
+
+// Decodes, checks, applies and encodes one batch; a non-OK status fails the RPC.
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
-                        grpc::ByteBuffer* response, std::string_view rpc);
+                        grpc::ByteBuffer* response, std::string_view rpc,
+                        const BatchCheck& check = {});
 
 }  // namespace fleetgate::ingest

@@ -28,13 +28,14 @@ inline constexpr std::string_view kInvalidStatus = "invalid_status";
 inline constexpr std::string_view kInvalidTtl = "invalid_ttl";
 inline constexpr std::string_view kTooManyChecks = "too_many_checks";
 inline constexpr std::string_view kInvalidCheck = "invalid_check";
+inline constexpr std::string_view kRateLimited = "rate_limited";  // the service's quota (auth/)
 
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 19> kAll{
+inline constexpr std::array<std::string_view, 20> kAll{
     kEmptyEvent,     kInvalidName,      kReservedName,  kInvalidLabelName, kReservedLabel,
     kTooManyLabels,  kLabelNameTooLong, kValueTooLong,  kInvalidUtf8,      kNegativeDelta,
     kNonFiniteValue, kTypeConflict,     kSeriesLimit,   kTotalSeriesLimit, kTooManyEvents,
-    kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck};
+    kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck,     kRateLimited};
 }  // namespace reason
 
 // The result of applying one event: accepted when `reason` is empty.

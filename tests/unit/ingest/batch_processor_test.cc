@@ -689,6 +689,7 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   std::vector<ReasonCase> cases = EveryReasonCase();
   std::set<std::string_view> covered;
   covered.insert(reason::kTooManyEvents);  // refuses the whole batch; tested above
+  covered.insert(reason::kRateLimited);    // the ReportGate's quota, before the processor (auth/)
   for (const ReasonCase& c : cases) {
     SCOPED_TRACE(std::string(c.reason));
     covered.insert(c.reason);

@@ -1,0 +1,55 @@
+#include "auth/http_guard.h"
+
+#include <spdlog/spdlog.h>
+
+namespace fleetgate::auth {
+namespace {
+
+bool IsRead(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+}  // namespace
+
+bool IsOpenRoute(const std::string& pattern) {
+  return pattern == "/health" || pattern == "/health/live" || pattern == "/health/ready";
+}
+
+std::optional<http::Response> HttpGuard::Check(const http::Request& request,
+                                               const std::string& pattern) const {
+  if (IsOpenRoute(pattern)) return std::nullopt;
+  const AuthPolicy& policy = authenticator_.policy();
+  const bool read = IsRead(request.method);
+  if (read ? !policy.reads : !policy.changes) return std::nullopt;
+  auto identity = authenticator_.FromAuthorization(request.Header("authorization"));
+  if (!identity.ok()) return Refuse(request, identity.error(), "-");
+  const Role needed = read ? Role::kViewer : Role::kAdmin;
+  if (!identity.value().Has(needed)) {
+    return Refuse(
+        request,
+        PermissionDenied(std::string("this needs the ") + (read ? "viewer" : "admin") + " role",
+                         reason::kRole),
+        identity.value().name);
+  }
+  if (!read) {
+    spdlog::info("audit: accepted {} {} by credential \"{}\" from {}", request.method, request.path,
+                 identity.value().name, request.peer);
+  }
+  return std::nullopt;
+}
+
+http::Response HttpGuard::Refuse(const http::Request& request, const Error& error,
+                                 const std::string& who) const {
+  metrics_.Failure("http", error.Reason());
+  spdlog::warn("audit: refused {} {} from {} (credential \"{}\"): {}", request.method, request.path,
+               request.peer, who, error.Reason());
+  if (error.code == ErrorCode::kPermissionDenied) {
+    return http::JsonError(403, "permission_denied", error.message);
+  }
+  http::Response response = http::JsonError(401, "unauthenticated", error.message);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"fleetgate\"");
+  response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"fleetgate\"");
+  return response;
+}
+
+}  // namespace fleetgate::auth
