@@ -5,10 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
-#include "alerts/rule_registry.h"
 #include "api/probes.h"
 #include "core/clock.h"
+#include "core/error.h"
 #include "health/health_registry.h"
 #include "http/router.h"
 #include "metrics/exposition.h"
@@ -25,7 +26,7 @@ struct ApiContext {
   TimePoint started_at;
   std::string admin_token;  // empty: changes need no token
   const storage::HistorySource* history = nullptr;
-  alerts::RuleRegistry* rules = nullptr;
+  alerts::RuleCatalog* rules = nullptr;
   const alerts::RuleEvaluator* evaluator = nullptr;
 };
 
@@ -36,8 +37,8 @@ void AddHistoryRoutes(http::Router& router, const ApiContext& context);
 // Alert rules, active alerts and the alert history; needs rules, evaluator and history.
 void AddAlertRoutes(http::Router& router, const ApiContext& context);
 
-// When an admin token is configured and the request lacks it: the 401/403 to send.
-std::optional<http::Response> RequireAdmin(const http::Request& request,
-                                           const std::string& admin_token);
+// When an admin token is configured and the request lacks it: kUnauthenticated (401), or
+// kPermissionDenied (403) for a wrong token.
+Status RequireAdmin(const http::Request& request, const std::string& admin_token);
 
 }  // namespace fleetgate::api
