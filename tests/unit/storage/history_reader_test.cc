@@ -34,7 +34,7 @@ TEST_F(HistoryReaderTest, PagesNewestFirstWithoutGapsOrDuplicatesAcrossEqualTime
   for (int i = 0; i < 250; ++i) {
     // Four rows share each millisecond, so pages split inside equal timestamps.
     TransitionRecord t = MakeTransition("pod-" + std::to_string(i % 3), "SERVING",
-                                  TimePoint(milliseconds(1000 + i / 4)));
+                                        TimePoint(milliseconds(1000 + i / 4)));
     t.detail = std::to_string(i);
     rows.push_back(t);
   }
@@ -116,12 +116,15 @@ TEST_F(HistoryReaderTest, RejectsABadCursorOrLimitAsInvalidArgument) {
   Result<TransitionPage> bad_cursor = Reader().QueryTransitions(query);
   ASSERT_FALSE(bad_cursor.ok());
   EXPECT_EQ(bad_cursor.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad_cursor.error().field, "cursor");
+  EXPECT_EQ(bad_cursor.error().Reason(), "invalid_parameter");
   query.cursor.clear();
   for (int limit : {0, -1, kMaxQueryLimit + 1}) {
     query.limit = limit;
     Result<TransitionPage> page = Reader().QueryTransitions(query);
     ASSERT_FALSE(page.ok());
     EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(page.error().field, "limit");
   }
 }
 

@@ -70,6 +70,7 @@ TEST_F(RuleStoreTest, InsertingAnExistingNameIsAConflictAndChangesNothing) {
   Result<StoredRule> again = store_->Insert("r", "second", At(2));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(again.error().Reason(), "rule_exists");
   EXPECT_THAT(again.error().message, HasSubstr("r"));
   EXPECT_EQ(store_->Get("r").value().definition_json, "first");
   EXPECT_EQ(store_->Get("r").value().updated, At(1));
@@ -92,6 +93,7 @@ TEST_F(RuleStoreTest, UnknownNamesAreNotFound) {
   EXPECT_EQ(store_->Get("unknown").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->Update("unknown", "{}", At(2)).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->Delete("unknown").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Get("unknown").error().Reason(), "rule_not_found");
   EXPECT_EQ(store_->List().value().size(), 1u);
 }
 
