@@ -139,8 +139,9 @@ void BM_WriterThroughput(benchmark::State& state) {
   for (auto _ : state) {
     for (int64_t i = 0; i < rows; ++i, ++seq) {
       writer.Enqueue(TransitionRecord{"svc-" + std::to_string(seq % kServices),
-                                "pod-" + std::to_string(seq % (kServices * kInstances)), "SERVING",
-                                "DEGRADED", "probe detail", FromEpochMs(kBaseMs + seq)});
+                                      "pod-" + std::to_string(seq % (kServices * kInstances)),
+                                      "SERVING", "DEGRADED", "probe detail",
+                                      FromEpochMs(kBaseMs + seq)});
     }
     writer.Flush();
   }
