@@ -78,7 +78,7 @@ inline double MetricValue(const prometheus::Registry& registry, const std::strin
 inline TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
 inline TransitionRecord MakeTransition(std::string instance, std::string to, TimePoint time,
-                                 std::string service = "checkout", std::string from = "") {
+                                       std::string service = "checkout", std::string from = "") {
   return TransitionRecord{
       std::move(service), std::move(instance), std::move(from), std::move(to), "detail", time};
 }
