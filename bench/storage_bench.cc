@@ -58,7 +58,7 @@ struct BigHistory {
   std::unique_ptr<HistoryReader> reader;
 
   BigHistory() {
-    Connection connection = database.Connect(ConnectionRole::kWriter);
+    SqliteConnection connection = database.Connect(ConnectionRole::kWriter);
     connection.Exec("BEGIN");
     // Service k is id k + 1, and pod p of it is id k * 100 + p + 1.
     connection.Exec(
@@ -138,9 +138,10 @@ void BM_WriterThroughput(benchmark::State& state) {
   const double cpu_start = ProcessCpuSeconds();
   for (auto _ : state) {
     for (int64_t i = 0; i < rows; ++i, ++seq) {
-      writer.Enqueue(Transition{"svc-" + std::to_string(seq % kServices),
-                                "pod-" + std::to_string(seq % (kServices * kInstances)), "SERVING",
-                                "DEGRADED", "probe detail", FromEpochMs(kBaseMs + seq)});
+      writer.Enqueue(TransitionRecord{"svc-" + std::to_string(seq % kServices),
+                                      "pod-" + std::to_string(seq % (kServices * kInstances)),
+                                      "SERVING", "DEGRADED", "probe detail",
+                                      FromEpochMs(kBaseMs + seq)});
     }
     writer.Flush();
   }

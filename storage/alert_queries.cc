@@ -52,7 +52,7 @@ std::string AlertPageSql(bool with_rule, bool with_cursor) {
   return sql + KeysetSqlTail("h", with_cursor);
 }
 
-AlertHistoryPage ReadAlertPage(Connection& connection, const std::optional<std::string>& rule,
+AlertHistoryPage ReadAlertPage(SqliteConnection& connection, const std::optional<std::string>& rule,
                                const PageBounds& bounds) {
   AlertHistoryPage page;
   Statement stmt = connection.Prepare(AlertPageSql(rule.has_value(), bounds.cursor.has_value()));
@@ -62,7 +62,7 @@ AlertHistoryPage ReadAlertPage(Connection& connection, const std::optional<std::
   return page;
 }
 
-std::vector<AlertStates> ReadAlertStates(Connection& connection) {
+std::vector<AlertStates> ReadAlertStates(SqliteConnection& connection) {
   std::vector<AlertStates> rules;
   Statement stmt = connection.Prepare(kSelectStates);
   while (stmt.Step()) {

@@ -13,11 +13,11 @@
 namespace fleetgate::storage {
 
 // Newest first within `bounds`, of `rule` or of every rule.
-AlertHistoryPage ReadAlertPage(Connection& connection, const std::optional<std::string>& rule,
+AlertHistoryPage ReadAlertPage(SqliteConnection& connection, const std::optional<std::string>& rule,
                                const PageBounds& bounds);
 
 // Grouped by rule, sorted by rule and labels_json.
-std::vector<AlertStates> ReadAlertStates(Connection& connection);
+std::vector<AlertStates> ReadAlertStates(SqliteConnection& connection);
 
 // The page query's SQL, for tests that check its plan.
 std::string AlertPageSql(bool with_rule, bool with_cursor);

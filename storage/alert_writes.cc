@@ -24,7 +24,7 @@ void BindOptionalTime(Statement& stmt, int index, const std::optional<TimePoint>
 
 }  // namespace
 
-AlertWrites::AlertWrites(Connection& connection)
+AlertWrites::AlertWrites(SqliteConnection& connection)
     : insert_history_(connection.Prepare(kInsertHistory)),
       delete_states_(connection.Prepare(kDeleteStates)),
       insert_state_(connection.Prepare(kInsertState)) {}

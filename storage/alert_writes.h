@@ -9,7 +9,7 @@ namespace fleetgate::storage {
 
 class AlertWrites {
  public:
-  explicit AlertWrites(Connection& connection);
+  explicit AlertWrites(SqliteConnection& connection);
 
   void Write(const AlertTransition& transition);  // one alert_history row
   void Write(const AlertStates& states);          // replaces the rule's alert_state rows

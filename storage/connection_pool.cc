@@ -13,14 +13,14 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
   std::unique_lock<std::mutex> lock(mu_);
   released_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
   if (!idle_.empty()) {
-    std::unique_ptr<Connection> connection = std::move(idle_.back());
+    std::unique_ptr<SqliteConnection> connection = std::move(idle_.back());
     idle_.pop_back();
     return Lease(*this, std::move(connection));
   }
   ++open_;
   lock.unlock();
   try {
-    return Lease(*this, std::make_unique<Connection>(database_.Connect(role_)));
+    return Lease(*this, std::make_unique<SqliteConnection>(database_.Connect(role_)));
   } catch (...) {
     lock.lock();
     --open_;
@@ -29,7 +29,7 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
   }
 }
 
-void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+void ConnectionPool::Release(std::unique_ptr<SqliteConnection> connection) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     idle_.push_back(std::move(connection));

@@ -17,16 +17,16 @@ class ConnectionPool {
   // Returns its connection to the pool when destroyed.
   class Lease {
    public:
-    Lease(ConnectionPool& pool, std::unique_ptr<Connection> connection)
+    Lease(ConnectionPool& pool, std::unique_ptr<SqliteConnection> connection)
         : pool_(pool), connection_(std::move(connection)) {}
     ~Lease() { pool_.Release(std::move(connection_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    Connection& operator*() const { return *connection_; }
+    SqliteConnection& operator*() const { return *connection_; }
 
    private:
     ConnectionPool& pool_;
-    std::unique_ptr<Connection> connection_;
+    std::unique_ptr<SqliteConnection> connection_;
   };
 
   ConnectionPool(const Database& database, ConnectionRole role, size_t max_connections);
@@ -35,14 +35,14 @@ class ConnectionPool {
   Lease Acquire();
 
  private:
-  void Release(std::unique_ptr<Connection> connection);
+  void Release(std::unique_ptr<SqliteConnection> connection);
 
   const Database& database_;
   const ConnectionRole role_;
   const size_t max_connections_;
   std::mutex mu_;
   std::condition_variable released_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
   size_t open_ = 0;
 };
 

@@ -31,7 +31,7 @@ void DisableMemoryStatistics() {
 // File-level settings. page_size and auto_vacuum only take effect before the first table
 // exists and must precede the switch to WAL, so they come first; on an existing file they
 // change nothing.
-void ConfigureFile(Connection& connection, int64_t page_size_bytes) {
+void ConfigureFile(SqliteConnection& connection, int64_t page_size_bytes) {
   connection.Exec("PRAGMA page_size = " + std::to_string(page_size_bytes));
   connection.Exec("PRAGMA auto_vacuum = INCREMENTAL");
   connection.Exec("PRAGMA journal_mode = WAL");
@@ -43,7 +43,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   DisableMemoryStatistics();
   try {
     CreateParentDirectory(options_.path);
-    Connection connection = Connect(ConnectionRole::kWriter);
+    SqliteConnection connection = Connect(ConnectionRole::kWriter);
     ConfigureFile(connection, options_.page_size_bytes);
     opened_version_ = MigrateTo(connection, LatestSchemaVersion());
   } catch (const std::exception& e) {
@@ -51,8 +51,8 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   }
 }
 
-Connection Database::Connect(ConnectionRole role) const {
-  Connection connection(options_.path, role == ConnectionRole::kWriter);
+SqliteConnection Database::Connect(ConnectionRole role) const {
+  SqliteConnection connection(options_.path, role == ConnectionRole::kWriter);
   connection.Exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout.count()));
   connection.Exec(options_.synchronous == Synchronous::kFull ? "PRAGMA synchronous = FULL"
                                                              : "PRAGMA synchronous = NORMAL");

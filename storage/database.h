@@ -1,7 +1,7 @@
 #pragma once
 // Database: the one SQLite file holding fleetgate's history, opened, configured and migrated
 // at start-up, and the factory of the writer's and readers' connections. Thread-safe: Connect
-// may be called from any thread; each returned Connection belongs to one thread at a time.
+// may be called from any thread; each returned SqliteConnection belongs to one thread at a time.
 
 #include <chrono>
 #include <cstdint>
@@ -42,7 +42,7 @@ class Database {
 
   // A new connection with the per-connection settings; readers are `query_only`.
   // Throws SqliteError.
-  Connection Connect(ConnectionRole role) const;
+  SqliteConnection Connect(ConnectionRole role) const;
 
   const DatabaseOptions& options() const { return options_; }
   // The schema version found on disk before this process migrated it.

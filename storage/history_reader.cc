@@ -9,6 +9,7 @@
 #include "storage/availability.h"
 #include "storage/epoch_ms.h"
 #include "storage/keyset_page.h"
+#include "storage/storage_error.h"
 
 namespace fleetgate::storage {
 namespace {
@@ -51,7 +52,7 @@ std::string PageSql(bool with_instance, bool with_cursor) {
 }
 
 // The id of the query's service (or instance); nullopt when it never had a row.
-std::optional<int64_t> LookUpId(Connection& connection, const TransitionQuery& query) {
+std::optional<int64_t> LookUpId(SqliteConnection& connection, const TransitionQuery& query) {
   Statement stmt = connection.Prepare(query.instance ? kInstanceId : kServiceId);
   stmt.Bind(1, query.service);
   if (query.instance) stmt.Bind(2, *query.instance);
@@ -59,12 +60,12 @@ std::optional<int64_t> LookUpId(Connection& connection, const TransitionQuery& q
   return stmt.Int64(0);
 }
 
-Transition ReadTransition(const Statement& row, const std::string& service) {
-  return Transition{service,     row.Text(1), row.Text(2),
-                    row.Text(3), row.Text(4), FromEpochMs(row.Int64(5))};
+TransitionRecord ReadTransition(const Statement& row, const std::string& service) {
+  return TransitionRecord{service,     row.Text(1), row.Text(2),
+                          row.Text(3), row.Text(4), FromEpochMs(row.Int64(5))};
 }
 
-TransitionPage ReadPage(Connection& connection, const TransitionQuery& query,
+TransitionPage ReadPage(SqliteConnection& connection, const TransitionQuery& query,
                         const PageBounds& bounds) {
   TransitionPage page;
   std::optional<int64_t> id = LookUpId(connection, query);
@@ -93,7 +94,7 @@ InstanceState ReadState(const Statement& row) {
   return state;
 }
 
-ServiceAvailability ComputeAvailability(Connection& connection, const std::string& service,
+ServiceAvailability ComputeAvailability(SqliteConnection& connection, const std::string& service,
                                         TimePoint start, TimePoint end) {
   AvailabilityBuilder builder(service, start, end);
   TransitionQuery by_service;
@@ -134,7 +135,7 @@ Result<T> HistoryReader::Run(Query query) const {
     return query(*lease);
   } catch (const SqliteError& e) {
     metrics_.CountError(StorageOp::kRead, e.kind());
-    return Error{ErrorCode::kUnavailable, e.what()};
+    return Unavailable(e.what());
   }
 }
 
@@ -143,11 +144,11 @@ Result<TransitionPage> HistoryReader::QueryTransitions(const TransitionQuery& qu
   if (!bounds.ok()) return bounds.error();
   if (bounds.value().empty()) return TransitionPage{};
   return Run<TransitionPage>(
-      [&](Connection& connection) { return ReadPage(connection, query, bounds.value()); });
+      [&](SqliteConnection& connection) { return ReadPage(connection, query, bounds.value()); });
 }
 
 Result<std::vector<InstanceState>> HistoryReader::LoadInstanceStates() const {
-  return Run<std::vector<InstanceState>>([](Connection& connection) {
+  return Run<std::vector<InstanceState>>([](SqliteConnection& connection) {
     std::vector<InstanceState> states;
     Statement stmt = connection.Prepare(kSelectStates);
     while (stmt.Step()) states.push_back(ReadState(stmt));
@@ -159,9 +160,9 @@ Result<ServiceAvailability> HistoryReader::Availability(const std::string& servi
                                                         TimePoint window_start,
                                                         TimePoint window_end) const {
   if (window_end < window_start) {
-    return Error{ErrorCode::kInvalidArgument, "window ends before it starts"};
+    return InvalidParameter("window", "ends before it starts");
   }
-  return Run<ServiceAvailability>([&](Connection& connection) {
+  return Run<ServiceAvailability>([&](SqliteConnection& connection) {
     return ComputeAvailability(connection, service, window_start, window_end);
   });
 }
@@ -170,14 +171,14 @@ Result<AlertHistoryPage> HistoryReader::QueryAlertHistory(const AlertHistoryQuer
   Result<PageBounds> bounds = MakePageBounds(query.limit, query.from, query.to, query.cursor);
   if (!bounds.ok()) return bounds.error();
   if (bounds.value().empty()) return AlertHistoryPage{};
-  return Run<AlertHistoryPage>([&](Connection& connection) {
+  return Run<AlertHistoryPage>([&](SqliteConnection& connection) {
     return ReadAlertPage(connection, query.rule, bounds.value());
   });
 }
 
 Result<std::vector<AlertStates>> HistoryReader::LoadAlertStates() const {
   return Run<std::vector<AlertStates>>(
-      [](Connection& connection) { return ReadAlertStates(connection); });
+      [](SqliteConnection& connection) { return ReadAlertStates(connection); });
 }
 
 }  // namespace fleetgate::storage

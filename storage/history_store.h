@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "storage/alert_records.h"
 #include "storage/records.h"
-#include "storage/result.h"
 
 namespace fleetgate::storage {
 
@@ -18,7 +18,7 @@ class HistorySink {
 
   // Queue a write without waiting for the disk. False when the queue is full and the write
   // was dropped (and counted).
-  virtual bool Enqueue(Transition transition) = 0;
+  virtual bool Enqueue(TransitionRecord transition) = 0;
   virtual bool Enqueue(InstanceState state) = 0;  // insert or replace the last state
   virtual bool EnqueueDelete(std::string service, std::string instance) = 0;
   virtual bool Enqueue(AlertTransition transition) = 0;  // appended to the alert history

@@ -12,14 +12,17 @@ HistoryWriter::HistoryWriter(const Database& database, HistoryWriterOptions opti
       clock_(std::move(clock)),
       metrics_(registry),
       connection_(database.Connect(ConnectionRole::kWriter)),
+      retry_backoff_(options_.retry_backoff, options_.max_retry_backoff),
       next_retention_(clock_->Now()),
-      default_max_pages_(connection_.QueryInt("PRAGMA max_page_count")) {
-  thread_ = std::thread([this] { Run(); });
+      default_max_pages_(connection_.QueryInt("PRAGMA max_page_count")),
+      worker_("history-writer", clock_, options_.flush_interval,
+              [this](TimePoint now) { Drain(now); }) {
+  worker_.Start();
 }
 
 HistoryWriter::~HistoryWriter() { Stop(); }
 
-bool HistoryWriter::Enqueue(Transition transition) { return Push(std::move(transition)); }
+bool HistoryWriter::Enqueue(TransitionRecord transition) { return Push(std::move(transition)); }
 
 bool HistoryWriter::Enqueue(InstanceState state) { return Push(std::move(state)); }
 
@@ -44,7 +47,7 @@ bool HistoryWriter::Push(WriteOp op) {
   metrics_.SetQueueDepth(queue_.size());
   bool wake = queue_.size() == options_.batch_rows;
   lock.unlock();
-  if (wake) work_cv_.notify_one();
+  if (wake) worker_.Wake();
   return true;
 }
 
@@ -55,67 +58,54 @@ std::string HistoryWriter::LastError() const {
   return last_error_;
 }
 
-void HistoryWriter::Flush() { FlushUntil(std::nullopt); }
+void HistoryWriter::Flush() { worker_.RunNow(); }
 
 bool HistoryWriter::FlushFor(std::chrono::milliseconds timeout) {
-  return FlushUntil(std::chrono::steady_clock::now() + timeout);
-}
-
-bool HistoryWriter::FlushUntil(std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = enqueued_seq_;
-  flush_target_ = std::max(flush_target_, target);
-  work_cv_.notify_one();
-  auto flushed = [&] { return done_seq_ >= target; };
-  if (!deadline) {
-    done_cv_.wait(lock, flushed);
-    return true;
-  }
-  return done_cv_.wait_until(lock, *deadline, flushed);
+  worker_.Wake();
+  return done_cv_.wait_for(lock, timeout, [&] { return done_seq_ >= target; });
 }
 
 void HistoryWriter::Stop() {
-  std::lock_guard<std::mutex> stop_lock(stop_mu_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
-  work_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void HistoryWriter::Run() {
-  for (;;) {
-    ScheduleRetention();
-    Batch batch = NextBatch();
-    if (!batch.ops.empty()) WriteWithRetries(batch.ops);
-    MarkDone(batch.last_seq);
-    if (batch.stopping) break;
-    RetentionStep();
-  }
+  worker_.Stop();  // its last run drains the queue
   FailPendingRetention();
 }
 
-HistoryWriter::Batch HistoryWriter::NextBatch() {
-  std::unique_lock<std::mutex> lock(mu_);
-  work_cv_.wait_for(lock, options_.flush_interval, [&] {
-    return stop_ || flush_target_ > taken_seq_ || queue_.size() >= options_.batch_rows ||
-           !retention_jobs_.empty();
-  });
-  Batch batch;
+// The worker's task: commits the queue in transactions of up to max_transaction_rows, with one
+// retention batch between them, until neither writes nor retention jobs are left.
+void HistoryWriter::Drain(TimePoint now) {
+  for (;;) {
+    ScheduleRetention(now);
+    QueueSlice slice = TakeSlice();
+    if (!slice.ops.empty()) WriteWithRetries(slice.ops);
+    MarkDone(slice.last_seq);
+    const bool retention_left = RetentionStep();
+    if (!slice.rest_queued && !retention_left) return;
+    now = clock_->Now();
+  }
+}
+
+HistoryWriter::QueueSlice HistoryWriter::TakeSlice() {
+  std::lock_guard<std::mutex> lock(mu_);
+  QueueSlice slice;
   size_t n = std::min(queue_.size(), options_.max_transaction_rows);
   if (n == queue_.size()) {
-    batch.ops.swap(queue_);  // O(1), so Enqueue callers never wait behind a copy
+    slice.ops.swap(queue_);  // O(1), so Enqueue callers never wait behind a copy
   } else {
     auto end = queue_.begin() + static_cast<ptrdiff_t>(n);
-    batch.ops.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+    slice.ops.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
     queue_.erase(queue_.begin(), end);
   }
   taken_seq_ += n;
-  batch.last_seq = taken_seq_;
-  batch.stopping = stop_ && queue_.empty();
+  slice.last_seq = taken_seq_;
+  slice.rest_queued = !queue_.empty();
   metrics_.SetQueueDepth(queue_.size());
-  return batch;
+  return slice;
 }
 
 void HistoryWriter::MarkDone(uint64_t seq) {
@@ -127,6 +117,7 @@ void HistoryWriter::MarkDone(uint64_t seq) {
 }
 
 void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
+  retry_backoff_.Reset();
   for (int attempt = 1;; ++attempt) {
     ApplyMaxPageCount();
     FailureKind failure = FailureKind::kOther;
@@ -135,7 +126,7 @@ void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
       metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
       return;
     }
-    Backoff(attempt);
+    worker_.SleepUnlessStopping(retry_backoff_.Next());
   }
 }
 
@@ -163,13 +154,6 @@ bool HistoryWriter::ShouldGiveUp(FailureKind failure, int attempt) const {
     if (!stop_) return false;  // someone holds the lock: wait for it rather than lose data
   }
   return attempt >= options_.max_attempts;
-}
-
-void HistoryWriter::Backoff(int attempt) {
-  auto delay = options_.retry_backoff * (int64_t{1} << std::min(attempt - 1, 20));
-  delay = std::min(delay, options_.max_retry_backoff);
-  std::unique_lock<std::mutex> lock(mu_);
-  work_cv_.wait_for(lock, delay, [&] { return stop_; });
 }
 
 void HistoryWriter::RecordFailure(StorageOp op, FailureKind kind, const std::string& message) {

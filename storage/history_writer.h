@@ -1,7 +1,7 @@
 #pragma once
 // HistoryWriter: the single writer of the history database. Callers enqueue into a bounded
-// queue and never wait for the disk; one thread with the one writer connection commits batches
-// and runs retention. Thread-safe.
+// queue and never wait for the disk; one PeriodicWorker with the one writer connection commits
+// batches and runs retention. Thread-safe.
 
 #include <prometheus/registry.h>
 
@@ -14,10 +14,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/backoff.h"
 #include "core/clock.h"
+#include "core/periodic_worker.h"
 #include "storage/database.h"
 #include "storage/history_store.h"
 #include "storage/storage_metrics.h"
@@ -27,7 +28,7 @@ namespace fleetgate::storage {
 
 struct HistoryWriterOptions {
   size_t queue_capacity = 100000;
-  // The writer commits when this many writes wait, or every flush_interval.
+  // The writer commits when this many writes wait, or every flush_interval of the clock.
   size_t batch_rows = 1000;
   std::chrono::milliseconds flush_interval{1000};
   // Under a backlog the writer takes up to this many writes into one transaction: each commit
@@ -37,7 +38,7 @@ struct HistoryWriterOptions {
   // Attempts per batch before it is dropped on a full disk or I/O error. A locked database
   // (SQLITE_BUSY) is retried until it is released, or max_attempts times once stopping.
   int max_attempts = 5;
-  std::chrono::milliseconds retry_backoff{50};  // doubled per attempt
+  std::chrono::milliseconds retry_backoff{50};  // doubled per attempt, with jitter
   std::chrono::milliseconds max_retry_backoff{2000};
   // Health transitions and alert history rows older than `retention` are deleted every
   // retention_interval (by the injected clock), retention_batch_rows per transaction; a zero
@@ -49,12 +50,12 @@ struct HistoryWriterOptions {
 
 class HistoryWriter final : public HistorySink {
  public:
-  // Opens the writer connection (throws SqliteError at start-up) and starts the thread.
+  // Opens the writer connection (throws SqliteError at start-up) and starts the worker.
   HistoryWriter(const Database& database, HistoryWriterOptions options,
                 std::shared_ptr<const Clock> clock, prometheus::Registry& registry);
   ~HistoryWriter() override;  // Stop()
 
-  bool Enqueue(Transition transition) override;
+  bool Enqueue(TransitionRecord transition) override;
   bool Enqueue(InstanceState state) override;
   bool EnqueueDelete(std::string service, std::string instance) override;
   bool Enqueue(AlertTransition transition) override;
@@ -63,12 +64,13 @@ class HistoryWriter final : public HistorySink {
   bool Healthy() const override;
   std::string LastError() const override;
 
-  // Blocks until every write enqueued before the call is committed or dropped. While the
-  // database stays locked by another process this waits for it; see FlushFor.
+  // Blocks until every write enqueued before the call is committed or dropped (the worker runs
+  // once more and drains the queue). While the database stays locked by another process this
+  // waits for it; see FlushFor.
   void Flush();
   // As Flush, giving up after `timeout`; false on timeout.
   bool FlushFor(std::chrono::milliseconds timeout);
-  // Flushes, stops the thread and rejects later writes; a batch that keeps failing is given up
+  // Flushes, stops the worker and rejects later writes; a batch that keeps failing is given up
   // after max_attempts, so this is bounded. Idempotent.
   void Stop();
 
@@ -82,23 +84,22 @@ class HistoryWriter final : public HistorySink {
 
  private:
   struct RetentionJob;
-  struct Batch {
+  // The writes one transaction takes from the queue.
+  struct QueueSlice {
     WriteOps ops;
-    uint64_t last_seq = 0;
-    bool stopping = false;
+    uint64_t last_seq = 0;     // the sequence number of its last write
+    bool rest_queued = false;  // writes were left in the queue
   };
 
   bool Push(WriteOp op);
-  bool FlushUntil(std::optional<std::chrono::steady_clock::time_point> deadline);
-  void Run();
-  Batch NextBatch();
+  void Drain(TimePoint now);
+  QueueSlice TakeSlice();
   void WriteWithRetries(const WriteOps& ops);
   bool TryWrite(const WriteOps& ops, FailureKind* failure);
   bool ShouldGiveUp(FailureKind failure, int attempt) const;
-  void Backoff(int attempt);
   void MarkDone(uint64_t seq);
-  void ScheduleRetention();
-  void RetentionStep();
+  void ScheduleRetention(TimePoint now);
+  bool RetentionStep();
   void FinishRetention(Result<int64_t> result);
   void FailPendingRetention();
   void ApplyMaxPageCount();
@@ -108,22 +109,20 @@ class HistoryWriter final : public HistorySink {
   const HistoryWriterOptions options_;
   const std::shared_ptr<const Clock> clock_;
   StorageMetrics metrics_;
-  Connection connection_;  // only the writer thread touches it after construction
+  SqliteConnection connection_;  // only the worker touches it after construction
 
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   WriteOps queue_;
   uint64_t enqueued_seq_ = 0;  // sequence number of the last accepted write
-  uint64_t taken_seq_ = 0;     // ... of the last write the thread took from the queue
+  uint64_t taken_seq_ = 0;     // ... of the last write the worker took from the queue
   uint64_t done_seq_ = 0;      // every write up to here is committed or dropped
-  uint64_t flush_target_ = 0;  // a Flush waits for writes up to here
   bool stop_ = false;
-  bool stopped_ = false;
   std::deque<std::shared_ptr<RetentionJob>> retention_jobs_;
 
-  // Writer-thread state.
+  // Worker state.
   NameIds name_ids_;
+  Backoff retry_backoff_;
   TimePoint next_retention_;
   int64_t applied_max_pages_ = 0;
   int64_t default_max_pages_ = 0;
@@ -133,8 +132,7 @@ class HistoryWriter final : public HistorySink {
   mutable std::mutex error_mu_;
   std::string last_error_;
 
-  std::mutex stop_mu_;
-  std::thread thread_;
+  PeriodicWorker worker_;  // last: its task uses everything above
 };
 
 }  // namespace fleetgate::storage

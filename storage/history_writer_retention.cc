@@ -1,10 +1,11 @@
-// HistoryWriter's retention: runs on the writer thread, one small transaction per loop turn
-// so queued writes keep flowing between retention batches.
+// HistoryWriter's retention: runs on the writer's worker, one small transaction between two
+// write transactions so queued writes keep flowing between retention batches.
 #include <future>
 #include <utility>
 
 #include "storage/epoch_ms.h"
 #include "storage/history_writer.h"
+#include "storage/storage_error.h"
 
 namespace fleetgate::storage {
 
@@ -20,16 +21,15 @@ Result<int64_t> HistoryWriter::ApplyRetention(TimePoint cutoff) {
   std::future<Result<int64_t>> done = job->done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stop_) return Error{ErrorCode::kUnavailable, "history writer is stopped"};
+    if (stop_) return Unavailable("history writer is stopped");
     retention_jobs_.push_back(job);
   }
-  work_cv_.notify_one();
+  worker_.Wake();
   return done.get();
 }
 
-void HistoryWriter::ScheduleRetention() {
+void HistoryWriter::ScheduleRetention(TimePoint now) {
   if (options_.retention.count() <= 0) return;
-  TimePoint now = clock_->Now();
   if (now < next_retention_) return;
   next_retention_ = now + options_.retention_interval;
   auto job = std::make_shared<RetentionJob>();
@@ -38,11 +38,12 @@ void HistoryWriter::ScheduleRetention() {
   if (retention_jobs_.empty()) retention_jobs_.push_back(std::move(job));
 }
 
-void HistoryWriter::RetentionStep() {
+// One batch of the oldest retention job; true while jobs are left.
+bool HistoryWriter::RetentionStep() {
   std::shared_ptr<RetentionJob> job;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (retention_jobs_.empty()) return;
+    if (retention_jobs_.empty()) return false;
     job = retention_jobs_.front();
   }
   try {
@@ -56,11 +57,13 @@ void HistoryWriter::RetentionStep() {
   } catch (const SqliteError& e) {
     // Given up until the next scheduled run, so a failing delete cannot spin the thread.
     RecordFailure(StorageOp::kRetention, e.kind(), e.what());
-    FinishRetention(Error{ErrorCode::kUnavailable, e.what()});
+    FinishRetention(Unavailable(e.what()));
   } catch (const std::exception& e) {
     RecordFailure(StorageOp::kRetention, FailureKind::kOther, e.what());
-    FinishRetention(Error{ErrorCode::kUnavailable, e.what()});
+    FinishRetention(Unavailable(e.what()));
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  return !retention_jobs_.empty();
 }
 
 void HistoryWriter::FinishRetention(Result<int64_t> result) {
@@ -79,7 +82,7 @@ void HistoryWriter::FailPendingRetention() {
       std::lock_guard<std::mutex> lock(mu_);
       if (retention_jobs_.empty()) return;
     }
-    FinishRetention(Error{ErrorCode::kUnavailable, "history writer stopped"});
+    FinishRetention(Unavailable("history writer stopped"));
   }
 }
 

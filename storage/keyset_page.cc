@@ -4,14 +4,14 @@
 
 #include "storage/epoch_ms.h"
 #include "storage/records.h"
+#include "storage/storage_error.h"
 
 namespace fleetgate::storage {
 
 Result<PageBounds> MakePageBounds(int limit, const std::optional<TimePoint>& from,
                                   const std::optional<TimePoint>& to, const std::string& cursor) {
   if (limit < 1 || limit > kMaxQueryLimit) {
-    return Error{ErrorCode::kInvalidArgument,
-                 "limit must be between 1 and " + std::to_string(kMaxQueryLimit)};
+    return InvalidParameter("limit", "must be between 1 and " + std::to_string(kMaxQueryLimit));
   }
   PageBounds bounds;
   bounds.limit = limit;
@@ -19,7 +19,7 @@ Result<PageBounds> MakePageBounds(int limit, const std::optional<TimePoint>& fro
   if (to) bounds.high_ms = ToEpochMs(*to) - 1;
   if (!cursor.empty()) {
     bounds.cursor = DecodeCursor(cursor);
-    if (!bounds.cursor) return Error{ErrorCode::kInvalidArgument, "invalid cursor"};
+    if (!bounds.cursor) return InvalidParameter("cursor", "is not a next_cursor of this query");
     bounds.high_ms = std::min(bounds.high_ms, bounds.cursor->time_ms);
   }
   return bounds;

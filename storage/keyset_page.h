@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "storage/cursor.h"
-#include "storage/result.h"
 #include "storage/sqlite.h"
 
 namespace fleetgate::storage {

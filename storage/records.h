@@ -18,7 +18,7 @@ namespace fleetgate::storage {
 inline constexpr char kServing[] = "SERVING";
 inline constexpr char kDeregistered[] = "DEREGISTERED";
 
-struct Transition {
+struct TransitionRecord {
   std::string service;
   std::string instance;
   std::string from;
@@ -51,8 +51,8 @@ struct TransitionQuery {
 inline constexpr int kMaxQueryLimit = 1000;
 
 struct TransitionPage {
-  std::vector<Transition> transitions;  // newest first
-  std::string next_cursor;              // empty on the last page
+  std::vector<TransitionRecord> transitions;  // newest first
+  std::string next_cursor;                    // empty on the last page
 };
 
 // Milliseconds spent in each status, keyed by status.

@@ -1,10 +1,11 @@
 #include "storage/rule_store.h"
 
-#include <algorithm>
 #include <thread>
 #include <utility>
 
+#include "core/backoff.h"
 #include "storage/epoch_ms.h"
+#include "storage/storage_error.h"
 
 namespace fleetgate::storage {
 namespace {
@@ -27,7 +28,7 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds(1);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(50);
 
 Error NotFound(const std::string& name) {
-  return Error{ErrorCode::kNotFound, "no rule named " + name};
+  return MakeError(ErrorCode::kNotFound, "no rule named " + name, {}, "rule_not_found");
 }
 
 StoredRule ReadRule(const Statement& row) {
@@ -54,17 +55,18 @@ template <typename T, typename Body>
 Result<T> RuleStore::Run(Body body) const {
   std::lock_guard<std::mutex> lock(mu_);
   const auto deadline = std::chrono::steady_clock::now() + options_.busy_deadline;
-  for (auto backoff = kFirstBackoff;; backoff = std::min(backoff * 2, kMaxBackoff)) {
+  Backoff backoff(kFirstBackoff, kMaxBackoff);
+  for (;;) {
     try {
       return body();
     } catch (const SqliteError& e) {
       connection_.RollbackQuietly();
       metrics_.CountError(StorageOp::kRules, e.kind());
       if (e.kind() != FailureKind::kBusy || std::chrono::steady_clock::now() >= deadline) {
-        return Error{ErrorCode::kUnavailable, e.what()};
+        return Unavailable(e.what());
       }
     }
-    std::this_thread::sleep_for(backoff);
+    std::this_thread::sleep_for(backoff.Next());
   }
 }
 
@@ -91,7 +93,8 @@ Result<StoredRule> RuleStore::Insert(const std::string& name, const std::string&
   return Run<StoredRule>([&]() -> Result<StoredRule> {
     connection_.Prepare(kInsert).Bind(1, name).Bind(2, definition_json).Bind(3, now_ms).Run();
     if (sqlite3_changes64(connection_.handle()) == 0) {
-      return Error{ErrorCode::kConflict, "a rule named " + name + " exists"};
+      return MakeError(ErrorCode::kAlreadyExists, "a rule named " + name + " exists", {},
+                       "rule_exists");
     }
     return Written(name, definition_json, now_ms, now_ms);
   });

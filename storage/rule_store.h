@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "storage/database.h"
-#include "storage/result.h"
 #include "storage/storage_metrics.h"
 
 namespace fleetgate::storage {
@@ -35,10 +35,11 @@ class RuleStore {
   RuleStore(const Database& database, prometheus::Registry& registry,
             RuleStoreOptions options = {});
 
-  // Each call answers kUnavailable (with SQLite's message) when the database cannot.
+  // Each call answers kUnavailable (with SQLite's message, reason storage_unavailable) when
+  // the database cannot; kNotFound has the reason rule_not_found, kAlreadyExists rule_exists.
   Result<std::vector<StoredRule>> List() const;           // sorted by name
   Result<StoredRule> Get(const std::string& name) const;  // kNotFound
-  // kConflict when `name` exists; created = updated = now.
+  // kAlreadyExists when `name` exists; created = updated = now.
   Result<StoredRule> Insert(const std::string& name, const std::string& definition_json,
                             TimePoint now);
   // kNotFound when `name` does not exist; keeps `created`, sets updated = now.
@@ -53,7 +54,7 @@ class RuleStore {
   const RuleStoreOptions options_;
   mutable StorageMetrics metrics_;
   mutable std::mutex mu_;
-  mutable Connection connection_;
+  mutable SqliteConnection connection_;
 };
 
 }  // namespace fleetgate::storage

@@ -93,7 +93,7 @@ CREATE TABLE alert_state (
 
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
-int ApplyInTransaction(Connection& connection, int target) {
+int ApplyInTransaction(SqliteConnection& connection, int target) {
   int current = static_cast<int>(connection.QueryInt("PRAGMA user_version"));
   if (current > kLatest || current > target) {
     throw std::runtime_error("database schema version " + std::to_string(current) +
@@ -119,7 +119,7 @@ const char* MigrationSql(int version) {
   return kMigrations[version - 1];
 }
 
-int MigrateTo(Connection& connection, int target) {
+int MigrateTo(SqliteConnection& connection, int target) {
   // IMMEDIATE takes the write lock before reading the version, so two processes starting on
   // one file cannot both migrate.
   connection.Exec("BEGIN IMMEDIATE");

@@ -1,6 +1,6 @@
 #pragma once
 // The versioned schema: forward migrations numbered from 1, tracked in `PRAGMA user_version`.
-// Functions take a Connection and are as thread-safe as that connection's use.
+// Functions take a SqliteConnection and are as thread-safe as that connection's use.
 
 #include "storage/sqlite.h"
 
@@ -17,6 +17,6 @@ const char* MigrationSql(int version);
 // transaction, so a failure leaves the database at its old version. Returns the version
 // found before migrating. Throws SqliteError on a database error and std::runtime_error when
 // the database is newer than `target`.
-int MigrateTo(Connection& connection, int target);
+int MigrateTo(SqliteConnection& connection, int target);
 
 }  // namespace fleetgate::storage

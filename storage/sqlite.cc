@@ -112,7 +112,7 @@ std::string Statement::Text(int column) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-Connection::Connection(const std::string& path, bool create) {
+SqliteConnection::SqliteConnection(const std::string& path, bool create) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -124,15 +124,15 @@ Connection::Connection(const std::string& path, bool create) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
   cache_.clear();
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-Connection::Connection(Connection&& other) noexcept
+SqliteConnection::SqliteConnection(SqliteConnection&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
-void Connection::Exec(const std::string& sql) {
+void SqliteConnection::Exec(const std::string& sql) {
   char* error = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return;
@@ -141,7 +141,7 @@ void Connection::Exec(const std::string& sql) {
   throw SqliteError(rc, sql + ": " + message);
 }
 
-Statement Connection::Prepare(const std::string& sql) {
+Statement SqliteConnection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -153,14 +153,14 @@ Statement Connection::Prepare(const std::string& sql) {
   return Statement(db_, it->second.get());
 }
 
-int64_t Connection::QueryInt(const std::string& sql) {
+int64_t SqliteConnection::QueryInt(const std::string& sql) {
   Statement stmt = Prepare(sql);
   return stmt.Step() ? stmt.Int64(0) : 0;
 }
 
-bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool SqliteConnection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-void Connection::RollbackQuietly() {
+void SqliteConnection::RollbackQuietly() {
   if (InTransaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Thin RAII wrappers over the SQLite C API used inside fleetgate::storage. A Connection (and
+// Thin RAII wrappers over the SQLite C API used inside fleetgate::storage. A SqliteConnection (and
 // the Statements it hands out) must be used by one thread at a time. Failures throw
 // SqliteError, which storage catches at its public boundary and turns into values.
 
@@ -30,7 +30,7 @@ class SqliteError : public std::runtime_error {
   int code_;
 };
 
-// A prepared statement borrowed from a Connection's cache; reset and unbound when it goes
+// A prepared statement borrowed from a SqliteConnection's cache; reset and unbound when it goes
 // out of scope so the next user starts clean. Bind indexes start at 1, columns at 0.
 class Statement {
  public:
@@ -63,15 +63,15 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
-class Connection {
+class SqliteConnection {
  public:
   // Opens (and creates if `create`) the file; extended result codes are enabled.
-  Connection(const std::string& path, bool create);
-  ~Connection();
-  Connection(Connection&& other) noexcept;
-  Connection& operator=(Connection&&) = delete;
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  SqliteConnection(const std::string& path, bool create);
+  ~SqliteConnection();
+  SqliteConnection(SqliteConnection&& other) noexcept;
+  SqliteConnection& operator=(SqliteConnection&&) = delete;
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   void Exec(const std::string& sql);
   // A statement from this connection's cache, prepared on first use.

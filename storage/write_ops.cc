@@ -54,7 +54,7 @@ constexpr char kDeleteOldAlertHistory[] =
     " (SELECT id FROM alert_history WHERE time_ms < ?1 LIMIT ?2)";
 
 // Returns the id of `name` in a dimension table, inserting it if new.
-int64_t DimensionId(Connection& connection, const char* insert_sql, const char* select_sql,
+int64_t DimensionId(SqliteConnection& connection, const char* insert_sql, const char* select_sql,
                     int64_t service_id, const std::string& name) {
   auto bind = [&](Statement& stmt) -> Statement& {
     return service_id == 0 ? stmt.Bind(1, name) : stmt.Bind(1, service_id).Bind(2, name);
@@ -73,7 +73,7 @@ int64_t DimensionId(Connection& connection, const char* insert_sql, const char* 
 // their queue order (ids follow it); the other tables' writes do not depend on them.
 class WriteVisitor {
  public:
-  WriteVisitor(Connection& connection, NameIds& ids)
+  WriteVisitor(SqliteConnection& connection, NameIds& ids)
       : connection_(connection),
         ids_(ids),
         insert_transitions_(connection.Prepare(InsertTransitionsSql(kRowsPerInsert))),
@@ -81,7 +81,7 @@ class WriteVisitor {
         delete_state_(connection.Prepare(kDeleteState)),
         alerts_(connection) {}
 
-  void operator()(const Transition& t) {
+  void operator()(const TransitionRecord& t) {
     NameIds::Service& service = ServiceIds(t.service);
     pending_[pending_count_++] = Pending{&t, service.id, InstanceId(service, t.instance)};
     if (pending_count_ == kRowsPerInsert) {
@@ -123,7 +123,7 @@ class WriteVisitor {
 
  private:
   struct Pending {
-    const Transition* transition;
+    const TransitionRecord* transition;
     int64_t service_id;
     int64_t instance_id;
   };
@@ -163,7 +163,7 @@ class WriteVisitor {
     return id;
   }
 
-  Connection& connection_;
+  SqliteConnection& connection_;
   NameIds& ids_;
   Statement insert_transitions_;
   std::array<Pending, kRowsPerInsert> pending_{};
@@ -174,14 +174,14 @@ class WriteVisitor {
   int64_t transitions_ = 0;
 };
 
-int64_t DeleteWithLimit(Connection& connection, const char* sql, int64_t cutoff_ms,
+int64_t DeleteWithLimit(SqliteConnection& connection, const char* sql, int64_t cutoff_ms,
                         int64_t max_rows) {
   connection.Prepare(sql).Bind(1, cutoff_ms).Bind(2, max_rows).Run();
   return sqlite3_changes64(connection.handle());
 }
 
 template <typename Body>
-auto InTransaction(Connection& connection, Body body) {
+auto InTransaction(SqliteConnection& connection, Body body) {
   connection.Exec("BEGIN IMMEDIATE");
   try {
     auto result = body();
@@ -195,7 +195,7 @@ auto InTransaction(Connection& connection, Body body) {
 
 }  // namespace
 
-int64_t WriteBatch(Connection& connection, const WriteOps& ops, NameIds& ids) {
+int64_t WriteBatch(SqliteConnection& connection, const WriteOps& ops, NameIds& ids) {
   try {
     return InTransaction(connection, [&] {
       WriteVisitor visitor(connection, ids);
@@ -209,7 +209,7 @@ int64_t WriteBatch(Connection& connection, const WriteOps& ops, NameIds& ids) {
   }
 }
 
-int64_t DeleteOldRows(Connection& connection, int64_t cutoff_ms, int64_t max_rows) {
+int64_t DeleteOldRows(SqliteConnection& connection, int64_t cutoff_ms, int64_t max_rows) {
   return InTransaction(connection, [&] {
     int64_t deleted = DeleteWithLimit(connection, kDeleteOldTransitions, cutoff_ms, max_rows);
     if (deleted < max_rows) {
@@ -219,6 +219,8 @@ int64_t DeleteOldRows(Connection& connection, int64_t cutoff_ms, int64_t max_row
   });
 }
 
-void IncrementalVacuum(Connection& connection) { connection.Exec("PRAGMA incremental_vacuum"); }
+void IncrementalVacuum(SqliteConnection& connection) {
+  connection.Exec("PRAGMA incremental_vacuum");
+}
 
 }  // namespace fleetgate::storage

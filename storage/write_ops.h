@@ -19,7 +19,8 @@ struct DeleteState {
   std::string instance;
 };
 
-using WriteOp = std::variant<Transition, InstanceState, DeleteState, AlertTransition, AlertStates>;
+using WriteOp =
+    std::variant<TransitionRecord, InstanceState, DeleteState, AlertTransition, AlertStates>;
 using WriteOps = std::deque<WriteOp>;
 
 // The writer's memory of the ids of services and instances (the `services` and `instances`
@@ -42,14 +43,14 @@ class NameIds {
 // Applies `ops` in order in one transaction; returns the number of transitions written.
 // Looks up (and inserts) the ids of new names through `ids`. Throws SqliteError after rolling
 // back.
-int64_t WriteBatch(Connection& connection, const WriteOps& ops, NameIds& ids);
+int64_t WriteBatch(SqliteConnection& connection, const WriteOps& ops, NameIds& ids);
 
 // Deletes up to `max_rows` rows older than `cutoff_ms` from the history tables in one
 // transaction; returns how many it deleted (fewer than `max_rows`: nothing old is left).
 // Throws SqliteError after rolling back.
-int64_t DeleteOldRows(Connection& connection, int64_t cutoff_ms, int64_t max_rows);
+int64_t DeleteOldRows(SqliteConnection& connection, int64_t cutoff_ms, int64_t max_rows);
 
 // Returns the pages freed by deletes to the file system.
-void IncrementalVacuum(Connection& connection);
+void IncrementalVacuum(SqliteConnection& connection);
 
 }  // namespace fleetgate::storage

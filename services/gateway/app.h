@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "alerts/alertmanager_client.h"
+#include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
-#include "alerts/rule_registry.h"
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -80,7 +80,7 @@ class Gateway {
   Trust trust_;
   ingest::ReporterService reporter_;
   std::unique_ptr<storage::RuleStore> rule_store_;
-  std::unique_ptr<alerts::RuleRegistry> rules_;
+  std::unique_ptr<alerts::RuleCatalog> rules_;
   std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured
   std::unique_ptr<alerts::RuleEvaluator> evaluator_;
   metrics::Exposition exposition_;

@@ -12,12 +12,12 @@
 #include <deque>
 #include <iterator>
 #include <mutex>
-#include <random>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "alerts/alertmanager_post.h"
+#include "core/backoff.h"
+#include "core/periodic_worker.h"
 #include "core/time_format.h"
 
 namespace fleetgate::alerts {
@@ -128,7 +128,8 @@ class WarnLimiter {
 
 }  // namespace
 
-// One Alertmanager: a bounded queue drained by one worker thread in batches.
+// One Alertmanager: a bounded queue drained in batches by a PeriodicWorker that runs when
+// alerts are queued.
 class AlertmanagerClient::Target {
  public:
   Target(const std::string& url, const AlertmanagerClientOptions& options, TargetMetrics metrics)
@@ -136,25 +137,26 @@ class AlertmanagerClient::Target {
         endpoint_(TrimTrailingSlashes(url) + "/api/v2/alerts"),
         options_(options),
         metrics_(metrics),
-        random_(std::random_device{}()),
-        worker_([this] { Run(); }) {}
-  ~Target() {
-    RequestStop();
-    Join();
+        backoff_(options.initial_backoff, options.max_backoff),
+        poster_(endpoint_, options.timeout, stopping_),
+        worker_("alertmanager " + url, SystemClock::Shared(), std::chrono::milliseconds(0),
+                [this](TimePoint) { DrainQueue(); }) {
+    worker_.Start();
   }
+  ~Target() { Stop(); }
 
   void Enqueue(const std::vector<AlertmanagerAlert>& alerts);
   bool WaitIdle(SteadyTime deadline);
-  void RequestStop();
-  void Join();
+  // Aborts an in-flight POST at once; Stop() then joins.
+  void RequestStop() { stopping_ = true; }
+  void Stop();
 
  private:
-  void Run();
+  void DrainQueue();
   std::vector<AlertmanagerAlert> NextBatch();
   void FinishBatch();
-  void Deliver(const std::vector<AlertmanagerAlert>& batch, Poster& poster);
+  void Deliver(const std::vector<AlertmanagerAlert>& batch);
   bool Retry(const PostResult& result, int attempt);
-  std::chrono::milliseconds Backoff(int attempt);
   bool Idle() const { return queue_.empty() && !in_flight_; }
 
   const std::string url_;
@@ -162,16 +164,15 @@ class AlertmanagerClient::Target {
   const AlertmanagerClientOptions options_;
   TargetMetrics metrics_;
   WarnLimiter warn_;
-  std::mt19937 random_;      // worker thread only
-  int failed_in_a_row_ = 0;  // worker thread only
+  std::atomic<bool> stopping_{false};
+  Backoff backoff_;          // worker only
+  Poster poster_;            // worker only
+  int failed_in_a_row_ = 0;  // worker only
   std::mutex mu_;
-  std::condition_variable wake_;  // work queued, or stop
   std::condition_variable idle_;  // queue empty and nothing in flight
   std::deque<AlertmanagerAlert> queue_;
   bool in_flight_ = false;
-  std::atomic<bool> stopping_{false};
-  std::once_flag joined_;
-  std::thread worker_;  // last: starts once everything above exists
+  PeriodicWorker worker_;  // last: its task uses everything above
 };
 
 void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& alerts) {
@@ -190,7 +191,7 @@ void AlertmanagerClient::Target::Enqueue(const std::vector<AlertmanagerAlert>& a
       metrics_.queue_length.Set(static_cast<double>(queue_.size()));
     }
   }
-  wake_.notify_one();
+  if (!stopped) worker_.Wake();
   if (dropped == 0) return;
   metrics_.dropped.Increment(static_cast<double>(dropped));
   warn_.Warn(url_, stopped ? "client stopped, dropped " + std::to_string(dropped) + " alerts"
@@ -203,40 +204,30 @@ bool AlertmanagerClient::Target::WaitIdle(SteadyTime deadline) {
   return idle_.wait_until(lock, deadline, [this] { return Idle(); });
 }
 
-void AlertmanagerClient::Target::RequestStop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+void AlertmanagerClient::Target::Stop() {
+  RequestStop();
+  worker_.Stop();  // interrupts a backoff wait; the last run sends nothing
+  std::lock_guard<std::mutex> lock(mu_);
+  metrics_.dropped.Increment(static_cast<double>(queue_.size()));
+  queue_.clear();
+  metrics_.queue_length.Set(0);
+  idle_.notify_all();
 }
 
-void AlertmanagerClient::Target::Join() {
-  std::call_once(joined_, [this] {
-    if (worker_.joinable()) worker_.join();
-    std::lock_guard<std::mutex> lock(mu_);
-    metrics_.dropped.Increment(static_cast<double>(queue_.size()));
-    queue_.clear();
-    metrics_.queue_length.Set(0);
-    idle_.notify_all();
-  });
-}
-
-void AlertmanagerClient::Target::Run() {
-  Poster poster(endpoint_, options_.timeout, stopping_);
+// The worker's task: sends what is queued, batch after batch, until the queue is empty.
+void AlertmanagerClient::Target::DrainQueue() {
   for (;;) {
     std::vector<AlertmanagerAlert> batch = NextBatch();
     if (batch.empty()) return;
-    Deliver(batch, poster);
+    Deliver(batch);
     FinishBatch();
   }
 }
 
-// Blocks until alerts are queued; empty once stopping.
+// The next batch; empty when the queue is, or once stopping.
 std::vector<AlertmanagerAlert> AlertmanagerClient::Target::NextBatch() {
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-  if (stopping_) return {};
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_ || queue_.empty()) return {};
   auto end =
       queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), options_.max_batch));
   std::vector<AlertmanagerAlert> batch(std::make_move_iterator(queue_.begin()),
@@ -253,13 +244,13 @@ void AlertmanagerClient::Target::FinishBatch() {
   if (Idle()) idle_.notify_all();
 }
 
-void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& batch,
-                                         Poster& poster) {
+void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& batch) {
   const std::string body =
       AlertmanagerPayload(batch).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   const auto count = static_cast<double>(batch.size());
+  backoff_.Reset();
   for (int attempt = 1;; ++attempt) {
-    PostResult result = poster.Post(body);
+    PostResult result = poster_.Post(body);
     if (result.outcome != PostOutcome::kAborted) metrics_.latency.Observe(result.seconds);
     if (result.outcome == PostOutcome::kSent) {
       metrics_.sent.Increment(count);
@@ -293,21 +284,9 @@ bool AlertmanagerClient::Target::Retry(const PostResult& result, int attempt) {
     warn_.Warn(url_, what + "; gave up after " + std::to_string(attempt) + " attempts");
     return false;
   }
-  std::chrono::milliseconds delay = Backoff(attempt);
+  std::chrono::milliseconds delay = backoff_.Next();
   warn_.Warn(url_, what + "; retrying in " + std::to_string(delay.count()) + " ms");
-  std::unique_lock<std::mutex> lock(mu_);
-  return !wake_.wait_for(lock, delay, [this] { return stopping_.load(); });
-}
-
-// Exponential from initial_backoff, capped at max_backoff, uniformly jittered down to half so
-// that gateways restarted together do not retry in step.
-std::chrono::milliseconds AlertmanagerClient::Target::Backoff(int attempt) {
-  std::chrono::milliseconds delay = options_.initial_backoff;
-  for (int i = 1; i < attempt && delay < options_.max_backoff; ++i) delay *= 2;
-  delay = std::min(delay, options_.max_backoff);
-  std::uniform_int_distribution<std::chrono::milliseconds::rep> jitter(delay.count() / 2,
-                                                                       delay.count());
-  return std::chrono::milliseconds(jitter(random_));
+  return worker_.SleepUnlessStopping(delay);
 }
 
 AlertmanagerClient::AlertmanagerClient(AlertmanagerClientOptions options,
@@ -335,8 +314,8 @@ bool AlertmanagerClient::FlushFor(std::chrono::milliseconds timeout) {
 }
 
 void AlertmanagerClient::Stop() {
-  for (const auto& target : targets_) target->RequestStop();
-  for (const auto& target : targets_) target->Join();
+  for (const auto& target : targets_) target->RequestStop();  // aborts every POST at once
+  for (const auto& target : targets_) target->Stop();
 }
 
 nlohmann::json AlertmanagerPayload(const std::vector<AlertmanagerAlert>& alerts) {

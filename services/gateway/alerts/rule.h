@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
 #include <vector>
+
+#include "core/error.h"
 
 namespace fleetgate::alerts {
 
@@ -57,29 +57,14 @@ struct Rule {
   LabelSet annotations;
 };
 
-// Why a rule was rejected: the JSON path of the field and a reason, e.g.
-// {"metric.matchers[0].op", "must be one of =, !=, =~, !~"}.
-struct RuleError {
-  std::string field;
-  std::string reason;
-  nlohmann::json ToJson() const { return {{"field", field}, {"reason", reason}}; }
-};
+// The reason of every rule validation error: the Error's field is the JSON path of the field
+// at fault and its message says why, e.g. {"metric.matchers[0].op", "must be one of =, !=, =~,
+// !~"}.
+inline constexpr std::string_view kInvalidRule = "invalid_rule";
 
-// A parsed Rule or the first RuleError found.
-class ParseResult {
- public:
-  ParseResult(Rule rule) : state_(std::move(rule)) {}         // NOLINT(google-explicit-constructor)
-  ParseResult(RuleError error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const { return std::holds_alternative<Rule>(state_); }
-  const Rule& rule() const { return std::get<Rule>(state_); }
-  const RuleError& error() const { return std::get<RuleError>(state_); }
-
- private:
-  std::variant<Rule, RuleError> state_;
-};
-
-// Validates every field of the issue's JSON shape; unknown fields are rejected.
-ParseResult ParseRule(const nlohmann::json& json);
+// Validates every field of the issue's JSON shape; unknown fields are rejected. The first
+// invalid field is a kInvalidArgument Error with the reason kInvalidRule.
+Result<Rule> ParseRule(const nlohmann::json& json);
 // The canonical JSON of `rule`; ParseRule accepts it back unchanged.
 nlohmann::json RuleToJson(const Rule& rule);
 

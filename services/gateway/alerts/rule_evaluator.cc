@@ -2,9 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
-#include <stdexcept>
 
+#include "alerts/alert_delivery.h"
 #include "alerts/evaluator_runtime.h"
 #include "alerts/health_condition.h"
 
@@ -38,7 +39,7 @@ AlertState MostSevere(const std::vector<Alert>& alerts) {
 
 std::string LabelsToJson(const LabelSet& labels) { return nlohmann::json(labels).dump(); }
 
-RuleEvaluator::RuleEvaluator(EvaluatorOptions options, const RuleRegistry& rules,
+RuleEvaluator::RuleEvaluator(EvaluatorOptions options, const RuleCatalog& rules,
                              metrics::MetricStore& store, const health::HealthRegistry& registry,
                              storage::HistorySink& history, AlertNotifier* notifier,
                              std::shared_ptr<const Clock> clock, prometheus::Registry& self_metrics)
@@ -67,7 +68,11 @@ RuleEvaluator::RuleEvaluator(EvaluatorOptions options, const RuleRegistry& rules
       alerts_gauge_(BuildGauge()
                         .Name("fleetgate_alerts")
                         .Help("Active alerts by rule and state (pending or firing).")
-                        .Register(self_metrics)) {}
+                        .Register(self_metrics)),
+      worker_("rule-evaluator", clock_, options_.interval, [this](TimePoint) {
+        // PeriodicWorker runs its task once more when stopped; an evaluation then is not due.
+        if (!worker_.stopping()) EvaluateOnce();
+      }) {}
 
 RuleEvaluator::~RuleEvaluator() { Stop(); }
 
@@ -143,23 +148,14 @@ void RuleEvaluator::Evaluate(Runtime& runtime, Round& round,
   const TimePoint now = round.now;
   const auto started = std::chrono::steady_clock::now();
   evaluations_.Increment();
-  try {
-    std::vector<Sample> samples = Samples(runtime, round);
-    if (samples.size() > options_.max_alerts_per_rule) {
-      throw std::runtime_error("exceeded the limit of " +
-                               std::to_string(options_.max_alerts_per_rule) + " alerts with " +
-                               std::to_string(samples.size()) + " (alerting.max_alerts_per_rule)");
-    }
-    std::vector<StateChange> changes = runtime.alerts.Update(samples, now);
-    Record(runtime, changes);
-    if (!changes.empty()) Persist(runtime);
+  if (fleetgate::Status updated = UpdateAlerts(runtime, round); updated.ok()) {
     runtime.status.health = "ok";
     runtime.status.last_error.clear();
-  } catch (const std::exception& e) {
+  } else {
     failures_.Increment();
     runtime.status.health = "err";
-    runtime.status.last_error = e.what();
-    spdlog::warn("alert rule {} failed: {}", runtime.rule.name, e.what());
+    runtime.status.last_error = updated.error().Describe();
+    spdlog::warn("alert rule {} failed: {}", runtime.rule.name, runtime.status.last_error);
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   duration_.Observe(took.count());
@@ -170,22 +166,39 @@ void RuleEvaluator::Evaluate(Runtime& runtime, Round& round,
   Notify(runtime, now, outbox);
 }
 
-std::vector<Sample> RuleEvaluator::Samples(Runtime& runtime, Round& round) {
+// Moves the rule's alerts on with this round's samples, and records the changes.
+fleetgate::Status RuleEvaluator::UpdateAlerts(Runtime& runtime, Round& round) {
+  Result<std::vector<Sample>> samples = Samples(runtime, round);
+  if (!samples.ok()) return samples.error();
+  std::vector<StateChange> changes = runtime.alerts.Update(samples.value(), round.now);
+  Record(runtime, changes);
+  if (!changes.empty()) Persist(runtime);
+  return fleetgate::Status::Ok();
+}
+
+// The label sets for which the condition holds; an error past max_alerts_per_rule.
+Result<std::vector<Sample>> RuleEvaluator::Samples(Runtime& runtime, Round& round) {
   const Rule& rule = runtime.rule;
+  std::vector<Sample> out;
   if (rule.kind == RuleKind::kHealth) {
     if (!round.fleet) round.fleet = registry_.Snapshot();
-    return EvaluateHealth(rule.health, *round.fleet);
+    out = EvaluateHealth(rule.health, *round.fleet);
+  } else {
+    std::vector<SeriesSample> series =
+        Select(CurrentSeries(store_, rule.metric.name), runtime.matchers);
+    if (rule.metric.aggregation == Aggregation::kRate) {
+      runtime.counters.Record(series, round.now);
+      series = runtime.counters.Rates();
+    }
+    for (Sample& sample : Aggregate(series, rule.metric.aggregation, rule.metric.by)) {
+      if (Compare(sample.value, rule.op, rule.threshold)) out.push_back(std::move(sample));
+    }
   }
-  const TimePoint now = round.now;
-  std::vector<SeriesSample> series =
-      Select(CurrentSeries(store_, rule.metric.name), runtime.matchers);
-  if (rule.metric.aggregation == Aggregation::kRate) {
-    runtime.counters.Record(series, now);
-    series = runtime.counters.Rates();
-  }
-  std::vector<Sample> out;
-  for (Sample& sample : Aggregate(series, rule.metric.aggregation, rule.metric.by)) {
-    if (Compare(sample.value, rule.op, rule.threshold)) out.push_back(std::move(sample));
+  if (out.size() > options_.max_alerts_per_rule) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "exceeded the limit of " + std::to_string(options_.max_alerts_per_rule) +
+                         " alerts with " + std::to_string(out.size()) +
+                         " (alerting.max_alerts_per_rule)");
   }
   return out;
 }
@@ -204,26 +217,80 @@ void RuleEvaluator::UpdateAlertGauges(const Runtime& runtime) {
 }
 
 void RuleEvaluator::Start() {
-  thread_ = std::thread([this] { Run(); });
+  worker_.Start();
+  worker_.Wake();  // the first evaluation at once, the next after an interval
 }
 
-void RuleEvaluator::Run() {
-  std::unique_lock<std::mutex> lock(run_mu_);
-  while (!stop_) {
-    lock.unlock();
-    EvaluateOnce();
-    lock.lock();
-    run_cv_.wait_for(lock, options_.interval, [this] { return stop_; });
+void RuleEvaluator::Stop() { worker_.Stop(); }
+
+void RuleEvaluator::Record(const Runtime& runtime, const std::vector<StateChange>& changes) {
+  for (const StateChange& change : changes) {
+    auto [from, to] = HistoryStates(change.event, runtime.rule);
+    history_.Enqueue(storage::AlertTransition{runtime.rule.name,
+                                              LabelsToJson(runtime.AlertLabels(change.labels)),
+                                              from, to, change.value, change.at});
   }
 }
 
-void RuleEvaluator::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(run_mu_);
-    stop_ = true;
+void RuleEvaluator::Persist(const Runtime& runtime) {
+  storage::AlertStates states{runtime.rule.name, {}};
+  for (const Alert& alert : runtime.alerts.Alerts()) {
+    states.alerts.push_back({LabelsToJson(alert.labels), StoredState(alert), alert.active_at,
+                             alert.fired_at, alert.resolved_at, alert.value});
   }
-  run_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  history_.Enqueue(std::move(states));
+}
+
+AlertmanagerAlert RuleEvaluator::ToNotification(const Runtime& runtime, const Alert& alert,
+                                                TimePoint now) const {
+  AlertmanagerAlert out;
+  out.labels = runtime.AlertLabels(alert.labels);
+  out.annotations = runtime.Annotations(alert);
+  out.starts_at = alert.fired_at.value_or(alert.active_at);
+  out.ends_at = alert.resolved_at ? *alert.resolved_at
+                                  : FiringEndsAt(now, options_.interval, options_.resend_delay);
+  if (!options_.external_url.empty()) {
+    out.generator_url = options_.external_url + "/api/v1/rules/" + runtime.rule.name;
+  }
+  return out;
+}
+
+void RuleEvaluator::Notify(Runtime& runtime, TimePoint now,
+                           std::vector<AlertmanagerAlert>& outbox) {
+  std::map<LabelSet, TimePoint> sent;
+  for (const Alert& alert : runtime.alerts.Alerts()) {
+    auto last = runtime.last_sent.find(alert.labels);
+    std::optional<TimePoint> last_sent;
+    if (last != runtime.last_sent.end()) last_sent = last->second;
+    if (NeedsSending(alert, last_sent, now, options_.resend_delay)) {
+      outbox.push_back(ToNotification(runtime, alert, now));
+      last_sent = now;
+    }
+    if (last_sent) sent[alert.labels] = *last_sent;
+  }
+  runtime.last_sent = std::move(sent);  // forgets alerts that are gone
+}
+
+// A rule that was deleted: its firing alerts resolve now (history and Alertmanager), its
+// stored states and its gauges go. Called with mu_ held.
+void RuleEvaluator::Retire(const std::string& name, TimePoint now,
+                           std::vector<AlertmanagerAlert>& outbox) {
+  restored_.erase(name);
+  history_.Enqueue(storage::AlertStates{name, {}});
+  auto it = runtimes_.find(name);
+  if (it == runtimes_.end()) return;
+  Runtime& runtime = *it->second;
+  for (Alert alert : runtime.alerts.Alerts()) {
+    if (alert.state != AlertState::kFiring) continue;
+    alert.state = AlertState::kInactive;
+    alert.resolved_at = now;
+    Record(runtime, {{AlertEvent::kResolved, alert.labels, alert.value, now}});
+    outbox.push_back(ToNotification(runtime, alert, now));
+  }
+  for (const char* state : {"pending", "firing"}) {
+    alerts_gauge_.Remove(&alerts_gauge_.Add({{"alertname", name}, {"state", state}}));
+  }
+  runtimes_.erase(it);
 }
 
 std::optional<RuleStatus> RuleEvaluator::Status(const std::string& rule) const {

@@ -1,9 +1,9 @@
 #pragma once
-// RuleEvaluator runs every rule of the RuleRegistry every `interval` on its own thread, off the
-// ingest path: it reads the metric store and the health registry, moves each alert through
-// inactive -> pending -> firing -> resolved (ActiveAlerts), writes every state change and the
-// active alerts to SQLite (write-behind), and hands firing and resolved alerts to the
-// AlertNotifier, re-sending them every `resend_delay`. Time comes from the injected Clock.
+// RuleEvaluator runs every rule of the RuleCatalog every `interval` (of the injected Clock) on a
+// PeriodicWorker, off the ingest path: it reads the metric store and the health registry, moves
+// each alert through inactive -> pending -> firing -> resolved (ActiveAlerts), writes every state
+// change and the active alerts to SQLite (write-behind), and hands firing and resolved alerts to
+// the AlertNotifier, re-sending them every `resend_delay`. Time comes from the injected Clock.
 // Thread-safe: the REST views may be read while it evaluates.
 
 #include <prometheus/counter.h>
@@ -13,19 +13,19 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "alerts/alert_state.h"
 #include "alerts/alertmanager_client.h"
-#include "alerts/rule_registry.h"
+#include "alerts/rule_catalog.h"
 #include "core/clock.h"
+#include "core/error.h"
+#include "core/periodic_worker.h"
 #include "health/health_registry.h"
 #include "metrics/metric_store.h"
 #include "storage/alert_records.h"
@@ -65,7 +65,7 @@ struct AlertView {
 class RuleEvaluator {
  public:
   // `notifier` may be null (no Alertmanager configured). Every reference must outlive this.
-  RuleEvaluator(EvaluatorOptions options, const RuleRegistry& rules, metrics::MetricStore& store,
+  RuleEvaluator(EvaluatorOptions options, const RuleCatalog& rules, metrics::MetricStore& store,
                 const health::HealthRegistry& registry, storage::HistorySink& history,
                 AlertNotifier* notifier, std::shared_ptr<const Clock> clock,
                 prometheus::Registry& self_metrics);
@@ -82,7 +82,7 @@ class RuleEvaluator {
 
   // One evaluation of every rule at the clock's now.
   void EvaluateOnce();
-  // Evaluates at once, then every interval, on a thread of its own.
+  // Evaluates at once, then every interval, on a worker thread of its own.
   void Start();
   void Stop();  // idempotent
 
@@ -100,17 +100,17 @@ class RuleEvaluator {
   };
 
   void Evaluate(Runtime& runtime, Round& round, std::vector<AlertmanagerAlert>& outbox);
-  std::vector<Sample> Samples(Runtime& runtime, Round& round);
+  fleetgate::Status UpdateAlerts(Runtime& runtime, Round& round);
+  Result<std::vector<Sample>> Samples(Runtime& runtime, Round& round);
   void Record(const Runtime& runtime, const std::vector<StateChange>& changes);
   void Persist(const Runtime& runtime);
   void Notify(Runtime& runtime, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
   void Retire(const std::string& name, TimePoint now, std::vector<AlertmanagerAlert>& outbox);
   void UpdateAlertGauges(const Runtime& runtime);
   AlertmanagerAlert ToNotification(const Runtime& runtime, const Alert& alert, TimePoint now) const;
-  void Run();
 
   EvaluatorOptions options_;
-  const RuleRegistry& rules_;
+  const RuleCatalog& rules_;
   metrics::MetricStore& store_;
   const health::HealthRegistry& registry_;
   storage::HistorySink& history_;
@@ -126,10 +126,7 @@ class RuleEvaluator {
   std::map<std::string, std::unique_ptr<Runtime>> runtimes_;
   std::map<std::string, std::vector<Alert>> restored_;
 
-  std::mutex run_mu_;
-  std::condition_variable run_cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;  // last: its task uses everything above
 };
 
 // Labels as the JSON object stored in SQLite and shown by the alert history.

@@ -67,15 +67,15 @@ std::vector<Rule> LoadRuleFile(const std::string& path) {
   std::vector<Rule> rules;
   size_t index = 0;
   for (const json& item : RuleList(std::move(document), path)) {
-    ParseResult parsed = ParseRule(item);
+    Result<Rule> parsed = ParseRule(item);
     if (!parsed.ok()) {
       std::string name = item.is_object() && item.value("name", json()).is_string()
                              ? " (" + item["name"].get<std::string>() + ")"
                              : "";
       throw std::runtime_error(path + ": rule " + std::to_string(index) + name + ": " +
-                               parsed.error().field + ": " + parsed.error().reason);
+                               parsed.error().Describe());
     }
-    rules.push_back(parsed.rule());
+    rules.push_back(std::move(parsed).value());
     ++index;
   }
   return rules;

@@ -13,7 +13,11 @@ namespace fleetgate::alerts {
 namespace {
 
 using nlohmann::json;
-using Check = std::optional<RuleError>;
+using Check = std::optional<Error>;
+
+Error InvalidField(std::string field, std::string reason) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(reason), std::move(field), kInvalidRule);
+}
 
 std::string Join(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
@@ -36,33 +40,33 @@ std::string OneOf(std::initializer_list<E> values) {
 
 template <typename E>
 Check ReadEnum(const json& j, const std::string& field, std::initializer_list<E> values, E& out) {
-  if (j.is_null()) return RuleError{field, "is required"};
-  if (!j.is_string()) return RuleError{field, OneOf(values)};
+  if (j.is_null()) return InvalidField(field, "is required");
+  if (!j.is_string()) return InvalidField(field, OneOf(values));
   auto parsed = FromString(j.get<std::string>(), values);
-  if (!parsed) return RuleError{field, OneOf(values)};
+  if (!parsed) return InvalidField(field, OneOf(values));
   out = *parsed;
   return std::nullopt;
 }
 
 Check CheckObject(const json& j, const std::string& field, std::set<std::string> allowed) {
-  if (!j.is_object()) return RuleError{field.empty() ? "rule" : field, "must be an object"};
+  if (!j.is_object()) return InvalidField(field.empty() ? "rule" : field, "must be an object");
   for (const auto& [key, value] : j.items()) {
-    if (!allowed.count(key)) return RuleError{Join(field, key), "unknown field"};
+    if (!allowed.count(key)) return InvalidField(Join(field, key), "unknown field");
   }
   return std::nullopt;
 }
 
 Check ReadString(const json& j, const std::string& field, std::string& out) {
-  if (j.is_null()) return RuleError{field, "is required"};
-  if (!j.is_string()) return RuleError{field, "must be a string"};
+  if (j.is_null()) return InvalidField(field, "is required");
+  if (!j.is_string()) return InvalidField(field, "must be a string");
   out = j.get<std::string>();
   return std::nullopt;
 }
 
 Check ReadNumber(const json& j, const std::string& field, double& out) {
-  if (j.is_null()) return RuleError{field, "is required"};
+  if (j.is_null()) return InvalidField(field, "is required");
   if (!j.is_number() || !std::isfinite(j.get<double>())) {
-    return RuleError{field, "must be a finite number"};
+    return InvalidField(field, "must be a finite number");
   }
   out = j.get<double>();
   return std::nullopt;
@@ -71,7 +75,7 @@ Check ReadNumber(const json& j, const std::string& field, double& out) {
 Check ReadDuration(const json& j, const std::string& field, std::chrono::milliseconds& out) {
   std::optional<std::chrono::milliseconds> d;
   if (j.is_string()) d = ParseDuration(j.get<std::string>());
-  if (!d) return RuleError{field, "must be a Prometheus duration such as 30s, 5m or 1h30m"};
+  if (!d) return InvalidField(field, "must be a Prometheus duration such as 30s, 5m or 1h30m");
   out = *d;
   return std::nullopt;
 }
@@ -80,30 +84,31 @@ Check ReadMatcher(const json& j, const std::string& field, Matcher& out) {
   if (auto e = CheckObject(j, field, {"label", "op", "value"})) return e;
   if (auto e = ReadString(j.value("label", json()), field + ".label", out.label)) return e;
   if (!metrics::IsValidLabelName(out.label) || out.label == "__name__") {
-    return RuleError{field + ".label",
-                     "must be a label name ([a-zA-Z_][a-zA-Z0-9_]*) other than "
-                     "__name__ (use metric.name)"};
+    return InvalidField(field + ".label",
+                        "must be a label name ([a-zA-Z_][a-zA-Z0-9_]*) other than "
+                        "__name__ (use metric.name)");
   }
   auto ops = {MatchOp::kEqual, MatchOp::kNotEqual, MatchOp::kRegexMatch, MatchOp::kRegexNoMatch};
   if (auto e = ReadEnum(j.value("op", json()), field + ".op", ops, out.op)) return e;
   if (auto e = ReadString(j.value("value", json()), field + ".value", out.value)) return e;
-  if (!metrics::IsValidUtf8(out.value)) return RuleError{field + ".value", "must be valid UTF-8"};
+  if (!metrics::IsValidUtf8(out.value))
+    return InvalidField(field + ".value", "must be valid UTF-8");
   if (out.op == MatchOp::kRegexMatch || out.op == MatchOp::kRegexNoMatch) {
     RE2 re(out.value, RE2::Quiet);
-    if (!re.ok()) return RuleError{field + ".value", "invalid RE2 regex: " + re.error()};
+    if (!re.ok()) return InvalidField(field + ".value", "invalid RE2 regex: " + re.error());
   }
   return std::nullopt;
 }
 
 Check ReadLabelNames(const json& j, const std::string& field, std::vector<std::string>& out) {
-  if (!j.is_array()) return RuleError{field, "must be an array of label names"};
+  if (!j.is_array()) return InvalidField(field, "must be an array of label names");
   std::set<std::string> seen;
   for (size_t i = 0; i < j.size(); ++i) {
     std::string item = field + "[" + std::to_string(i) + "]";
     std::string name;
     if (auto e = ReadString(j[i], item, name)) return e;
-    if (!metrics::IsValidLabelName(name)) return RuleError{item, "must be a label name"};
-    if (!seen.insert(name).second) return RuleError{item, "duplicate label name"};
+    if (!metrics::IsValidLabelName(name)) return InvalidField(item, "must be a label name");
+    if (!seen.insert(name).second) return InvalidField(item, "duplicate label name");
     out.push_back(name);
   }
   return std::nullopt;
@@ -114,10 +119,10 @@ Check ReadMetric(const json& j, MetricCondition& out) {
   if (auto e = CheckObject(j, f, {"name", "matchers", "aggregation", "by", "window"})) return e;
   if (auto e = ReadString(j.value("name", json()), f + ".name", out.name)) return e;
   if (!metrics::IsValidMetricName(out.name)) {
-    return RuleError{f + ".name", "must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)"};
+    return InvalidField(f + ".name", "must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
   }
   const json& matchers = j.value("matchers", json::array());
-  if (!matchers.is_array()) return RuleError{f + ".matchers", "must be an array"};
+  if (!matchers.is_array()) return InvalidField(f + ".matchers", "must be an array");
   for (size_t i = 0; i < matchers.size(); ++i) {
     Matcher m;
     if (auto e = ReadMatcher(matchers[i], f + ".matchers[" + std::to_string(i) + "]", m)) return e;
@@ -135,11 +140,11 @@ Check ReadMetric(const json& j, MetricCondition& out) {
   if (j.contains("window")) {
     std::chrono::milliseconds w{0};
     if (auto e = ReadDuration(j["window"], f + ".window", w)) return e;
-    if (w.count() <= 0) return RuleError{f + ".window", "must be greater than 0"};
+    if (w.count() <= 0) return InvalidField(f + ".window", "must be greater than 0");
     out.window = w;
   }
   if (out.aggregation == Aggregation::kRate && !out.window) {
-    return RuleError{f + ".window", "is required for aggregation rate"};
+    return InvalidField(f + ".window", "is required for aggregation rate");
   }
   return std::nullopt;
 }
@@ -151,7 +156,8 @@ Check ReadHealth(const json& j, HealthSpec& out) {
     std::string service;
     if (auto e = ReadString(j["service"], f + ".service", service)) return e;
     if (service.empty() || !metrics::IsValidUtf8(service)) {
-      return RuleError{f + ".service", "must be a non-empty UTF-8 string (omit for every service)"};
+      return InvalidField(f + ".service",
+                          "must be a non-empty UTF-8 string (omit for every service)");
     }
     out.service = service;
   }
@@ -163,29 +169,29 @@ Check ReadHealth(const json& j, HealthSpec& out) {
   }
   bool ratio = out.condition == HealthCondition::kUnhealthyRatio;
   if (!ratio) {
-    if (j.contains("threshold")) return RuleError{f + ".threshold", "only for unhealthy_ratio"};
+    if (j.contains("threshold")) return InvalidField(f + ".threshold", "only for unhealthy_ratio");
     return std::nullopt;
   }
   if (auto e = ReadNumber(j.value("threshold", json()), f + ".threshold", out.threshold)) return e;
   if (out.threshold < 0 || out.threshold >= 1) {
-    return RuleError{f + ".threshold", "must be in [0, 1)"};
+    return InvalidField(f + ".threshold", "must be in [0, 1)");
   }
   return std::nullopt;
 }
 
 Check ReadLabelMap(const json& j, const std::string& field, bool reserve_alertname, LabelSet& out) {
-  if (!j.is_object()) return RuleError{field, "must be an object of strings"};
+  if (!j.is_object()) return InvalidField(field, "must be an object of strings");
   for (const auto& [key, value] : j.items()) {
     std::string item = field + "." + key;
     if (!metrics::IsValidLabelName(key) || key.rfind("__", 0) == 0) {
-      return RuleError{item, "name must match [a-zA-Z_][a-zA-Z0-9_]* without a __ prefix"};
+      return InvalidField(item, "name must match [a-zA-Z_][a-zA-Z0-9_]* without a __ prefix");
     }
     if (reserve_alertname && key == "alertname") {
-      return RuleError{item, "alertname is set from the rule name"};
+      return InvalidField(item, "alertname is set from the rule name");
     }
     std::string text;
     if (auto e = ReadString(value, item, text)) return e;
-    if (!metrics::IsValidUtf8(text)) return RuleError{item, "must be valid UTF-8"};
+    if (!metrics::IsValidUtf8(text)) return InvalidField(item, "must be valid UTF-8");
     out[key] = text;
   }
   return std::nullopt;
@@ -200,13 +206,13 @@ Check ReadCondition(const json& j, Rule& rule) {
   if (auto e = ReadEnum(j.value("kind", json()), "kind", kinds, rule.kind)) return e;
   if (rule.kind == RuleKind::kHealth) {
     for (const char* key : {"metric", "op", "threshold"}) {
-      if (j.contains(key)) return RuleError{key, "not allowed for kind health"};
+      if (j.contains(key)) return InvalidField(key, "not allowed for kind health");
     }
-    if (!j.contains("health")) return RuleError{"health", "is required for kind health"};
+    if (!j.contains("health")) return InvalidField("health", "is required for kind health");
     return ReadHealth(j["health"], rule.health);
   }
-  if (j.contains("health")) return RuleError{"health", "not allowed for kind metric"};
-  if (!j.contains("metric")) return RuleError{"metric", "is required for kind metric"};
+  if (j.contains("health")) return InvalidField("health", "not allowed for kind metric");
+  if (!j.contains("metric")) return InvalidField("metric", "is required for kind metric");
   if (auto e = ReadMetric(j["metric"], rule.metric)) return e;
   auto ops = {CompareOp::kGreater,   CompareOp::kGreaterEqual, CompareOp::kLess,
               CompareOp::kLessEqual, CompareOp::kEqual,        CompareOp::kNotEqual};
@@ -216,7 +222,7 @@ Check ReadCondition(const json& j, Rule& rule) {
 
 }  // namespace
 
-ParseResult ParseRule(const json& j) {
+Result<Rule> ParseRule(const json& j) {
   Rule rule;
   if (auto e = CheckObject(j, "",
                            {"name", "kind", "metric", "health", "op", "threshold", "for", "labels",
@@ -224,7 +230,7 @@ ParseResult ParseRule(const json& j) {
     return *e;
   }
   if (auto e = ReadString(j.value("name", json()), "name", rule.name)) return *e;
-  if (!IsValidRuleName(rule.name)) return RuleError{"name", "must match [a-zA-Z_][a-zA-Z0-9_]*"};
+  if (!IsValidRuleName(rule.name)) return InvalidField("name", "must match [a-zA-Z_][a-zA-Z0-9_]*");
   if (auto e = ReadCondition(j, rule)) return *e;
   if (j.contains("for")) {
     if (auto e = ReadDuration(j["for"], "for", rule.for_duration)) return *e;

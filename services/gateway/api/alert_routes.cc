@@ -43,47 +43,30 @@ json RuleJson(const alerts::RuleEntry& entry, const std::optional<alerts::RuleSt
   return out;
 }
 
-http::Response RegistryErrorResponse(const alerts::RegistryError& error) {
-  switch (error.code) {
-    case alerts::RegistryError::Code::kNotFound:
-      return http::JsonError(404, "rule_not_found", error.message);
-    case alerts::RegistryError::Code::kAlreadyExists:
-      return http::JsonError(409, "rule_exists", error.message);
-    case alerts::RegistryError::Code::kReadOnly:
-      return http::JsonError(409, "rule_read_only", error.message);
-    case alerts::RegistryError::Code::kUnavailable:
-      break;
-  }
-  return http::JsonError(503, "storage_unavailable", error.message);
-}
-
-http::Response InvalidRule(const alerts::RuleError& error) {
-  http::Response response = http::JsonError(400, "invalid_rule", error.field + ": " + error.reason);
-  json body = json::parse(response.body);
-  body["error"]["field"] = error.field;
-  body["error"]["reason"] = error.reason;
-  return http::Json(400, body);
+Error InvalidRule(std::string field, std::string reason) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(reason), std::move(field),
+                   alerts::kInvalidRule);
 }
 
 // The rule in a request body; for PUT the name may be left out and is taken from the path.
-std::variant<alerts::Rule, http::Response> RuleFromBody(const http::Request& request,
-                                                        const std::string* path_name) {
+Result<alerts::Rule> RuleFromBody(const http::Request& request, const std::string* path_name) {
   json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) return http::JsonError(400, "invalid_json", "the body is not JSON");
+  if (body.is_discarded()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the body is not JSON", {}, "invalid_json");
+  }
   if (path_name != nullptr && body.is_object()) {
     if (!body.contains("name")) body["name"] = *path_name;
     if (body["name"] != *path_name) {
-      return InvalidRule({"name", "must match the rule name in the path (" + *path_name + ")"});
+      return InvalidRule("name", "must match the rule name in the path (" + *path_name + ")");
     }
   }
-  alerts::ParseResult parsed = alerts::ParseRule(body);
-  if (!parsed.ok()) return InvalidRule(parsed.error());
-  return parsed.rule();
+  return alerts::ParseRule(body);
 }
 
-http::Response Changed(const ApiContext& context, const alerts::RuleChange& change, int status) {
-  if (!change.ok()) return RegistryErrorResponse(change.error());
-  const alerts::RuleEntry& entry = change.entry();
+http::Response Changed(const ApiContext& context, const Result<alerts::RuleEntry>& change,
+                       int status) {
+  if (!change.ok()) return http::ErrorResponse(change.error());
+  const alerts::RuleEntry& entry = change.value();
   return http::Json(status, RuleJson(entry, context.evaluator->Status(entry.rule.name)));
 }
 
@@ -98,28 +81,33 @@ http::Response ListRules(const ApiContext& context) {
 http::Response GetRule(const ApiContext& context, const http::Request& request) {
   const std::string& name = request.path_params.at("name");
   auto entry = context.rules->Find(name);
-  if (!entry) return http::JsonError(404, "rule_not_found", "no rule named " + name);
+  if (!entry) {
+    return http::ErrorResponse(
+        MakeError(ErrorCode::kNotFound, "no rule named " + name, {}, alerts::kRuleNotFound));
+  }
   return http::Json(200, RuleJson(*entry, context.evaluator->Status(name)));
 }
 
 http::Response CreateRule(const ApiContext& context, const http::Request& request) {
-  auto rule = RuleFromBody(request, nullptr);
-  if (auto* bad = std::get_if<http::Response>(&rule)) return *bad;
-  return Changed(context, context.rules->Create(std::get<alerts::Rule>(rule)), 201);
+  Result<alerts::Rule> rule = RuleFromBody(request, nullptr);
+  if (!rule.ok()) return http::ErrorResponse(rule.error());
+  return Changed(context, context.rules->Create(rule.value()), 201);
 }
 
 http::Response ReplaceRule(const ApiContext& context, const http::Request& request) {
   const std::string& name = request.path_params.at("name");
   // An unknown or provisioned rule is refused whatever the body says.
-  if (auto error = context.rules->CheckWritable(name)) return RegistryErrorResponse(*error);
-  auto rule = RuleFromBody(request, &name);
-  if (auto* bad = std::get_if<http::Response>(&rule)) return *bad;
-  return Changed(context, context.rules->Replace(std::get<alerts::Rule>(rule)), 200);
+  if (Status writable = context.rules->CheckWritable(name); !writable.ok()) {
+    return http::ErrorResponse(writable.error());
+  }
+  Result<alerts::Rule> rule = RuleFromBody(request, &name);
+  if (!rule.ok()) return http::ErrorResponse(rule.error());
+  return Changed(context, context.rules->Replace(rule.value()), 200);
 }
 
 http::Response DeleteRule(const ApiContext& context, const http::Request& request) {
-  alerts::RuleChange change = context.rules->Delete(request.path_params.at("name"));
-  if (!change.ok()) return RegistryErrorResponse(change.error());
+  Result<alerts::RuleEntry> deleted = context.rules->Delete(request.path_params.at("name"));
+  if (!deleted.ok()) return http::ErrorResponse(deleted.error());
   http::Response response;
   response.status = 204;
   response.content_type.clear();
@@ -159,14 +147,14 @@ json AlertTransitionJson(const storage::AlertTransition& t) {
 
 http::Response AlertHistory(const ApiContext& context, const http::Request& request) {
   auto params = PageParam(request, context.clock->Now(), storage::kMaxQueryLimit);
-  if (auto* bad = std::get_if<http::Response>(&params)) return *bad;
-  const PageParams& page_params = std::get<PageParams>(params);
+  if (!params.ok()) return http::ErrorResponse(params.error());
+  const PageParams& page_params = params.value();
   storage::AlertHistoryQuery query;
   query.rule = request.Query("rule");
   if (query.rule && query.rule->empty()) query.rule.reset();
   ApplyPage(page_params, query);
   auto page = context.history->QueryAlertHistory(query);
-  if (!page.ok()) return StorageError(page.error());
+  if (!page.ok()) return http::ErrorResponse(page.error());
   json transitions = json::array();
   for (const auto& t : page.value().transitions) transitions.push_back(AlertTransitionJson(t));
   return PageJson(std::move(transitions), page.value().next_cursor);

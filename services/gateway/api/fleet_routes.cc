@@ -28,8 +28,15 @@ nlohmann::json WithFlaps(nlohmann::json instance, const std::map<std::string, in
 }
 
 http::Response UnknownService(const std::string& service) {
-  return http::JsonError(404, "service_not_found",
-                         "no live instance of service \"" + service + "\"");
+  return http::ErrorResponse(MakeError(ErrorCode::kNotFound,
+                                       "no live instance of service \"" + service + "\"", {},
+                                       "service_not_found"));
+}
+
+http::Response UnknownInstance(const std::string& service, const std::string& instance) {
+  return http::ErrorResponse(MakeError(
+      ErrorCode::kNotFound, "no instance \"" + instance + "\" of service \"" + service + "\"", {},
+      "instance_not_found"));
 }
 
 http::Response ListServices(const ApiContext& context) {
@@ -61,10 +68,7 @@ http::Response GetService(const ApiContext& context, const std::string& service)
 http::Response GetInstance(const ApiContext& context, const std::string& service,
                            const std::string& instance) {
   auto found = context.registry->Find(service, instance);
-  if (!found) {
-    return http::JsonError(404, "instance_not_found",
-                           "no instance \"" + instance + "\" of service \"" + service + "\"");
-  }
+  if (!found) return UnknownInstance(service, instance);
   return http::Json(
       200, WithFlaps(InstanceJson(*found), Flaps24h(context, service), context.history != nullptr));
 }
@@ -72,10 +76,7 @@ http::Response GetInstance(const ApiContext& context, const std::string& service
 http::Response DeleteInstance(const ApiContext& context, const http::Request& request) {
   const std::string& service = request.path_params.at("service");
   const std::string& instance = request.path_params.at("instance");
-  if (!context.registry->Deregister(service, instance)) {
-    return http::JsonError(404, "instance_not_found",
-                           "no instance \"" + instance + "\" of service \"" + service + "\"");
-  }
+  if (!context.registry->Deregister(service, instance)) return UnknownInstance(service, instance);
   http::Response response;
   response.status = 204;
   response.content_type.clear();

@@ -13,7 +13,7 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kMaxWindow = std::chrono::hours(24 * 366);
 
-nlohmann::json TransitionJson(const storage::Transition& t) {
+nlohmann::json TransitionJson(const storage::TransitionRecord& t) {
   return {{"service", t.service},
           {"instance", t.instance},
           {"from", t.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.from)},
@@ -41,10 +41,10 @@ http::Response History(const ApiContext& context, const http::Request& request) 
   query.instance = request.Query("instance");
   if (query.instance && query.instance->empty()) query.instance.reset();
   auto params = PageParam(request, now, storage::kMaxQueryLimit);
-  if (auto* bad = std::get_if<http::Response>(&params)) return *bad;
-  ApplyPage(std::get<PageParams>(params), query);
+  if (!params.ok()) return http::ErrorResponse(params.error());
+  ApplyPage(params.value(), query);
   auto page = context.history->QueryTransitions(query);
-  if (!page.ok()) return StorageError(page.error());
+  if (!page.ok()) return http::ErrorResponse(page.error());
   nlohmann::json transitions = nlohmann::json::array();
   for (const auto& t : page.value().transitions) transitions.push_back(TransitionJson(t));
   return PageJson(std::move(transitions), page.value().next_cursor);
@@ -52,12 +52,12 @@ http::Response History(const ApiContext& context, const http::Request& request) 
 
 http::Response Availability(const ApiContext& context, const http::Request& request) {
   auto window = DurationParam(request, "window", std::chrono::hours(24), kMaxWindow);
-  if (auto* bad = std::get_if<http::Response>(&window)) return *bad;
-  const milliseconds span = std::get<milliseconds>(window);
+  if (!window.ok()) return http::ErrorResponse(window.error());
+  const milliseconds span = window.value();
   const TimePoint end = context.clock->Now();
   const std::string& service = request.path_params.at("service");
   auto result = context.history->Availability(service, end - span, end);
-  if (!result.ok()) return StorageError(result.error());
+  if (!result.ok()) return http::ErrorResponse(result.error());
   const storage::ServiceAvailability& availability = result.value();
   nlohmann::json instances = nlohmann::json::array();
   for (const auto& entry : availability.instances) {

@@ -57,18 +57,4 @@ http::Response PageJson(nlohmann::json transitions, const std::string& next_curs
                                                               : nlohmann::json(next_cursor)}});
 }
 
-http::Response StorageError(const storage::Error& error) {
-  switch (error.code) {
-    case storage::ErrorCode::kInvalidArgument:
-      return http::JsonError(400, "invalid_parameter", error.message);
-    case storage::ErrorCode::kNotFound:
-      return http::JsonError(404, "not_found", error.message);
-    case storage::ErrorCode::kConflict:
-      return http::JsonError(409, "conflict", error.message);
-    case storage::ErrorCode::kUnavailable:
-      break;
-  }
-  return http::JsonError(503, "storage_unavailable", error.message);
-}
-
 }  // namespace fleetgate::api

@@ -6,7 +6,6 @@
 
 #include "health/instance.h"
 #include "http/message.h"
-#include "storage/result.h"
 
 namespace fleetgate::api {
 
@@ -16,7 +15,5 @@ nlohmann::json ServiceSummaryJson(const health::ServiceSummary& summary);
 
 // A history page: {"transitions": [...], "next_cursor": "..." or null on the last page}.
 http::Response PageJson(nlohmann::json transitions, const std::string& next_cursor);
-// The HTTP answer to a storage error: 400, 404, 409 or 503 with a JSON body.
-http::Response StorageError(const storage::Error& error);
 
 }  // namespace fleetgate::api

@@ -6,14 +6,14 @@
 namespace fleetgate::api {
 namespace {
 
-http::Response BadParam(const std::string& name, const std::string& why) {
-  return http::JsonError(400, "invalid_parameter", "query parameter \"" + name + "\" " + why);
+Error BadParam(const std::string& name, const std::string& why) {
+  return MakeError(ErrorCode::kInvalidArgument, why, name, kInvalidParameter);
 }
 
 }  // namespace
 
-Param<std::optional<TimePoint>> TimeParam(const http::Request& request, const std::string& name,
-                                          TimePoint now) {
+Result<std::optional<TimePoint>> TimeParam(const http::Request& request, const std::string& name,
+                                           TimePoint now) {
   auto text = request.Query(name);
   if (!text || text->empty()) return std::optional<TimePoint>();
   if (*text == "now") return std::optional<TimePoint>(now);
@@ -29,7 +29,7 @@ Param<std::optional<TimePoint>> TimeParam(const http::Request& request, const st
   return std::optional<TimePoint>(*parsed);
 }
 
-Param<int> LimitParam(const http::Request& request, int default_limit, int max_limit) {
+Result<int> LimitParam(const http::Request& request, int default_limit, int max_limit) {
   auto text = request.Query("limit");
   if (!text) return default_limit;
   const bool digits = !text->empty() && text->size() <= 9 &&
@@ -41,25 +41,25 @@ Param<int> LimitParam(const http::Request& request, int default_limit, int max_l
   return value;
 }
 
-Param<PageParams> PageParam(const http::Request& request, TimePoint now, int max_limit) {
+Result<PageParams> PageParam(const http::Request& request, TimePoint now, int max_limit) {
   PageParams page;
   auto from = TimeParam(request, "from", now);
-  if (auto* bad = std::get_if<http::Response>(&from)) return *bad;
+  if (!from.ok()) return from.error();
   auto to = TimeParam(request, "to", now);
-  if (auto* bad = std::get_if<http::Response>(&to)) return *bad;
+  if (!to.ok()) return to.error();
   auto limit = LimitParam(request, page.limit, max_limit);
-  if (auto* bad = std::get_if<http::Response>(&limit)) return *bad;
-  page.from = std::get<std::optional<TimePoint>>(from);
-  page.to = std::get<std::optional<TimePoint>>(to);
-  page.limit = std::get<int>(limit);
+  if (!limit.ok()) return limit.error();
+  page.from = from.value();
+  page.to = to.value();
+  page.limit = limit.value();
   page.cursor = request.Query("cursor").value_or("");
   return page;
 }
 
-Param<std::chrono::milliseconds> DurationParam(const http::Request& request,
-                                               const std::string& name,
-                                               std::chrono::milliseconds default_value,
-                                               std::chrono::milliseconds max_value) {
+Result<std::chrono::milliseconds> DurationParam(const http::Request& request,
+                                                const std::string& name,
+                                                std::chrono::milliseconds default_value,
+                                                std::chrono::milliseconds max_value) {
   auto text = request.Query(name);
   if (!text) return default_value;
   auto parsed = ParseDuration(*text);

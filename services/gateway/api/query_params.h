@@ -5,20 +5,21 @@
 #include <chrono>
 #include <optional>
 #include <string>
-#include <variant>
+#include <string_view>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "http/message.h"
 
 namespace fleetgate::api {
 
-// A parsed value, or the 400 response that explains why the parameter is wrong.
-template <typename T>
-using Param = std::variant<T, http::Response>;
+// Each parser returns the value, or why the parameter is wrong: kInvalidArgument with the
+// parameter as the field and the reason kInvalidParameter.
+inline constexpr std::string_view kInvalidParameter = "invalid_parameter";
 
-Param<std::optional<TimePoint>> TimeParam(const http::Request& request, const std::string& name,
-                                          TimePoint now);
-Param<int> LimitParam(const http::Request& request, int default_limit, int max_limit);
+Result<std::optional<TimePoint>> TimeParam(const http::Request& request, const std::string& name,
+                                           TimePoint now);
+Result<int> LimitParam(const http::Request& request, int default_limit, int max_limit);
 // The parameters of a newest-first history page: from, to, limit (1..max_limit) and cursor.
 struct PageParams {
   std::optional<TimePoint> from;
@@ -26,7 +27,7 @@ struct PageParams {
   int limit = 100;
   std::string cursor;
 };
-Param<PageParams> PageParam(const http::Request& request, TimePoint now, int max_limit);
+Result<PageParams> PageParam(const http::Request& request, TimePoint now, int max_limit);
 
 // Copies the page parameters into a storage query (TransitionQuery, AlertHistoryQuery).
 template <typename Query>
@@ -37,9 +38,9 @@ void ApplyPage(const PageParams& page, Query& query) {
   query.cursor = page.cursor;
 }
 
-Param<std::chrono::milliseconds> DurationParam(const http::Request& request,
-                                               const std::string& name,
-                                               std::chrono::milliseconds default_value,
-                                               std::chrono::milliseconds max_value);
+Result<std::chrono::milliseconds> DurationParam(const http::Request& request,
+                                                const std::string& name,
+                                                std::chrono::milliseconds default_value,
+                                                std::chrono::milliseconds max_value);
 
 }  // namespace fleetgate::api

@@ -5,10 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
-#include "alerts/rule_registry.h"
 #include "api/probes.h"
 #include "core/clock.h"
+#include "core/error.h"
 #include "health/health_registry.h"
 #include "http/router.h"
 #include "metrics/exposition.h"
@@ -24,7 +25,7 @@ struct ApiContext {
   std::string version;
   TimePoint started_at;
   const storage::HistorySource* history = nullptr;
-  alerts::RuleRegistry* rules = nullptr;
+  alerts::RuleCatalog* rules = nullptr;
   const alerts::RuleEvaluator* evaluator = nullptr;
 };
 

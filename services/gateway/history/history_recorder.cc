@@ -45,7 +45,7 @@ storage::InstanceState ToInstanceState(const health::Instance& instance) {
 
 void HistoryRecorder::OnTransition(const health::Transition& transition,
                                    const health::Instance* now) {
-  storage::Transition row;
+  storage::TransitionRecord row;
   row.service = transition.service;
   row.instance = transition.instance;
   row.from = transition.from ? std::string(health::StatusName(*transition.from)) : "";

@@ -32,4 +32,40 @@ Response JsonError(int status, std::string code, std::string message) {
   return Json(status, {{"error", std::move(error)}});
 }
 
+int HttpStatus(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kResourceExhausted:
+      if (error.Reason() == "payload_too_large") return 413;
+      if (error.Reason() == "headers_too_large") return 431;
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      break;
+  }
+  return 500;
+}
+
+Response ErrorResponse(const Error& error) {
+  nlohmann::json body = {{"code", std::string(error.Reason())}, {"message", error.Describe()}};
+  if (!error.field.empty()) {
+    body["field"] = error.field;
+    body["reason"] = error.message;
+  }
+  Response response = Json(HttpStatus(error), {{"error", std::move(body)}});
+  if (response.status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
 }  // namespace fleetgate::http

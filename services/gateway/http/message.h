@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
+
 namespace fleetgate::http {
 
 struct Request {
@@ -40,6 +42,18 @@ Response Json(int status, const nlohmann::json& body);
 
 // body: {"error":{"code":"...","message":"..."}}
 Response JsonError(int status, std::string code, std::string message);
+
+// The HTTP status of an error: kInvalidArgument 400, kNotFound 404, kAlreadyExists and
+// kFailedPrecondition 409, kUnauthenticated 401, kPermissionDenied 403, kResourceExhausted 429
+// (413 for the reason payload_too_large, 431 for headers_too_large), kUnavailable 503,
+// kInternal 500.
+int HttpStatus(const Error& error);
+
+// The one mapping of an Error to a response (docs/api.md): HttpStatus(error) and
+// {"error":{"code":<error.Reason()>,"message":<error.Describe()>}}; when the error names a field,
+// also "field" and "reason" (the message without the field). A 401 carries
+// WWW-Authenticate: Bearer.
+Response ErrorResponse(const Error& error);
 
 using HandlerFn = std::function<Response(const Request&)>;
 

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the evaluator and registry tests: the alerting components over a real metric store,
+// Shared by the evaluator and rule catalog tests: the alerting components over a real metric store,
 // health registry and SQLite database in a temp directory, a ManualClock, and a notifier that
 // records what it is handed. Not thread-safe.
 
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../storage/storage_fixture.h"
+#include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
-#include "alerts/rule_registry.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
 
@@ -35,12 +35,12 @@ class RecordingNotifier final : public AlertNotifier {
 };
 
 inline Rule ParseOrDie(const nlohmann::json& json) {
-  ParseResult parsed = ParseRule(json);
+  Result<Rule> parsed = ParseRule(json);
   if (!parsed.ok()) {
-    ADD_FAILURE() << parsed.error().field << ": " << parsed.error().reason;
+    ADD_FAILURE() << parsed.error().Describe();
     return Rule{};
   }
-  return parsed.rule();
+  return parsed.value();
 }
 
 class AlertingFixture : public testing::Test {
@@ -65,7 +65,7 @@ class AlertingFixture : public testing::Test {
                                                        clock_, *self_);
     reader_ = std::make_unique<storage::HistoryReader>(*database_, *self_);
     rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_);
-    rules_ = std::make_unique<RuleRegistry>(*rule_store_, clock_);
+    rules_ = std::make_unique<RuleCatalog>(*rule_store_, clock_);
     rules_->LoadStored();
     EvaluatorOptions evaluator_options;
     evaluator_options.interval = kInterval;
@@ -100,7 +100,7 @@ class AlertingFixture : public testing::Test {
   std::unique_ptr<storage::HistoryWriter> writer_;
   std::unique_ptr<storage::HistoryReader> reader_;
   std::unique_ptr<storage::RuleStore> rule_store_;
-  std::unique_ptr<RuleRegistry> rules_;
+  std::unique_ptr<RuleCatalog> rules_;
   std::unique_ptr<RuleEvaluator> evaluator_;
 };
 

@@ -278,5 +278,14 @@ TEST_F(RuleEvaluatorTest, ARunningEvaluatorEvaluatesAtOnceAndStopsPromptly) {
   evaluator_->Stop();
 }
 
+TEST_F(RuleEvaluatorTest, StoppingDoesNotEvaluateOnceMore) {
+  AddRule(kHighQueue);
+  evaluator_->Start();
+  EXPECT_TRUE(storage::PollUntil([&] { return Metric("fleetgate_rule_evaluations_total") == 1; }));
+  evaluator_->Stop();
+  evaluator_->Stop();  // idempotent
+  EXPECT_EQ(Metric("fleetgate_rule_evaluations_total"), 1);
+}
+
 }  // namespace
 }  // namespace fleetgate::alerts

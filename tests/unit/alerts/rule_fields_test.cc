@@ -182,11 +182,11 @@ const FieldCase kCases[] = {
 class RuleFieldTest : public testing::TestWithParam<FieldCase> {};
 
 TEST_P(RuleFieldTest, RejectsTheBrokenFieldByName) {
-  ParseResult r = ParseRule(GetParam().rule());
+  Result<Rule> r = ParseRule(GetParam().rule());
   ASSERT_FALSE(r.ok()) << GetParam().what;
-  EXPECT_EQ(r.error().field, GetParam().field) << GetParam().what << ": " << r.error().reason;
-  EXPECT_NE(r.error().reason.find(GetParam().reason_part), std::string::npos)
-      << GetParam().what << ": " << r.error().reason;
+  EXPECT_EQ(r.error().field, GetParam().field) << GetParam().what << ": " << r.error().message;
+  EXPECT_NE(r.error().message.find(GetParam().reason_part), std::string::npos)
+      << GetParam().what << ": " << r.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryField, RuleFieldTest, testing::ValuesIn(kCases));

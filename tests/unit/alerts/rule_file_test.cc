@@ -18,9 +18,9 @@ using nlohmann::json;
 using testing::HasSubstr;
 
 Rule Parse(const char* text) {
-  ParseResult r = ParseRule(json::parse(text));
-  EXPECT_TRUE(r.ok()) << text << (r.ok() ? "" : r.error().reason);
-  return r.rule();
+  Result<Rule> r = ParseRule(json::parse(text));
+  EXPECT_TRUE(r.ok()) << text << (r.ok() ? "" : r.error().message);
+  return r.value();
 }
 
 std::vector<Rule> EveryKindOfRule() {

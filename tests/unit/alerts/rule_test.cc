@@ -21,9 +21,9 @@ const json kInstanceDown = json::parse(R"({"name": "InstanceDown", "kind": "heal
  "for": "1m", "labels": {"severity": "critical"}, "annotations": {"summary": "down"}})");
 
 TEST(RuleTest, ParsesTheIssuesMetricExample) {
-  ParseResult r = ParseRule(kHighQueue);
-  ASSERT_TRUE(r.ok()) << r.error().field << ": " << r.error().reason;
-  const Rule& rule = r.rule();
+  Result<Rule> r = ParseRule(kHighQueue);
+  ASSERT_TRUE(r.ok()) << r.error().field << ": " << r.error().message;
+  const Rule& rule = r.value();
   EXPECT_EQ(rule.name, "HighQueue");
   EXPECT_EQ(rule.kind, RuleKind::kMetric);
   EXPECT_EQ(rule.metric.name, "queue_depth");
@@ -39,12 +39,12 @@ TEST(RuleTest, ParsesTheIssuesMetricExample) {
 }
 
 TEST(RuleTest, ParsesTheIssuesHealthExample) {
-  ParseResult r = ParseRule(kInstanceDown);
-  ASSERT_TRUE(r.ok()) << r.error().field << ": " << r.error().reason;
-  EXPECT_EQ(r.rule().kind, RuleKind::kHealth);
-  EXPECT_EQ(r.rule().health.service, "billing");
-  EXPECT_EQ(r.rule().health.condition, HealthCondition::kInstanceNotServing);
-  EXPECT_EQ(r.rule().for_duration, minutes(1));
+  Result<Rule> r = ParseRule(kInstanceDown);
+  ASSERT_TRUE(r.ok()) << r.error().field << ": " << r.error().message;
+  EXPECT_EQ(r.value().kind, RuleKind::kHealth);
+  EXPECT_EQ(r.value().health.service, "billing");
+  EXPECT_EQ(r.value().health.condition, HealthCondition::kInstanceNotServing);
+  EXPECT_EQ(r.value().for_duration, minutes(1));
 }
 
 TEST(RuleTest, RoundTripsThroughJson) {
@@ -54,25 +54,25 @@ TEST(RuleTest, RoundTripsThroughJson) {
     "metric": {"name": "http_requests_total", "aggregation": "rate", "window": "90s",
                "matchers": [{"label": "code", "op": "=~", "value": "5.."}]}})"_json;
   for (const json& input : {kHighQueue, kInstanceDown, ratio, rate}) {
-    ParseResult first = ParseRule(input);
-    ASSERT_TRUE(first.ok()) << input.dump() << " " << first.error().reason;
-    json canonical = RuleToJson(first.rule());
-    ParseResult second = ParseRule(canonical);
-    ASSERT_TRUE(second.ok()) << canonical.dump() << " " << second.error().reason;
-    EXPECT_EQ(RuleToJson(second.rule()), canonical);
+    Result<Rule> first = ParseRule(input);
+    ASSERT_TRUE(first.ok()) << input.dump() << " " << first.error().message;
+    json canonical = RuleToJson(first.value());
+    Result<Rule> second = ParseRule(canonical);
+    ASSERT_TRUE(second.ok()) << canonical.dump() << " " << second.error().message;
+    EXPECT_EQ(RuleToJson(second.value()), canonical);
   }
-  EXPECT_EQ(RuleToJson(ParseRule(kHighQueue).rule()), kHighQueue);
-  EXPECT_EQ(RuleToJson(ParseRule(kInstanceDown).rule()), kInstanceDown);
-  EXPECT_EQ(RuleToJson(ParseRule(rate).rule())["metric"]["window"], "1m30s");
-  EXPECT_EQ(RuleToJson(ParseRule(ratio).rule())["for"], "0s");
+  EXPECT_EQ(RuleToJson(ParseRule(kHighQueue).value()), kHighQueue);
+  EXPECT_EQ(RuleToJson(ParseRule(kInstanceDown).value()), kInstanceDown);
+  EXPECT_EQ(RuleToJson(ParseRule(rate).value())["metric"]["window"], "1m30s");
+  EXPECT_EQ(RuleToJson(ParseRule(ratio).value())["for"], "0s");
 }
 
 TEST(RuleTest, ForMayBeZeroOrOmitted) {
   json rule = kInstanceDown;
   rule["for"] = "0s";
-  EXPECT_EQ(ParseRule(rule).rule().for_duration, minutes(0));
+  EXPECT_EQ(ParseRule(rule).value().for_duration, minutes(0));
   rule.erase("for");
-  EXPECT_EQ(ParseRule(rule).rule().for_duration, minutes(0));
+  EXPECT_EQ(ParseRule(rule).value().for_duration, minutes(0));
 }
 
 TEST(RuleTest, AcceptsEveryMatcherOpAndAggregation) {
@@ -93,13 +93,15 @@ TEST(RuleTest, AcceptsEveryMatcherOpAndAggregation) {
   }
 }
 
-TEST(RuleTest, ErrorRendersAsFieldAndReason) {
+TEST(RuleTest, AnInvalidFieldIsAnInvalidRuleErrorNamingTheFieldAndWhy) {
   json rule = kHighQueue;
   rule["metric"]["matchers"][0]["op"] = "~";
-  ParseResult r = ParseRule(rule);
+  Result<Rule> r = ParseRule(rule);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().ToJson(),
-            json({{"field", "metric.matchers[0].op"}, {"reason", "must be one of =, !=, =~, !~"}}));
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().Reason(), "invalid_rule");
+  EXPECT_EQ(r.error().field, "metric.matchers[0].op");
+  EXPECT_EQ(r.error().message, "must be one of =, !=, =~, !~");
 }
 
 }  // namespace

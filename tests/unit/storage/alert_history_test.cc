@@ -144,7 +144,7 @@ TEST_F(AlertHistoryTest, RejectsABadCursorOrLimitAsInvalidArgument) {
 }
 
 TEST_F(AlertHistoryTest, PageQueriesWalkAnIndexWithoutSorting) {
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   for (bool with_rule : {false, true}) {
     for (bool with_cursor : {false, true}) {
       SCOPED_TRACE(AlertPageSql(with_rule, with_cursor));

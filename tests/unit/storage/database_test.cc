@@ -15,7 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::set<std::string> Tables(Connection& connection) {
+std::set<std::string> Tables(SqliteConnection& connection) {
   std::set<std::string> names;
   Statement stmt = connection.Prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
   while (stmt.Step()) names.insert(stmt.Text(0));
@@ -25,7 +25,7 @@ std::set<std::string> Tables(Connection& connection) {
 // A database file left at schema `version`, made the way that version's build made it.
 void CreateAtVersion(const std::string& path, int version) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  Connection connection(path, /*create=*/true);
+  SqliteConnection connection(path, /*create=*/true);
   connection.Exec("PRAGMA auto_vacuum = INCREMENTAL");
   connection.Exec("PRAGMA journal_mode = WAL");
   MigrateTo(connection, version);
@@ -50,7 +50,7 @@ TEST_F(DatabaseTest, CreatesDirectoryAndMigratesEmptyFileToLatest) {
   Database database(Options());
   EXPECT_TRUE(std::filesystem::exists(DbPath()));
   EXPECT_EQ(database.opened_version(), 0);
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
   EXPECT_EQ(Tables(connection),
             (std::set<std::string>{"services", "instances", "health_transitions", "instance_state",
@@ -59,7 +59,7 @@ TEST_F(DatabaseTest, CreatesDirectoryAndMigratesEmptyFileToLatest) {
 
 TEST_F(DatabaseTest, SetsWalAndIncrementalAutoVacuumOnANewFile) {
   Database database(Options());
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   EXPECT_EQ(connection.QueryInt("PRAGMA auto_vacuum"), 2);  // INCREMENTAL
   Statement mode = connection.Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.Step());
@@ -71,7 +71,7 @@ TEST_F(DatabaseTest, AppliesConnectionSettings) {
   options.synchronous = Synchronous::kFull;
   options.journal_size_limit_bytes = 1 << 20;
   Database database(options);
-  Connection writer = database.Connect(ConnectionRole::kWriter);
+  SqliteConnection writer = database.Connect(ConnectionRole::kWriter);
   EXPECT_EQ(writer.QueryInt("PRAGMA synchronous"), 2);  // FULL
   EXPECT_EQ(writer.QueryInt("PRAGMA busy_timeout"), 20);
   EXPECT_EQ(writer.QueryInt("PRAGMA journal_size_limit"), 1 << 20);
@@ -80,7 +80,7 @@ TEST_F(DatabaseTest, AppliesConnectionSettings) {
 
 TEST_F(DatabaseTest, ReaderConnectionsCannotWrite) {
   Database database(Options());
-  Connection reader = database.Connect(ConnectionRole::kReader);
+  SqliteConnection reader = database.Connect(ConnectionRole::kReader);
   EXPECT_EQ(reader.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
   EXPECT_THROW(reader.Exec("DELETE FROM instance_state"), SqliteError);
 }
@@ -95,7 +95,7 @@ TEST_F(DatabaseTest, MigratesFromEveryEarlierVersionKeepingData) {
     Database database(options);
 
     EXPECT_EQ(database.opened_version(), version);
-    Connection connection(options.path, /*create=*/false);
+    SqliteConnection connection(options.path, /*create=*/false);
     EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
     EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM health_transitions"), 1);
     EXPECT_EQ(Tables(connection).count("alert_history"), 1u);
@@ -108,7 +108,7 @@ TEST_F(DatabaseTest, MigratesFromEveryEarlierVersionKeepingData) {
 TEST_F(DatabaseTest, MigrationThreeAddsTheActiveAlertStates) {
   ASSERT_GE(LatestSchemaVersion(), 3);
   CreateAtVersion(DbPath(), 2);
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   EXPECT_EQ(MigrateTo(connection, 3), 2);
   EXPECT_EQ(Tables(connection).count("alert_state"), 1u);
   connection.Exec(
@@ -121,7 +121,7 @@ TEST_F(DatabaseTest, MigrationThreeAddsTheActiveAlertStates) {
 
 TEST_F(DatabaseTest, EveryMigrationStepAppliesOnTopOfThePreviousOne) {
   CreateAtVersion(DbPath(), 0);
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   for (int version = 1; version <= LatestSchemaVersion(); ++version) {
     EXPECT_EQ(MigrateTo(connection, version), version - 1);
     EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), version);
@@ -152,7 +152,7 @@ TEST_F(DatabaseTest, AFailedMigrationLeavesTheOldVersionAndData) {
   CreateAtVersion(DbPath(), 1);
   RawConnection().Exec("CREATE TABLE alert_rules (x)");  // migration 2 will collide
   EXPECT_THROW(Database database(Options()), std::runtime_error);
-  Connection connection = RawConnection();
+  SqliteConnection connection = RawConnection();
   EXPECT_EQ(connection.QueryInt("PRAGMA user_version"), 1);
   EXPECT_EQ(connection.QueryInt("SELECT COUNT(*) FROM health_transitions"), 1);
   EXPECT_EQ(Tables(connection).count("alert_history"), 0u);

@@ -16,36 +16,36 @@ using std::chrono::seconds;
 
 class HistoryReaderTest : public WriterTest {
  protected:
-  std::vector<Transition> ReadAllPages(const TransitionQuery& query, int* pages) {
+  std::vector<TransitionRecord> ReadAllPages(const TransitionQuery& query, int* pages) {
     return storage::ReadAllPages(
         query, [&](const TransitionQuery& q) { return Reader().QueryTransitions(q); }, pages);
   }
 };
 
 // Details are unique row labels, so order and completeness can be compared directly.
-std::vector<std::string> Details(const std::vector<Transition>& transitions) {
+std::vector<std::string> Details(const std::vector<TransitionRecord>& transitions) {
   std::vector<std::string> details;
-  for (const Transition& t : transitions) details.push_back(t.detail);
+  for (const TransitionRecord& t : transitions) details.push_back(t.detail);
   return details;
 }
 
 TEST_F(HistoryReaderTest, PagesNewestFirstWithoutGapsOrDuplicatesAcrossEqualTimes) {
-  std::vector<Transition> rows;
+  std::vector<TransitionRecord> rows;
   for (int i = 0; i < 250; ++i) {
     // Four rows share each millisecond, so pages split inside equal timestamps.
-    Transition t = MakeTransition("pod-" + std::to_string(i % 3), "SERVING",
-                                  TimePoint(milliseconds(1000 + i / 4)));
+    TransitionRecord t = MakeTransition("pod-" + std::to_string(i % 3), "SERVING",
+                                        TimePoint(milliseconds(1000 + i / 4)));
     t.detail = std::to_string(i);
     rows.push_back(t);
   }
   WriteAll(rows);
-  std::vector<Transition> expected(rows.rbegin(), rows.rend());
+  std::vector<TransitionRecord> expected(rows.rbegin(), rows.rend());
 
   TransitionQuery query;
   query.service = "checkout";
   query.limit = 7;
   int pages = 0;
-  std::vector<Transition> got = ReadAllPages(query, &pages);
+  std::vector<TransitionRecord> got = ReadAllPages(query, &pages);
 
   EXPECT_EQ(Details(got), Details(expected));
   EXPECT_EQ(pages, 36);  // ceil(250 / 7)
@@ -53,7 +53,7 @@ TEST_F(HistoryReaderTest, PagesNewestFirstWithoutGapsOrDuplicatesAcrossEqualTime
 }
 
 TEST_F(HistoryReaderTest, AnExactlyFullLastPageHasNoNextCursor) {
-  std::vector<Transition> rows;
+  std::vector<TransitionRecord> rows;
   for (int i = 0; i < 14; ++i) rows.push_back(MakeTransition("pod", "SERVING", At(i)));
   WriteAll(rows);
   TransitionQuery query;
@@ -65,9 +65,9 @@ TEST_F(HistoryReaderTest, AnExactlyFullLastPageHasNoNextCursor) {
 }
 
 TEST_F(HistoryReaderTest, FiltersByInstanceAndHalfOpenTimeRange) {
-  std::vector<Transition> rows;
+  std::vector<TransitionRecord> rows;
   for (int i = 0; i < 40; ++i) {
-    Transition t = MakeTransition(i % 2 == 0 ? "even" : "odd", "SERVING", At(i / 2));
+    TransitionRecord t = MakeTransition(i % 2 == 0 ? "even" : "odd", "SERVING", At(i / 2));
     t.detail = std::to_string(i);
     rows.push_back(t);
   }
@@ -81,7 +81,7 @@ TEST_F(HistoryReaderTest, FiltersByInstanceAndHalfOpenTimeRange) {
   query.to = At(9);    // exclusive
   query.limit = 3;
   int pages = 0;
-  std::vector<Transition> got = ReadAllPages(query, &pages);
+  std::vector<TransitionRecord> got = ReadAllPages(query, &pages);
 
   // "even" rows are i = 2 * s at second s; seconds 8, 7, 6, 5.
   EXPECT_EQ(Details(got), (std::vector<std::string>{"16", "14", "12", "10"}));
@@ -89,9 +89,9 @@ TEST_F(HistoryReaderTest, FiltersByInstanceAndHalfOpenTimeRange) {
 }
 
 TEST_F(HistoryReaderTest, ACursorFromAWiderRangeStillHonoursTheEndOfANarrowerOne) {
-  std::vector<Transition> rows;
+  std::vector<TransitionRecord> rows;
   for (int i = 0; i < 6; ++i) {
-    Transition t = MakeTransition("pod", "SERVING", At(i < 3 ? 10 : 20));
+    TransitionRecord t = MakeTransition("pod", "SERVING", At(i < 3 ? 10 : 20));
     t.detail = std::to_string(i);
     rows.push_back(t);
   }
@@ -116,12 +116,15 @@ TEST_F(HistoryReaderTest, RejectsABadCursorOrLimitAsInvalidArgument) {
   Result<TransitionPage> bad_cursor = Reader().QueryTransitions(query);
   ASSERT_FALSE(bad_cursor.ok());
   EXPECT_EQ(bad_cursor.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad_cursor.error().field, "cursor");
+  EXPECT_EQ(bad_cursor.error().Reason(), "invalid_parameter");
   query.cursor.clear();
   for (int limit : {0, -1, kMaxQueryLimit + 1}) {
     query.limit = limit;
     Result<TransitionPage> page = Reader().QueryTransitions(query);
     ASSERT_FALSE(page.ok());
     EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(page.error().field, "limit");
   }
 }
 

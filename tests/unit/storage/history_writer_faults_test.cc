@@ -29,7 +29,7 @@ TEST_F(HistoryWriterFaultTest, AFullDiskDropsTheBatchAfterRetriesAndRecovers) {
   writer.SetMaxPageCount(1);  // clamped to the current size: no page may be added
   std::string detail(200, 'x');
   for (int i = 0; i < 2000; ++i) {
-    Transition t = MakeTransition("pod-" + std::to_string(i), "SERVING", At(i));
+    TransitionRecord t = MakeTransition("pod-" + std::to_string(i), "SERVING", At(i));
     t.detail = detail;
     ASSERT_TRUE(writer.Enqueue(t));
   }
@@ -59,7 +59,7 @@ TEST_F(HistoryWriterFaultTest, AFullDiskDropsTheBatchAfterRetriesAndRecovers) {
   ASSERT_TRUE(page.ok()) << page.error().message;
   ASSERT_EQ(page.value().transitions.size(), 1u);
   EXPECT_EQ(page.value().transitions[0].instance, "pod");
-  Connection check = RawConnection();
+  SqliteConnection check = RawConnection();
   Statement integrity = check.Prepare("PRAGMA integrity_check");
   ASSERT_TRUE(integrity.Step());
   EXPECT_EQ(integrity.Text(0), "ok");
@@ -69,7 +69,7 @@ TEST_F(HistoryWriterFaultTest, ALockedDatabaseIsRetriedUntilReleased) {
   HistoryWriterOptions options = WriterOptions();
   options.queue_capacity = 10;
   HistoryWriter& writer = StartWriter(options);
-  Connection other = RawConnection();
+  SqliteConnection other = RawConnection();
   other.Exec("BEGIN EXCLUSIVE");
 
   ASSERT_TRUE(writer.Enqueue(MakeTransition("pod", "SERVING", At(1))));
@@ -94,7 +94,7 @@ TEST_F(HistoryWriterFaultTest, ALockedDatabaseIsRetriedUntilReleased) {
 
 TEST_F(HistoryWriterFaultTest, StopGivesUpOnALockThatIsNeverReleased) {
   HistoryWriter& writer = StartWriter();
-  Connection other = RawConnection();
+  SqliteConnection other = RawConnection();
   other.Exec("BEGIN EXCLUSIVE");
   ASSERT_TRUE(writer.Enqueue(MakeTransition("pod", "SERVING", At(1))));
   writer.FlushFor(milliseconds(0));
@@ -108,7 +108,7 @@ TEST_F(HistoryWriterFaultTest, StopGivesUpOnALockThatIsNeverReleased) {
 
 TEST_F(HistoryWriterFaultTest, RetentionOnALockedDatabaseFailsWithoutStoppingWrites) {
   HistoryWriter& writer = StartWriter();
-  Connection other = RawConnection();
+  SqliteConnection other = RawConnection();
   other.Exec("BEGIN EXCLUSIVE");
   Result<int64_t> result = writer.ApplyRetention(At(100));
   EXPECT_FALSE(result.ok());

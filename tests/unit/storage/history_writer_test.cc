@@ -49,11 +49,12 @@ TEST_F(HistoryWriterTest, CommitsWhenABatchIsWaiting) {
   EXPECT_TRUE(PollUntil([&] { return CountRows("health_transitions") == 100; }));
 }
 
-TEST_F(HistoryWriterTest, CommitsEveryFlushIntervalWithoutAFlush) {
+TEST_F(HistoryWriterTest, CommitsEveryFlushIntervalOfTheClockWithoutAFlush) {
   HistoryWriterOptions options = WriterOptions();
   options.flush_interval = milliseconds(10);
   HistoryWriter& writer = StartWriter(options);
   writer.Enqueue(MakeTransition("pod", "SERVING", At(1)));
+  clock_->Advance(milliseconds(10));  // the interval passes on the injected clock
   EXPECT_TRUE(PollUntil([&] { return CountRows("health_transitions") == 1; }));
 }
 
@@ -120,7 +121,7 @@ TEST_F(HistoryWriterTest, RetentionDeletesOnlyOldRowsInBatches) {
   HistoryWriterOptions options = WriterOptions();
   options.retention_batch_rows = 7;
   StartWriter(options);
-  std::vector<Transition> rows;
+  std::vector<TransitionRecord> rows;
   for (int i = 0; i < 60; ++i) {
     // 3 services, times 0..59 s; the cutoff at 40 s keeps 20 rows.
     rows.push_back(MakeTransition("pod", "SERVING", At(i), "svc-" + std::to_string(i % 3)));
@@ -134,7 +135,7 @@ TEST_F(HistoryWriterTest, RetentionDeletesOnlyOldRowsInBatches) {
 
   ASSERT_TRUE(deleted.ok()) << deleted.error().message;
   EXPECT_EQ(deleted.value(), 41);  // 40 transitions and one alert history row
-  Connection check = RawConnection();
+  SqliteConnection check = RawConnection();
   EXPECT_EQ(check.QueryInt("SELECT COUNT(*) FROM health_transitions"), 20);
   EXPECT_EQ(check.QueryInt("SELECT MIN(time_ms) FROM health_transitions"), 40000);
   EXPECT_EQ(check.QueryInt("SELECT COUNT(*) FROM alert_history"), 1);

@@ -69,7 +69,8 @@ TEST_F(RuleStoreTest, InsertingAnExistingNameIsAConflictAndChangesNothing) {
   ASSERT_TRUE(store_->Insert("r", "first", At(1)).ok());
   Result<StoredRule> again = store_->Insert("r", "second", At(2));
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(again.error().Reason(), "rule_exists");
   EXPECT_THAT(again.error().message, HasSubstr("r"));
   EXPECT_EQ(store_->Get("r").value().definition_json, "first");
   EXPECT_EQ(store_->Get("r").value().updated, At(1));
@@ -92,6 +93,7 @@ TEST_F(RuleStoreTest, UnknownNamesAreNotFound) {
   EXPECT_EQ(store_->Get("unknown").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->Update("unknown", "{}", At(2)).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->Delete("unknown").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Get("unknown").error().Reason(), "rule_not_found");
   EXPECT_EQ(store_->List().value().size(), 1u);
 }
 
@@ -120,7 +122,7 @@ TEST_F(RuleStoreTest, RulesSurviveReopeningTheDatabase) {
 TEST_F(RuleStoreTest, AWriteWaitsForALockHeldLongerThanTheBusyTimeout) {
   // The fixture's busy_timeout is 20 ms; the lock is held until the store has been refused
   // at least once, then released: the write must still succeed.
-  Connection other = RawConnection();
+  SqliteConnection other = RawConnection();
   other.Exec("BEGIN EXCLUSIVE");
   std::optional<Result<StoredRule>> inserted;
   std::thread writer([&] { inserted = store_->Insert("r", "{}", At(1)); });
@@ -163,7 +165,7 @@ TEST_F(RuleStoreTest, WritesSucceedWhileTheHistoryWriterCommitsLargeBatches) {
 
 TEST_F(RuleStoreTest, GivesUpAsUnavailableAfterTheBusyDeadline) {
   Open(RuleStoreOptions{milliseconds(0)});
-  Connection other = RawConnection();
+  SqliteConnection other = RawConnection();
   other.Exec("BEGIN EXCLUSIVE");
   Result<StoredRule> inserted = store_->Insert("r", "{}", At(1));
   other.Exec("ROLLBACK");

@@ -77,9 +77,9 @@ inline double MetricValue(const prometheus::Registry& registry, const std::strin
 
 inline TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
-inline Transition MakeTransition(std::string instance, std::string to, TimePoint time,
-                                 std::string service = "checkout", std::string from = "") {
-  return Transition{
+inline TransitionRecord MakeTransition(std::string instance, std::string to, TimePoint time,
+                                       std::string service = "checkout", std::string from = "") {
+  return TransitionRecord{
       std::move(service), std::move(instance), std::move(from), std::move(to), "detail", time};
 }
 
@@ -95,10 +95,10 @@ class StorageTest : public ::testing::Test {
   }
 
   // A connection of its own, as another process would have.
-  Connection RawConnection() const { return Connection(DbPath(), /*create=*/true); }
+  SqliteConnection RawConnection() const { return SqliteConnection(DbPath(), /*create=*/true); }
 
   int64_t CountRows(const std::string& table) const {
-    Connection connection = RawConnection();
+    SqliteConnection connection = RawConnection();
     return connection.QueryInt("SELECT COUNT(*) FROM " + table);
   }
 

@@ -52,9 +52,9 @@ class WriterTest : public StorageTest {
     return *reader_;
   }
 
-  void WriteAll(const std::vector<Transition>& transitions) {
+  void WriteAll(const std::vector<TransitionRecord>& transitions) {
     HistoryWriter& writer = writer_ ? *writer_ : StartWriter();
-    for (const Transition& t : transitions) ASSERT_TRUE(writer.Enqueue(t));
+    for (const TransitionRecord& t : transitions) ASSERT_TRUE(writer.Enqueue(t));
     writer.Flush();
   }
 

@@ -1,4 +1,4 @@
-#include "alerts/rule_registry.h"
+#include "alerts/rule_catalog.h"
 
 #include <spdlog/spdlog.h>
 
@@ -7,11 +7,19 @@
 #include "alerts/rule_loader.h"
 
 namespace fleetgate::alerts {
+namespace {
 
-RuleRegistry::RuleRegistry(storage::RuleStore& store, std::shared_ptr<const Clock> clock)
+Error Unavailable(const Error& error) {
+  return MakeError(ErrorCode::kUnavailable, "the rule could not be stored: " + error.message, {},
+                   error.Reason());
+}
+
+}  // namespace
+
+RuleCatalog::RuleCatalog(storage::RuleStore& store, std::shared_ptr<const Clock> clock)
     : store_(store), clock_(std::move(clock)) {}
 
-void RuleRegistry::Provision(const std::vector<std::string>& files) {
+void RuleCatalog::Provision(const std::vector<std::string>& files) {
   const TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(mu_);
   for (const std::string& file : files) {
@@ -27,7 +35,7 @@ void RuleRegistry::Provision(const std::vector<std::string>& files) {
   }
 }
 
-size_t RuleRegistry::LoadStored() {
+size_t RuleCatalog::LoadStored() {
   auto stored = store_.List();
   if (!stored.ok()) {
     throw std::runtime_error("cannot read the alert rules: " + stored.error().message);
@@ -39,30 +47,27 @@ size_t RuleRegistry::LoadStored() {
       spdlog::warn("stored rule {} is ignored: a rule file defines it", row.name);
       continue;
     }
-    ParseResult parsed = ParseRule(nlohmann::json::parse(row.definition_json, nullptr, false));
+    Result<Rule> parsed = ParseRule(nlohmann::json::parse(row.definition_json, nullptr, false));
     if (!parsed.ok()) {
-      spdlog::warn("stored rule {} is ignored: {}: {}", row.name, parsed.error().field,
-                   parsed.error().reason);
+      spdlog::warn("stored rule {} is ignored: {}", row.name, parsed.error().Describe());
       continue;
     }
-    rules_.emplace(row.name,
-                   RuleEntry{parsed.rule(), RuleSource::kApi, "", row.created, row.updated});
+    rules_.emplace(row.name, RuleEntry{std::move(parsed).value(), RuleSource::kApi, "", row.created,
+                                       row.updated});
     ++loaded;
   }
   return loaded;
 }
 
-RuleChange RuleRegistry::Create(const Rule& rule) {
+Result<RuleEntry> RuleCatalog::Create(const Rule& rule) {
   std::lock_guard<std::mutex> lock(mu_);
   if (rules_.count(rule.name)) {
-    return RegistryError{RegistryError::Code::kAlreadyExists,
-                         "a rule named " + rule.name + " exists already"};
+    return MakeError(ErrorCode::kAlreadyExists, "a rule named " + rule.name + " exists already", {},
+                     kRuleExists);
   }
   auto stored = store_.Insert(rule.name, RuleToJson(rule).dump(), clock_->Now());
   if (!stored.ok()) {
-    if (stored.error().code == storage::ErrorCode::kConflict) {
-      return RegistryError{RegistryError::Code::kAlreadyExists, stored.error().message};
-    }
+    if (stored.error().code == ErrorCode::kAlreadyExists) return stored.error();
     return Unavailable(stored.error());
   }
   RuleEntry entry{rule, RuleSource::kApi, "", stored.value().created, stored.value().updated};
@@ -70,9 +75,9 @@ RuleChange RuleRegistry::Create(const Rule& rule) {
   return entry;
 }
 
-RuleChange RuleRegistry::Replace(const Rule& rule) {
+Result<RuleEntry> RuleCatalog::Replace(const Rule& rule) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto error = CheckWritableLocked(rule.name)) return *error;
+  if (Status writable = CheckWritableLocked(rule.name); !writable.ok()) return writable.error();
   auto stored = store_.Update(rule.name, RuleToJson(rule).dump(), clock_->Now());
   if (!stored.ok()) return Unavailable(stored.error());
   RuleEntry& entry = rules_[rule.name];
@@ -81,11 +86,11 @@ RuleChange RuleRegistry::Replace(const Rule& rule) {
   return entry;
 }
 
-RuleChange RuleRegistry::Delete(const std::string& name) {
+Result<RuleEntry> RuleCatalog::Delete(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto error = CheckWritableLocked(name)) return *error;
+  if (Status writable = CheckWritableLocked(name); !writable.ok()) return writable.error();
   auto deleted = store_.Delete(name);
-  if (!deleted.ok() && deleted.error().code != storage::ErrorCode::kNotFound) {
+  if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) {
     return Unavailable(deleted.error());
   }
   RuleEntry entry = std::move(rules_[name]);
@@ -93,14 +98,14 @@ RuleChange RuleRegistry::Delete(const std::string& name) {
   return entry;
 }
 
-std::optional<RuleEntry> RuleRegistry::Find(const std::string& name) const {
+std::optional<RuleEntry> RuleCatalog::Find(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = rules_.find(name);
   if (it == rules_.end()) return std::nullopt;
   return it->second;
 }
 
-std::vector<RuleEntry> RuleRegistry::List() const {
+std::vector<RuleEntry> RuleCatalog::List() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<RuleEntry> out;
   out.reserve(rules_.size());
@@ -108,28 +113,24 @@ std::vector<RuleEntry> RuleRegistry::List() const {
   return out;
 }
 
-std::optional<RegistryError> RuleRegistry::CheckWritable(const std::string& name) const {
+Status RuleCatalog::CheckWritable(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   return CheckWritableLocked(name);
 }
 
 // Called with mu_ held.
-std::optional<RegistryError> RuleRegistry::CheckWritableLocked(const std::string& name) const {
+Status RuleCatalog::CheckWritableLocked(const std::string& name) const {
   auto it = rules_.find(name);
   if (it == rules_.end()) {
-    return RegistryError{RegistryError::Code::kNotFound, "no rule named " + name};
+    return MakeError(ErrorCode::kNotFound, "no rule named " + name, {}, kRuleNotFound);
   }
   if (it->second.source == RuleSource::kFile) {
-    return RegistryError{RegistryError::Code::kReadOnly,
-                         "rule " + name + " is provisioned from " + it->second.file +
-                             " and read-only over the API; change the file instead"};
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "rule " + name + " is provisioned from " + it->second.file +
+                         " and read-only over the API; change the file instead",
+                     {}, kRuleReadOnly);
   }
-  return std::nullopt;
-}
-
-RegistryError RuleRegistry::Unavailable(const storage::Error& error) {
-  return RegistryError{RegistryError::Code::kUnavailable,
-                       "the rule could not be stored: " + error.message};
+  return Status::Ok();
 }
 
 }  // namespace fleetgate::alerts

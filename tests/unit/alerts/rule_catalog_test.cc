@@ -1,4 +1,4 @@
-#include "alerts/rule_registry.h"
+#include "alerts/rule_catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ json Health(const std::string& name) {
           {"for", "1m"}};
 }
 
-class RuleRegistryTest : public AlertingFixture {
+class RuleCatalogTest : public AlertingFixture {
  protected:
   std::string WriteFile(const std::string& name, const std::string& text) {
     std::string path = (dir_.path() / name).string();
@@ -28,33 +28,34 @@ class RuleRegistryTest : public AlertingFixture {
   }
 };
 
-TEST_F(RuleRegistryTest, CreatesOnceAndRefusesADuplicateName) {
+TEST_F(RuleCatalogTest, CreatesOnceAndRefusesADuplicateName) {
   auto created = rules_->Create(ParseOrDie(Health("Absent")));
   ASSERT_TRUE(created.ok());
-  EXPECT_EQ(created.entry().source, RuleSource::kApi);
-  EXPECT_EQ(created.entry().created, clock_->Now());
+  EXPECT_EQ(created.value().source, RuleSource::kApi);
+  EXPECT_EQ(created.value().created, clock_->Now());
   auto again = rules_->Create(ParseOrDie(Health("Absent")));
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, RegistryError::Code::kAlreadyExists);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(again.error().Reason(), kRuleExists);
 }
 
-TEST_F(RuleRegistryTest, ReplacesAndDeletesOnlyKnownRules) {
-  EXPECT_EQ(rules_->Replace(ParseOrDie(Health("Absent"))).error().code,
-            RegistryError::Code::kNotFound);
-  EXPECT_EQ(rules_->Delete("Absent").error().code, RegistryError::Code::kNotFound);
+TEST_F(RuleCatalogTest, ReplacesAndDeletesOnlyKnownRules) {
+  EXPECT_EQ(rules_->Replace(ParseOrDie(Health("Absent"))).error().Reason(), kRuleNotFound);
+  EXPECT_EQ(rules_->Delete("Absent").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(rules_->CheckWritable("Absent").error().Reason(), kRuleNotFound);
   ASSERT_TRUE(rules_->Create(ParseOrDie(Health("Absent"))).ok());
   clock_->Advance(std::chrono::seconds(5));
   json changed = Health("Absent");
   changed["for"] = "5m";
   auto replaced = rules_->Replace(ParseOrDie(changed));
   ASSERT_TRUE(replaced.ok());
-  EXPECT_EQ(replaced.entry().rule.for_duration, std::chrono::minutes(5));
-  EXPECT_LT(replaced.entry().created, replaced.entry().updated);
+  EXPECT_EQ(replaced.value().rule.for_duration, std::chrono::minutes(5));
+  EXPECT_LT(replaced.value().created, replaced.value().updated);
   ASSERT_TRUE(rules_->Delete("Absent").ok());
   EXPECT_FALSE(rules_->Find("Absent"));
 }
 
-TEST_F(RuleRegistryTest, StoredRulesSurviveARestart) {
+TEST_F(RuleCatalogTest, StoredRulesSurviveARestart) {
   ASSERT_TRUE(rules_->Create(ParseOrDie(Health("B"))).ok());
   ASSERT_TRUE(rules_->Create(ParseOrDie(Health("A"))).ok());
   Open();
@@ -64,7 +65,7 @@ TEST_F(RuleRegistryTest, StoredRulesSurviveARestart) {
   EXPECT_EQ(RuleToJson(list[1].rule), RuleToJson(ParseOrDie(Health("B"))));
 }
 
-TEST_F(RuleRegistryTest, ProvisionedRulesAreReadOnly) {
+TEST_F(RuleCatalogTest, ProvisionedRulesAreReadOnly) {
   std::string file = WriteFile("rules.yaml", R"(rules:
   - name: HighQueue
     kind: metric
@@ -82,22 +83,22 @@ TEST_F(RuleRegistryTest, ProvisionedRulesAreReadOnly) {
   EXPECT_EQ(entry->rule.threshold, 100);
   EXPECT_EQ(entry->rule.labels.at("severity"), "1");  // quoted: stays a string
   json json_rule = RuleToJson(entry->rule);
-  EXPECT_EQ(rules_->Replace(entry->rule).error().code, RegistryError::Code::kReadOnly);
-  EXPECT_EQ(rules_->Delete("HighQueue").error().code, RegistryError::Code::kReadOnly);
-  EXPECT_EQ(rules_->Create(entry->rule).error().code, RegistryError::Code::kAlreadyExists);
+  EXPECT_EQ(rules_->Replace(entry->rule).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(rules_->Delete("HighQueue").error().Reason(), kRuleReadOnly);
+  EXPECT_EQ(rules_->Create(entry->rule).error().Reason(), kRuleExists);
 }
 
-TEST_F(RuleRegistryTest, AStoredRuleYieldsToAProvisionedOneOfTheSameName) {
+TEST_F(RuleCatalogTest, AStoredRuleYieldsToAProvisionedOneOfTheSameName) {
   ASSERT_TRUE(rules_->Create(ParseOrDie(Health("Absent"))).ok());
   std::string file = WriteFile("rules.json", "[" + Health("Absent").dump() + "]");
-  Open();  // Open loads the stored rules before provisioning: provision on a fresh registry
-  rules_ = std::make_unique<RuleRegistry>(*rule_store_, clock_);
+  Open();  // Open loads the stored rules before provisioning: provision on a fresh catalog
+  rules_ = std::make_unique<RuleCatalog>(*rule_store_, clock_);
   rules_->Provision({file});
   EXPECT_EQ(rules_->LoadStored(), 0u);
   EXPECT_EQ(rules_->Find("Absent")->source, RuleSource::kFile);
 }
 
-TEST_F(RuleRegistryTest, ProvisioningFailsOnAnInvalidRuleOrADuplicateName) {
+TEST_F(RuleCatalogTest, ProvisioningFailsOnAnInvalidRuleOrADuplicateName) {
   std::string bad =
       WriteFile("bad.yaml", "- {name: Bad, kind: health, health: {condition: nope}}\n");
   try {
