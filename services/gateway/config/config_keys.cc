@@ -2,274 +2,170 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdio>
+#include <limits>
 
-#include "core/duration.h"
+#include "config/validators.h"
+#include "config/value_codec.h"
 
 namespace fleetgate::config {
 namespace {
 
-// Parses one value of type T from text; throws ConfigError naming `key`.
-template <typename T>
-T ParseText(const std::string& key, const std::string& text);
-
-template <>
-std::string ParseText<std::string>(const std::string&, const std::string& text) {
-  return text;
-}
-
-template <>
-size_t ParseText<size_t>(const std::string& key, const std::string& text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit) || text.size() > 18) {
-    throw ConfigError(key, "must be a non-negative integer (got \"" + text + "\")");
-  }
-  return std::stoull(text);
-}
-
-template <>
-milliseconds ParseText<milliseconds>(const std::string& key, const std::string& text) {
-  auto parsed = ParseDuration(text);
-  if (!parsed) {
-    throw ConfigError(key, "must be a duration such as 30s, 15m or 1h30m (got \"" + text + "\")");
-  }
-  return *parsed;
-}
-
-template <>
-std::vector<double> ParseText<std::vector<double>>(const std::string& key,
-                                                   const std::string& text) {
-  std::vector<double> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string item =
-        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    try {
-      size_t used = 0;
-      out.push_back(std::stod(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw ConfigError(key, "must be a list of numbers (got \"" + text + "\")");
-    }
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
-
-// A comma-separated list (environment variables and flags); empty items are skipped.
-template <>
-std::vector<std::string> ParseText<std::vector<std::string>>(const std::string&,
-                                                             const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string item =
-        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
+constexpr size_t kSizeMax = std::numeric_limits<size_t>::max();
+constexpr milliseconds kIntMaxMs{kIntMax};
 
 template <typename T>
-T ParseYaml(const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) throw ConfigError(key, "must be a single value");
-  return ParseText<T>(key, node.Scalar());
-}
-
-template <>
-std::vector<double> ParseYaml<std::vector<double>>(const std::string& key, const YAML::Node& node) {
-  if (!node.IsSequence()) throw ConfigError(key, "must be a list of numbers");
-  std::vector<double> out;
-  for (const auto& item : node)
-    out.push_back(ParseText<std::vector<double>>(key, item.Scalar())[0]);
-  return out;
-}
-
-template <>
-std::vector<std::string> ParseYaml<std::vector<std::string>>(const std::string& key,
-                                                             const YAML::Node& node) {
-  if (node.IsNull()) return {};
-  if (!node.IsSequence()) throw ConfigError(key, "must be a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : node) {
-    if (!item.IsScalar()) throw ConfigError(key, "must be a list of strings");
-    out.push_back(item.Scalar());
-  }
-  return out;
-}
-
-template <>
-std::map<std::string, std::vector<double>> ParseYaml<std::map<std::string, std::vector<double>>>(
-    const std::string& key, const YAML::Node& node) {
-  if (!node.IsMap()) throw ConfigError(key, "must map metric names to lists of bucket bounds");
-  std::map<std::string, std::vector<double>> out;
-  for (const auto& entry : node) {
-    std::string name = entry.first.Scalar();
-    out[name] = ParseYaml<std::vector<double>>(key + "." + name, entry.second);
-  }
-  return out;
-}
-
-YAML::Node Render(const std::string& value) { return YAML::Node(value); }
-YAML::Node Render(size_t value) { return YAML::Node(value); }
-YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
-YAML::Node Render(const std::vector<double>& value) {
-  YAML::Node node(YAML::NodeType::Sequence);
-  for (double v : value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.15g", v);  // 0.005, not 0.0050000000000000001
-    node.push_back(std::string(text));
-  }
-  node.SetStyle(YAML::EmitterStyle::Flow);
-  return node;
-}
-YAML::Node Render(const std::vector<std::string>& value) {
-  YAML::Node node(YAML::NodeType::Sequence);
-  for (const std::string& v : value) node.push_back(v);
-  node.SetStyle(YAML::EmitterStyle::Flow);
-  return node;
-}
-YAML::Node Render(const std::map<std::string, std::vector<double>>& value) {
-  YAML::Node node(YAML::NodeType::Map);
-  for (const auto& [name, bounds] : value) node[name] = Render(bounds);
-  return node;
-}
-
+struct Identity {
+  using type = T;
+};
 template <typename T>
-constexpr bool kTextual = !std::is_same_v<T, std::map<std::string, std::vector<double>>>;
+using Check = std::function<void(const std::string&, const typename Identity<T>::type&)>;
 
+// One key: `part` is the section in Config, `field` the key in it, `check` its validator.
 template <typename S, typename T>
-ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field,
+ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field, Check<T> check,
                std::string help) {
   ConfigKey entry;
   entry.section = std::move(section);
   entry.key = std::move(key);
+  entry.type = TypeName<T>();
   entry.help = std::move(help);
   const std::string name = entry.name();
   entry.from_yaml = [=](Config& c, const YAML::Node& node) {
     (c.*part).*field = ParseYaml<T>(name, node);
   };
-  if constexpr (kTextual<T>) {
+  if constexpr (!std::is_same_v<T, BucketsPerMetric>) {
     entry.from_text = [=](Config& c, const std::string& text) {
       (c.*part).*field = ParseText<T>(name, text);
     };
   }
   entry.to_yaml = [=](const Config& c) { return Render((c.*part).*field); };
+  entry.validate = [=](const Config& c) { check(name, (c.*part).*field); };
+  return entry;
+}
+
+// A key whose value --print-config shows as <redacted>.
+ConfigKey Secret(ConfigKey entry) {
+  entry.secret = true;
   return entry;
 }
 
 std::vector<ConfigKey> BuildKeys() {
   using C = Config;
   return {
-      Bind("grpc", "address", &C::grpc, &C::Grpc::address, "gRPC listen address host:port"),
-      Bind("grpc", "max_message_bytes", &C::grpc, &C::Grpc::max_message_bytes,
+      Bind("grpc", "address", &C::grpc, &C::Grpc::address, HostPort{},
+           "gRPC listen address host:port"),
+      Bind("grpc", "max_message_bytes", &C::grpc, &C::Grpc::max_message_bytes, Between{1, kIntMax},
            "largest request accepted; larger ones get RESOURCE_EXHAUSTED"),
       Bind("grpc", "max_concurrent_streams", &C::grpc, &C::Grpc::max_concurrent_streams,
-           "HTTP/2 streams per connection"),
+           Between{1, kIntMax}, "HTTP/2 streams per connection"),
       Bind("grpc", "keepalive_min_ping_interval", &C::grpc, &C::Grpc::keepalive_min_ping_interval,
-           "clients pinging more often than this get a strike"),
+           DurationIn{true, kIntMaxMs}, "clients pinging more often than this get a strike"),
       Bind("grpc", "keepalive_max_ping_strikes", &C::grpc, &C::Grpc::keepalive_max_ping_strikes,
-           "strikes before the connection is closed"),
+           Between{0, kIntMax}, "strikes before the connection is closed"),
       Bind("grpc", "memory_quota_bytes", &C::grpc, &C::Grpc::memory_quota_bytes,
-           "gRPC ResourceQuota memory"),
-      Bind("grpc", "max_threads", &C::grpc, &C::Grpc::max_threads, "gRPC ResourceQuota threads"),
-      Bind("http", "address", &C::http, &C::Http::address, "HTTP listen address host:port"),
-      Bind("http", "threads", &C::http, &C::Http::threads, "HTTP worker threads"),
-      Bind("http", "max_request_bytes", &C::http, &C::Http::max_request_bytes,
+           Between{1, kSizeMax}, "gRPC ResourceQuota memory"),
+      Bind("grpc", "max_threads", &C::grpc, &C::Grpc::max_threads, Between{1, kIntMax},
+           "gRPC ResourceQuota threads"),
+      Bind("http", "address", &C::http, &C::Http::address, HostPort{},
+           "HTTP listen address host:port"),
+      Bind("http", "threads", &C::http, &C::Http::threads, Between{1, kIntMax},
+           "HTTP worker threads"),
+      Bind("http", "max_request_bytes", &C::http, &C::Http::max_request_bytes, Between{1, kSizeMax},
            "largest request (headers and body); larger ones get 413"),
-      Bind("http", "header_timeout", &C::http, &C::Http::header_timeout,
+      Bind("http", "header_timeout", &C::http, &C::Http::header_timeout, DurationIn{},
            "time a client has to send its headers"),
-      Bind("http", "body_timeout", &C::http, &C::Http::body_timeout,
+      Bind("http", "body_timeout", &C::http, &C::Http::body_timeout, DurationIn{},
            "time a client has to send its body"),
-      Bind("http", "keepalive_timeout", &C::http, &C::Http::keepalive_timeout,
+      Bind("http", "keepalive_timeout", &C::http, &C::Http::keepalive_timeout, DurationIn{},
            "idle keep-alive connections are closed after this"),
-      Bind("http", "write_timeout", &C::http, &C::Http::write_timeout,
+      Bind("http", "write_timeout", &C::http, &C::Http::write_timeout, DurationIn{},
            "a client that takes longer to read one response is disconnected"),
-      Bind("http", "admin_token", &C::http, &C::Http::admin_token,
-           "when set, REST changes need Authorization: Bearer <token>"),
-      Bind("storage", "database", &C::storage, &C::Storage::database,
+      Secret(Bind("http", "admin_token", &C::http, &C::Http::admin_token, AnyValue{},
+                  "when set, REST changes need Authorization: Bearer <token>")),
+      Bind("storage", "database", &C::storage, &C::Storage::database, NotEmpty{},
            "SQLite database file (its directory is created)"),
       Bind("storage", "synchronous", &C::storage, &C::Storage::synchronous,
-           "normal (a power loss may lose the last commits) or full"),
+           OneOf{{"normal", "full"}}, "normal (a power loss may lose the last commits) or full"),
       Bind("storage", "busy_timeout", &C::storage, &C::Storage::busy_timeout,
+           DurationIn{true, kIntMaxMs},
            "how long a connection waits for a lock before SQLITE_BUSY"),
       Bind("storage", "journal_size_limit_bytes", &C::storage,
-           &C::Storage::journal_size_limit_bytes,
+           &C::Storage::journal_size_limit_bytes, AnyValue{},
            "the WAL file is truncated to this after a checkpoint"),
-      Bind("storage", "max_size_bytes", &C::storage, &C::Storage::max_size_bytes,
+      Bind("storage", "max_size_bytes", &C::storage, &C::Storage::max_size_bytes, AnyValue{},
            "cap on the database file; beyond it writes fail as on a full disk (0: none)"),
       Bind("storage", "queue_capacity", &C::storage, &C::Storage::queue_capacity,
+           Between{1, kSizeMax},
            "history writes waiting for the disk; beyond, they are dropped and counted"),
-      Bind("storage", "batch_rows", &C::storage, &C::Storage::batch_rows,
+      Bind("storage", "batch_rows", &C::storage, &C::Storage::batch_rows, Between{1, kSizeMax},
            "the writer commits when this many writes wait"),
       Bind("storage", "max_transaction_rows", &C::storage, &C::Storage::max_transaction_rows,
-           "under a backlog, the most writes one transaction takes"),
-      Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval,
+           Between{1, kSizeMax}, "under a backlog, the most writes one transaction takes"),
+      Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval, DurationIn{},
            "the writer commits at least this often"),
-      Bind("storage", "retention", &C::storage, &C::Storage::retention,
+      Bind("storage", "retention", &C::storage, &C::Storage::retention, DurationIn{true},
            "history older than this is deleted (0s: keep forever)"),
       Bind("storage", "retention_interval", &C::storage, &C::Storage::retention_interval,
-           "how often retention runs"),
+           DurationIn{}, "how often retention runs"),
       Bind("limits", "max_labels_per_series", &C::limits, &C::Limits::max_labels_per_series,
-           "labels per series, service and instance included"),
+           Between{2, kSizeMax}, "labels per series, service and instance included"),
       Bind("limits", "max_label_name_bytes", &C::limits, &C::Limits::max_label_name_bytes,
-           "bytes in a label name"),
+           Between{1, kSizeMax}, "bytes in a label name"),
       Bind("limits", "max_label_value_bytes", &C::limits, &C::Limits::max_label_value_bytes,
-           "bytes in a label value"),
+           Between{1, kSizeMax}, "bytes in a label value"),
       Bind("limits", "max_series_per_metric", &C::limits, &C::Limits::max_series_per_metric,
-           "series per metric name and service"),
+           Between{1, kSizeMax}, "series per metric name and service"),
       Bind("limits", "max_series_total", &C::limits, &C::Limits::max_series_total,
-           "series held in total"),
+           Between{1, kSizeMax}, "series held in total"),
       Bind("limits", "max_events_per_batch", &C::limits, &C::Limits::max_events_per_batch,
-           "events applied per batch; the rest are rejected"),
-      Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes,
+           Between{1, kSizeMax}, "events applied per batch; the rest are rejected"),
+      Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes, AnyValue{},
            "bytes in a health or check detail"),
-      Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, "checks per health event"),
+      Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, AnyValue{},
+           "checks per health event"),
       Bind("limits", "max_inflight_batches", &C::limits, &C::Limits::max_inflight_batches,
-           "batches applied at once; beyond, UNAVAILABLE"),
-      Bind("metrics", "series_ttl", &C::metrics, &C::Metrics::series_ttl,
+           Between{1, kSizeMax}, "batches applied at once; beyond, UNAVAILABLE"),
+      Bind("metrics", "series_ttl", &C::metrics, &C::Metrics::series_ttl, DurationIn{},
            "series not updated for this long are removed"),
-      Bind("metrics", "default_buckets", &C::metrics, &C::Metrics::default_buckets,
+      Bind("metrics", "default_buckets", &C::metrics, &C::Metrics::default_buckets, Buckets{},
            "histogram bucket bounds for observations"),
-      Bind("metrics", "buckets", &C::metrics, &C::Metrics::buckets,
+      Bind("metrics", "buckets", &C::metrics, &C::Metrics::buckets, Buckets{},
            "bucket bounds per metric name (YAML only)"),
-      Bind("health", "default_ttl", &C::health, &C::Health::default_ttl,
+      Bind("health", "default_ttl", &C::health, &C::Health::default_ttl, DurationIn{},
            "how long a health report holds when it names no TTL"),
-      Bind("health", "max_ttl", &C::health, &C::Health::max_ttl, "largest TTL a report may ask"),
-      Bind("health", "forget_after", &C::health, &C::Health::forget_after,
+      Bind("health", "max_ttl", &C::health, &C::Health::max_ttl, DurationIn{},
+           "largest TTL a report may ask"),
+      Bind("health", "forget_after", &C::health, &C::Health::forget_after, DurationIn{},
            "stale instances leave the live registry after this"),
-      Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval,
+      Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval, DurationIn{},
            "how often TTLs are checked"),
       Bind("alerting", "evaluation_interval", &C::alerting, &C::Alerting::evaluation_interval,
-           "how often every alert rule is evaluated"),
-      Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files,
+           DurationIn{}, "how often every alert rule is evaluated"),
+      Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files, AnyValue{},
            "files of provisioned rules (YAML or JSON), read-only over the API"),
-      Bind("alerting", "alertmanagers", &C::alerting, &C::Alerting::alertmanagers,
+      Bind("alerting", "alertmanagers", &C::alerting, &C::Alerting::alertmanagers, HttpUrls{},
            "Alertmanager base URLs that receive firing and resolved alerts"),
-      Bind("alerting", "resend_delay", &C::alerting, &C::Alerting::resend_delay,
+      Bind("alerting", "resend_delay", &C::alerting, &C::Alerting::resend_delay, DurationIn{},
            "a firing alert is re-sent to Alertmanager this often"),
       Bind("alerting", "notification_timeout", &C::alerting, &C::Alerting::notification_timeout,
-           "one POST to an Alertmanager, connecting included"),
+           DurationIn{}, "one POST to an Alertmanager, connecting included"),
       Bind("alerting", "notification_queue_capacity", &C::alerting,
-           &C::Alerting::notification_queue_capacity,
+           &C::Alerting::notification_queue_capacity, Between{1, kSizeMax},
            "alerts waiting per Alertmanager; beyond, the oldest are dropped and counted"),
       Bind("alerting", "notification_max_attempts", &C::alerting,
-           &C::Alerting::notification_max_attempts,
+           &C::Alerting::notification_max_attempts, Between{1, kIntMax},
            "POSTs of one batch (with backoff) before it is dropped and counted"),
       Bind("alerting", "max_alerts_per_rule", &C::alerting, &C::Alerting::max_alerts_per_rule,
-           "a rule matching more label sets than this fails its evaluation"),
-      Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url,
+           Between{1, kSizeMax}, "a rule matching more label sets than this fails its evaluation"),
+      Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url, AnyValue{},
            "base of each alert's generatorURL (default: http://<hostname>:<HTTP port>)"),
-      Bind("log", "level", &C::log, &C::Log::level, "trace, debug, info, warn, error"),
-      Bind("log", "format", &C::log, &C::Log::format, "text or json"),
-      Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout,
+      Bind("log", "level", &C::log, &C::Log::level,
+           OneOf{{"trace", "debug", "info", "warn", "error", "off"}},
+           "trace, debug, info, warn, error or off"),
+      Bind("log", "format", &C::log, &C::Log::format, OneOf{{"text", "json"}}, "text or json"),
+      Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout, DurationIn{},
            "longest a graceful stop may take"),
-      Bind("shutdown", "drain_timeout", &C::shutdown, &C::Shutdown::drain_timeout,
+      Bind("shutdown", "drain_timeout", &C::shutdown, &C::Shutdown::drain_timeout, DurationIn{},
            "on stop, open gRPC calls get this long to complete before they are cancelled"),
   };
 }
@@ -282,9 +178,63 @@ std::string ConfigKey::env() const {
   return out;
 }
 
+std::string ConfigKey::Text(const Config& config) const {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << to_yaml(config);
+  return out.c_str();
+}
+
 const std::vector<ConfigKey>& AllKeys() {
   static const std::vector<ConfigKey> keys = BuildKeys();
   return keys;
+}
+
+const ConfigKey* FindKey(const std::string& name) {
+  for (const auto& entry : AllKeys()) {
+    if (entry.name() == name) return &entry;
+  }
+  return nullptr;
+}
+
+const std::vector<ForeignVariable>& ForeignVariables() {
+  static const std::vector<ForeignVariable> variables{
+      {"FLEETGATE_TARGET", "fgctl, example service", "gRPC target host:port of the gateway"},
+      {"FLEETGATE_URL", "fgctl", "REST base URL of the gateway"},
+      {"FLEETGATE_TOKEN", "fgctl", "admin token sent as Authorization: Bearer"},
+      {"FLEETGATE_SERVICE", "fgctl report", "service name of the report"},
+      {"FLEETGATE_INSTANCE", "fgctl report", "instance name of the report"},
+  };
+  return variables;
+}
+
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                           diagonal + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    size_t d = distance(word, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
 }
 
 }  // namespace fleetgate::config

@@ -31,12 +31,8 @@ class LoaderTest : public ::testing::Test {
   }
 
   Sources WithEnv(std::map<std::string, std::string> env) {
-    env_ = std::move(env);
     Sources sources;
-    sources.env = [this](const char* name) -> const char* {
-      auto it = env_.find(name);
-      return it == env_.end() ? nullptr : it->second.c_str();
-    };
+    sources.env = std::move(env);
     return sources;
   }
 
@@ -50,7 +46,6 @@ class LoaderTest : public ::testing::Test {
   }
 
   std::string dir_;
-  std::map<std::string, std::string> env_;
 };
 
 TEST_F(LoaderTest, DefaultsNeedNoFile) {
