@@ -23,8 +23,8 @@ void CheckRuleFiles(const std::vector<std::string>& files) {
     for (const alerts::Rule& rule : rules) {
       auto [where, added] = defined_in.emplace(rule.name, file);
       if (!added) {
-        throw config::ConfigError(kRuleFiles, file + ": rule " + rule.name +
-                                                  " is already defined in " + where->second);
+        throw config::ConfigError(
+            kRuleFiles, file + ": rule " + rule.name + " is already defined in " + where->second);
       }
     }
   }

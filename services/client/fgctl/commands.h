@@ -16,8 +16,8 @@
 namespace fleetgate::fgctl {
 
 struct Globals {
-  std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_ADDRESS)
-  std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_GRPC_ADDRESS)
+  std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_URL)
+  std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_TARGET)
   std::string token;                             // admin token (--token, FLEETGATE_TOKEN)
   bool json = false;                             // print JSON instead of tables
   double timeout_seconds = 10;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <regex>
 
 #include "config/validators.h"
 #include "config/value_codec.h"
@@ -207,6 +208,17 @@ const std::vector<ForeignVariable>& ForeignVariables() {
       {"FLEETGATE_INSTANCE", "fgctl report", "instance name of the report"},
   };
   return variables;
+}
+
+bool IsForeignVariable(const std::string& name) {
+  static const std::regex service_link(
+      "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|"
+      "PORT|"
+      "ADDR))?)?)");
+  for (const auto& variable : ForeignVariables()) {
+    if (variable.name == name) return true;
+  }
+  return std::regex_match(name, service_link);
 }
 
 std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {

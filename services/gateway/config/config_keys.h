@@ -47,6 +47,11 @@ struct ForeignVariable {
 };
 const std::vector<ForeignVariable>& ForeignVariables();
 
+// True for a ForeignVariables() name and for the variables Kubernetes adds for each Service of
+// the namespace (a Service "fleetgate" gives FLEETGATE_SERVICE_HOST, FLEETGATE_PORT_8080_TCP_ADDR,
+// ...), which the gateway ignores too.
+bool IsForeignVariable(const std::string& name);
+
 // The candidate closest to `word` by edit distance when it is close enough to be a typo
 // (at most a third of its length, at least 2); empty otherwise.
 std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates);

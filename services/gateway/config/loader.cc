@@ -60,13 +60,6 @@ std::vector<std::string> KnownVariableSuffixes() {
   return names;
 }
 
-bool IsForeign(const std::string& name) {
-  for (const auto& variable : ForeignVariables()) {
-    if (variable.name == name) return true;
-  }
-  return false;
-}
-
 const ConfigKey* FindByVariable(const std::string& name) {
   for (const auto& entry : AllKeys()) {
     if (entry.env() == name) return &entry;
@@ -77,7 +70,7 @@ const ConfigKey* FindByVariable(const std::string& name) {
 void ApplyEnv(Config& config, const std::map<std::string, std::string>& env) {
   const size_t prefix = sizeof kEnvPrefix - 1;
   for (const auto& [name, value] : env) {
-    if (name.compare(0, prefix, kEnvPrefix) != 0 || IsForeign(name)) continue;
+    if (name.compare(0, prefix, kEnvPrefix) != 0 || IsForeignVariable(name)) continue;
     const ConfigKey* entry = FindByVariable(name);
     if (entry == nullptr) {
       std::string closest = ClosestMatch(name.substr(prefix), KnownVariableSuffixes());

@@ -76,7 +76,7 @@ TEST_F(LoaderTest, FileThenEnvThenFlagsOverride) {
 TEST_F(LoaderTest, UnknownKeyNamesTheKey) {
   Sources sources;
   sources.file = WriteFile("grpc:\n  adress: 1\n");
-  EXPECT_THAT(ErrorOf(sources), HasSubstr("grpc.adress: unknown key"));
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("grpc.adress: unknown key (did you mean grpc.address?)"));
 }
 
 TEST_F(LoaderTest, BadValuesNameTheKeyAndWhy) {
