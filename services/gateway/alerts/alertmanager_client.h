@@ -61,8 +61,9 @@ struct AlertmanagerClientOptions {
 class AlertmanagerClient final : public AlertNotifier {
  public:
   // Registers fleetgate_notifications_total, fleetgate_notification_queue_length and
-  // fleetgate_notification_latency_seconds and starts one worker per URL. The options are
-  // valid by construction (config validation); throws std::invalid_argument for a zero max_batch.
+  // fleetgate_notification_latency_seconds and starts one worker per URL. Expects the
+  // options as config validation leaves them (http(s) URLs, each once; a positive timeout,
+  // capacity and attempts); throws std::invalid_argument for a zero max_batch.
   AlertmanagerClient(AlertmanagerClientOptions options, prometheus::Registry& registry);
   ~AlertmanagerClient() override;  // Stop()
   AlertmanagerClient(const AlertmanagerClient&) = delete;

@@ -24,9 +24,9 @@ class Endpoint;
 namespace fleetgate::http {
 
 struct ServerOptions {
-  // Defaults: the http.* configuration keys.
-  std::string address =
-      config::Defaults().http.address;  // host:port; port 0 picks a free port; ":8080" = any
+  // Defaults: the http.* configuration keys. `address` is host:port; port 0 picks a free port;
+  // ":8080" listens on any address.
+  std::string address = config::Defaults().http.address;
   int threads = static_cast<int>(config::Defaults().http.threads);
   // The whole request (request line, headers and body) may be at most this long; a larger
   // Content-Length or body answers 413, a longer header block 431 (JSON errors, then close).

@@ -22,8 +22,8 @@ struct IngestOptions {
   // Defaults: the limits.* and health.max_ttl configuration keys.
   size_t max_events_per_batch = config::Defaults().limits.max_events_per_batch;
   size_t max_source_bytes = 256;  // service, instance, version
-  size_t max_detail_bytes =
-      config::Defaults().limits.max_detail_bytes;  // health detail and check detail
+  // Bytes of a health detail and of a check detail.
+  size_t max_detail_bytes = config::Defaults().limits.max_detail_bytes;
   size_t max_checks = config::Defaults().limits.max_checks;
   size_t max_inflight_batches =
       config::Defaults().limits.max_inflight_batches;  // beyond: UNAVAILABLE
