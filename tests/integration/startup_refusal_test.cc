@@ -47,7 +47,8 @@ class StartupRefusalTest : public ::testing::Test {
 
   std::vector<Refusal> Refusals() {
     const std::string rule =
-        "- {name: Down, kind: health, for: 1m, health: {service: billing, condition: instance_not_serving}}\n";
+        "- {name: Down, kind: health, for: 1m,\n"
+        "   health: {service: billing, condition: instance_not_serving}}\n";
     const std::string first = Write("first.yaml", rule);
     const std::string second = Write("second.yaml", rule);
     const std::string bad =
