@@ -131,6 +131,9 @@ void BM_WriterThroughput(benchmark::State& state) {
   prometheus::Registry registry;
   HistoryWriterOptions options;
   options.queue_capacity = 1 << 20;
+  options.batch_rows = 1000;
+  options.max_transaction_rows = 50000;
+  options.flush_interval = std::chrono::seconds(1);
   options.retention = std::chrono::milliseconds(0);
   HistoryWriter writer(database, options, SystemClock::Shared(), registry);
   const int64_t rows = state.range(0);

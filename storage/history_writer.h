@@ -26,15 +26,17 @@
 
 namespace fleetgate::storage {
 
+// The fields without a default come from the storage.* configuration keys (the gateway's
+// options.cc), which declare and validate them.
 struct HistoryWriterOptions {
-  size_t queue_capacity = 100000;
+  size_t queue_capacity = 0;
   // The writer commits when this many writes wait, or every flush_interval of the clock.
-  size_t batch_rows = 1000;
-  std::chrono::milliseconds flush_interval{1000};
+  size_t batch_rows = 0;
+  std::chrono::milliseconds flush_interval{};
   // Under a backlog the writer takes up to this many writes into one transaction: each commit
   // rewrites every index page it dirtied, so larger transactions write far less (10k rows per
   // transaction sustain ~160k transitions/s here, 50k ~250k/s).
-  size_t max_transaction_rows = 50000;
+  size_t max_transaction_rows = 0;
   // Attempts per batch before it is dropped on a full disk or I/O error. A locked database
   // (SQLITE_BUSY) is retried until it is released, or max_attempts times once stopping.
   int max_attempts = 5;
@@ -43,8 +45,8 @@ struct HistoryWriterOptions {
   // Health transitions and alert history rows older than `retention` are deleted every
   // retention_interval (by the injected clock), retention_batch_rows per transaction; a zero
   // retention disables it. Last instance states and active alert states are never aged out.
-  std::chrono::milliseconds retention{std::chrono::hours(24 * 30)};
-  std::chrono::milliseconds retention_interval{std::chrono::hours(1)};
+  std::chrono::milliseconds retention{};
+  std::chrono::milliseconds retention_interval{};
   int64_t retention_batch_rows = 1000;
 };
 

@@ -26,8 +26,9 @@ int main(int argc, char** argv) {
   fleetgate::example::SimulatorOptions simulation;
   double flush_seconds = 1;
   CLI::App app{"fleetgate-example: simulates a service that reports to fleetgate"};
-  app.add_option("--gateway", options.target, "fleetgate gRPC address (default localhost:50051)")
-      ->envname("FLEETGATE_GRPC_ADDRESS");
+  // Not FLEETGATE_GRPC_ADDRESS: that is the gateway's own listen address (grpc.address).
+  app.add_option("--gateway", options.target, "fleetgate gRPC target (default localhost:50051)")
+      ->envname("FLEETGATE_TARGET");
   app.add_option("--service", options.service, "service name (default example)");
   app.add_option("--instance", options.instance, "instance name (default example-1)");
   app.add_option("--version", options.version, "version to report");

@@ -8,10 +8,10 @@
 #include <iostream>
 #include <memory>
 
-#include "alerts/rule_loader.h"
 #include "app.h"
 #include "config/loader.h"
 #include "logging.h"
+#include "startup_checks.h"
 
 namespace {
 
@@ -60,24 +60,17 @@ int WaitForSignal() {
 int main(int argc, char** argv) {
   Flags flags;
   if (int code = ParseFlags(argc, argv, flags); code >= 0) return code;
-  flags.sources.env = [](const char* name) { return std::getenv(name); };
+  flags.sources.env = fleetgate::config::ProcessEnvironment();
+  // --check-config and start-up run the same checks, so one refuses exactly what the other does.
   fleetgate::config::Config config;
   try {
     config = fleetgate::config::Load(flags.sources);
+    fleetgate::CheckStartupConfig(config);
   } catch (const fleetgate::config::ConfigError& e) {
     std::cerr << "fleetgate: configuration error: " << e.what() << "\n";
     return 1;
   }
   if (flags.print_config) std::cout << fleetgate::config::RenderYaml(config);
-  if (flags.check_config) {
-    // The provisioned rule files are part of the configuration: check them too.
-    try {
-      for (const auto& file : config.alerting.rule_files) fleetgate::alerts::LoadRuleFile(file);
-    } catch (const std::runtime_error& e) {
-      std::cerr << "fleetgate: configuration error: alerting.rule_files: " << e.what() << "\n";
-      return 1;
-    }
-  }
   if (flags.check_config || flags.print_config) return 0;
 
   fleetgate::ConfigureLogging(config.log.level, config.log.format);

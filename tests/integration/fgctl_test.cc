@@ -84,9 +84,22 @@ TEST_F(FgctlTest, ListsServicesAsATableAndOneServiceAsJson) {
 
 TEST_F(FgctlTest, ReadsTheServerFromTheEnvironment) {
   ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
-  FgctlRun run = RunFgctl({"--json", "services"}, {{"FLEETGATE_ADDRESS", gateway_.http_base()}});
+  FgctlRun run = RunFgctl({"--json", "services"}, {{"FLEETGATE_URL", gateway_.http_base()}});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["services"][0]["service"], "billing");
+}
+
+// FLEETGATE_GRPC_ADDRESS is the gateway's listen address; fgctl's target is FLEETGATE_TARGET.
+TEST_F(FgctlTest, ReportsToFleetgateTargetAndIgnoresTheGatewaysListenAddress) {
+  const std::vector<std::string> report = {"--timeout",  "3",   "report", "--service", "billing",
+                                           "--instance", "i-1", "health", "SERVING"};
+  const std::string nowhere = "127.0.0.1:1";
+  FgctlRun own = RunFgctl(
+      report, {{"FLEETGATE_TARGET", gateway_.grpc_target()}, {"FLEETGATE_GRPC_ADDRESS", nowhere}});
+  EXPECT_EQ(own.exit_code, 0) << own.err;
+  FgctlRun gateways = RunFgctl(
+      report, {{"FLEETGATE_TARGET", nowhere}, {"FLEETGATE_GRPC_ADDRESS", gateway_.grpc_target()}});
+  EXPECT_EQ(gateways.exit_code, 1) << gateways.out;
 }
 
 TEST_F(FgctlTest, UnknownServiceFailsWithTheGatewaysReason) {

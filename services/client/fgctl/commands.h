@@ -16,8 +16,8 @@
 namespace fleetgate::fgctl {
 
 struct Globals {
-  std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_ADDRESS)
-  std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_GRPC_ADDRESS)
+  std::string server = "http://localhost:8080";  // REST (--server, FLEETGATE_URL)
+  std::string grpc_server = "localhost:50051";   // gRPC (--grpc-server, FLEETGATE_TARGET)
   std::string token;      // bearer token for REST and gRPC (--token, FLEETGATE_TOKEN)
   std::string ca_file;    // CA bundle for TLS (--ca-file, FLEETGATE_CA_FILE)
   std::string cert_file;  // client certificate for mTLS (--cert-file, FLEETGATE_CERT_FILE)

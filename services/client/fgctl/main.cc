@@ -13,9 +13,10 @@ int main(int argc, char** argv) {
   CLI::App app{"fgctl: query, manage and report to fleetgate"};
   app.require_subcommand(1);
   app.add_option("--server", globals.server, "REST base URL (default http://localhost:8080)")
-      ->envname("FLEETGATE_ADDRESS");
-  app.add_option("--grpc-server", globals.grpc_server, "gRPC address (default localhost:50051)")
-      ->envname("FLEETGATE_GRPC_ADDRESS");
+      ->envname("FLEETGATE_URL");
+  // Not FLEETGATE_GRPC_ADDRESS: that is the gateway's own listen address (grpc.address).
+  app.add_option("--grpc-server", globals.grpc_server, "gRPC target (default localhost:50051)")
+      ->envname("FLEETGATE_TARGET");
   app.add_option("--token", globals.token, "bearer token (viewer, admin or reporter)")
       ->envname("FLEETGATE_TOKEN");
   app.add_option("--ca-file", globals.ca_file, "PEM CA bundle for TLS (gRPC and https://)")

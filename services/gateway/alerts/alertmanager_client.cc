@@ -34,28 +34,9 @@ std::string TrimTrailingSlashes(std::string url) {
   return url;
 }
 
-bool IsHttpUrl(const std::string& url) {
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) return true;
-  }
-  return false;
-}
-
+// The URLs, timeout, queue capacity and attempts are config keys, validated by config.
 void Validate(const AlertmanagerClientOptions& options) {
-  std::set<std::string> seen;
-  for (const std::string& url : options.urls) {
-    if (!IsHttpUrl(TrimTrailingSlashes(url))) {
-      throw std::invalid_argument("alertmanager url must start with http:// or https://: " + url);
-    }
-    if (!seen.insert(TrimTrailingSlashes(url)).second) {
-      throw std::invalid_argument("alertmanager url given twice: " + url);
-    }
-  }
-  if (options.queue_capacity == 0 || options.max_batch == 0 || options.max_attempts < 1) {
-    throw std::invalid_argument(
-        "alertmanager queue_capacity, max_batch and max_attempts must be >= 1");
-  }
-  if (options.timeout.count() <= 0) throw std::invalid_argument("alertmanager timeout must be > 0");
+  if (options.max_batch == 0) throw std::invalid_argument("alertmanager max_batch must be >= 1");
 }
 
 // The series of one Alertmanager in the client's self-metrics.

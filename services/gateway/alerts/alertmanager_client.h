@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "alerts/rule.h"
+#include "config/config.h"
 #include "core/clock.h"
 
 namespace prometheus {
@@ -40,14 +41,19 @@ class AlertNotifier {
   virtual void Send(std::vector<AlertmanagerAlert> alerts) = 0;
 };
 
+// Fields named like alerting.* configuration keys take their defaults from config::Defaults();
+// config validation refuses bad values before they get here.
 struct AlertmanagerClientOptions {
   // Base URLs such as http://alertmanager:9093 or http://host/prefix (a trailing '/' is
-  // ignored). Each is also the value of the `alertmanager` label of the self-metrics.
+  // ignored), each once. Each is also the value of the `alertmanager` label of the self-metrics.
   std::vector<std::string> urls;
-  std::chrono::milliseconds timeout{10000};  // one POST, connect included
-  size_t queue_capacity = 10000;             // alerts per Alertmanager; the oldest are dropped
-  size_t max_batch = 64;                     // alerts per POST
-  int max_attempts = 5;                      // POSTs of one batch before it is dropped
+  // One POST, connect included.
+  std::chrono::milliseconds timeout = config::Defaults().alerting.notification_timeout;
+  // Alerts per Alertmanager; beyond, the oldest are dropped.
+  size_t queue_capacity = config::Defaults().alerting.notification_queue_capacity;
+  size_t max_batch = 64;  // alerts per POST
+  // POSTs of one batch before it is dropped.
+  int max_attempts = static_cast<int>(config::Defaults().alerting.notification_max_attempts);
   std::chrono::milliseconds initial_backoff{500};  // doubled per retry, with jitter
   std::chrono::milliseconds max_backoff{30000};
 };
@@ -55,9 +61,9 @@ struct AlertmanagerClientOptions {
 class AlertmanagerClient final : public AlertNotifier {
  public:
   // Registers fleetgate_notifications_total, fleetgate_notification_queue_length and
-  // fleetgate_notification_latency_seconds and starts one worker per URL. Throws
-  // std::invalid_argument for a URL that is not http(s)://…, a duplicate URL, or a zero
-  // queue_capacity / max_batch / max_attempts.
+  // fleetgate_notification_latency_seconds and starts one worker per URL. Expects the
+  // options as config validation leaves them (http(s) URLs, each once; a positive timeout,
+  // capacity and attempts); throws std::invalid_argument for a zero max_batch.
   AlertmanagerClient(AlertmanagerClientOptions options, prometheus::Registry& registry);
   ~AlertmanagerClient() override;  // Stop()
   AlertmanagerClient(const AlertmanagerClient&) = delete;

@@ -23,6 +23,7 @@
 #include "alerts/alert_state.h"
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_catalog.h"
+#include "config/config.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/periodic_worker.h"
@@ -34,13 +35,14 @@
 namespace fleetgate::alerts {
 
 struct EvaluatorOptions {
-  std::chrono::milliseconds interval = std::chrono::seconds(15);
-  std::chrono::milliseconds resend_delay = std::chrono::minutes(1);
+  // Defaults: the alerting.* configuration keys.
+  std::chrono::milliseconds interval = config::Defaults().alerting.evaluation_interval;
+  std::chrono::milliseconds resend_delay = config::Defaults().alerting.resend_delay;
   // The base of each alert's generatorURL ({external_url}/api/v1/rules/{name}); none when empty.
   std::string external_url;
   // A rule whose condition holds for more label sets than this fails its evaluation (its
   // alerts stay as they were) instead of flooding Alertmanager, as Prometheus' rule `limit`.
-  size_t max_alerts_per_rule = 1000;
+  size_t max_alerts_per_rule = config::Defaults().alerting.max_alerts_per_rule;
 };
 
 // A rule's last evaluation, as Prometheus' rules API reports it.

@@ -130,6 +130,13 @@ struct Config {
   } shutdown;
 };
 
+// The built-in defaults: the one place each key's default is written. Component options take
+// their defaults from here, so a default is never written twice.
+inline const Config& Defaults() {
+  static const Config defaults;
+  return defaults;
+}
+
 // A bad configuration value: `key` is "section.key", `what()` says what is wrong.
 class ConfigError : public std::runtime_error {
  public:

@@ -2,381 +2,220 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdio>
+#include <limits>
+#include <regex>
 
-#include "core/duration.h"
+#include "config/validators.h"
+#include "config/value_codec.h"
 
 namespace fleetgate::config {
 namespace {
 
-// Parses one value of type T from text; throws ConfigError naming `key`.
-template <typename T>
-T ParseText(const std::string& key, const std::string& text);
-
-template <>
-std::string ParseText<std::string>(const std::string&, const std::string& text) {
-  return text;
-}
-
-template <>
-size_t ParseText<size_t>(const std::string& key, const std::string& text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit) || text.size() > 18) {
-    throw ConfigError(key, "must be a non-negative integer (got \"" + text + "\")");
-  }
-  return std::stoull(text);
-}
-
-template <>
-milliseconds ParseText<milliseconds>(const std::string& key, const std::string& text) {
-  auto parsed = ParseDuration(text);
-  if (!parsed) {
-    throw ConfigError(key, "must be a duration such as 30s, 15m or 1h30m (got \"" + text + "\")");
-  }
-  return *parsed;
-}
-
-template <>
-std::vector<double> ParseText<std::vector<double>>(const std::string& key,
-                                                   const std::string& text) {
-  std::vector<double> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string item =
-        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    try {
-      size_t used = 0;
-      out.push_back(std::stod(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw ConfigError(key, "must be a list of numbers (got \"" + text + "\")");
-    }
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
-
-// A comma-separated list (environment variables and flags); empty items are skipped.
-template <>
-std::vector<std::string> ParseText<std::vector<std::string>>(const std::string&,
-                                                             const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string item =
-        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
+constexpr size_t kSizeMax = std::numeric_limits<size_t>::max();
+constexpr milliseconds kIntMaxMs{kIntMax};
 
 template <typename T>
-T ParseYaml(const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) throw ConfigError(key, "must be a single value");
-  return ParseText<T>(key, node.Scalar());
-}
-
-template <>
-std::vector<double> ParseYaml<std::vector<double>>(const std::string& key, const YAML::Node& node) {
-  if (!node.IsSequence()) throw ConfigError(key, "must be a list of numbers");
-  std::vector<double> out;
-  for (const auto& item : node)
-    out.push_back(ParseText<std::vector<double>>(key, item.Scalar())[0]);
-  return out;
-}
-
-template <>
-std::vector<std::string> ParseYaml<std::vector<std::string>>(const std::string& key,
-                                                             const YAML::Node& node) {
-  if (node.IsNull()) return {};
-  if (!node.IsSequence()) throw ConfigError(key, "must be a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : node) {
-    if (!item.IsScalar()) throw ConfigError(key, "must be a list of strings");
-    out.push_back(item.Scalar());
-  }
-  return out;
-}
-
-template <>
-std::map<std::string, std::vector<double>> ParseYaml<std::map<std::string, std::vector<double>>>(
-    const std::string& key, const YAML::Node& node) {
-  if (!node.IsMap()) throw ConfigError(key, "must map metric names to lists of bucket bounds");
-  std::map<std::string, std::vector<double>> out;
-  for (const auto& entry : node) {
-    std::string name = entry.first.Scalar();
-    out[name] = ParseYaml<std::vector<double>>(key + "." + name, entry.second);
-  }
-  return out;
-}
-
-double ParseRateNumber(const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) throw ConfigError(key, "must be a number");
-  try {
-    size_t used = 0;
-    double value = std::stod(node.Scalar(), &used);
-    if (used == node.Scalar().size() && std::isfinite(value) && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw ConfigError(key, "must be a non-negative number (got \"" + node.Scalar() + "\")");
-}
-
-RateLimit::Rate ParseRate(const std::string& key, const YAML::Node& node,
-                          std::initializer_list<const char*> extra) {
-  RateLimit::Rate rate;
-  for (const auto& entry : node) {
-    const std::string name = entry.first.Scalar();
-    if (name == "events_per_second") {
-      rate.events_per_second = ParseRateNumber(key + ".events_per_second", entry.second);
-    } else if (name == "burst") {
-      rate.burst = ParseRateNumber(key + ".burst", entry.second);
-    } else if (std::find_if(extra.begin(), extra.end(), [&](const char* e) { return name == e; }) ==
-               extra.end()) {
-      throw ConfigError(key + "." + name, "unknown key");
-    }
-  }
-  return rate;
-}
-
-template <>
-RateLimit ParseYaml<RateLimit>(const std::string& key, const YAML::Node& node) {
-  if (!node.IsMap()) throw ConfigError(key, "must be a map (events_per_second, burst, overrides)");
-  RateLimit limit;
-  limit.rate = ParseRate(key, node, {"overrides"});
-  if (const YAML::Node overrides = node["overrides"]) {
-    if (!overrides.IsMap()) throw ConfigError(key + ".overrides", "must map services to rates");
-    for (const auto& entry : overrides) {
-      const std::string service = entry.first.Scalar();
-      if (!entry.second.IsMap()) {
-        throw ConfigError(key + ".overrides." + service, "must be {events_per_second, burst}");
-      }
-      limit.overrides[service] = ParseRate(key + ".overrides." + service, entry.second, {});
-    }
-  }
-  return limit;
-}
-
-YAML::Node Render(const RateLimit::Rate& rate) {
-  YAML::Node node(YAML::NodeType::Map);
-  node["events_per_second"] = rate.events_per_second;
-  node["burst"] = rate.burst;
-  return node;
-}
-
-YAML::Node Render(const RateLimit& value) {
-  YAML::Node node = Render(value.rate);
-  YAML::Node overrides(YAML::NodeType::Map);
-  for (const auto& [service, rate] : value.overrides) overrides[service] = Render(rate);
-  node["overrides"] = overrides;
-  return node;
-}
-
-YAML::Node Render(const std::string& value) { return YAML::Node(value); }
-YAML::Node Render(size_t value) { return YAML::Node(value); }
-YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
-YAML::Node Render(const std::vector<double>& value) {
-  YAML::Node node(YAML::NodeType::Sequence);
-  for (double v : value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.15g", v);  // 0.005, not 0.0050000000000000001
-    node.push_back(std::string(text));
-  }
-  node.SetStyle(YAML::EmitterStyle::Flow);
-  return node;
-}
-YAML::Node Render(const std::vector<std::string>& value) {
-  YAML::Node node(YAML::NodeType::Sequence);
-  for (const std::string& v : value) node.push_back(v);
-  node.SetStyle(YAML::EmitterStyle::Flow);
-  return node;
-}
-YAML::Node Render(const std::map<std::string, std::vector<double>>& value) {
-  YAML::Node node(YAML::NodeType::Map);
-  for (const auto& [name, bounds] : value) node[name] = Render(bounds);
-  return node;
-}
-
+struct Identity {
+  using type = T;
+};
 template <typename T>
-constexpr bool kTextual =
-    !std::is_same_v<T, std::map<std::string, std::vector<double>>> && !std::is_same_v<T, RateLimit>;
+using Check = std::function<void(const std::string&, const typename Identity<T>::type&)>;
 
+// One key: `part` is the section in Config, `field` the key in it, `check` its validator.
 template <typename S, typename T>
-ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field,
+ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field, Check<T> check,
                std::string help) {
   ConfigKey entry;
   entry.section = std::move(section);
   entry.key = std::move(key);
+  entry.type = TypeName<T>();
   entry.help = std::move(help);
   const std::string name = entry.name();
   entry.from_yaml = [=](Config& c, const YAML::Node& node) {
     (c.*part).*field = ParseYaml<T>(name, node);
   };
-  if constexpr (kTextual<T>) {
+  if constexpr (!kYamlOnly<T>) {
     entry.from_text = [=](Config& c, const std::string& text) {
       (c.*part).*field = ParseText<T>(name, text);
     };
   }
   entry.to_yaml = [=](const Config& c) { return Render((c.*part).*field); };
+  entry.validate = [=](const Config& c) { check(name, (c.*part).*field); };
+  return entry;
+}
+
+// A key whose value --print-config shows as <redacted>.
+ConfigKey Secret(ConfigKey entry) {
+  entry.secret = true;
   return entry;
 }
 
 std::vector<ConfigKey> BuildKeys() {
   using C = Config;
   return {
-      Bind("grpc", "address", &C::grpc, &C::Grpc::address, "gRPC listen address host:port"),
-      Bind("grpc", "max_message_bytes", &C::grpc, &C::Grpc::max_message_bytes,
+      Bind("grpc", "address", &C::grpc, &C::Grpc::address, HostPort{},
+           "gRPC listen address host:port"),
+      Bind("grpc", "max_message_bytes", &C::grpc, &C::Grpc::max_message_bytes, Between{1, kIntMax},
            "largest request accepted; larger ones get RESOURCE_EXHAUSTED"),
       Bind("grpc", "max_concurrent_streams", &C::grpc, &C::Grpc::max_concurrent_streams,
-           "HTTP/2 streams per connection"),
+           Between{1, kIntMax}, "HTTP/2 streams per connection"),
       Bind("grpc", "keepalive_min_ping_interval", &C::grpc, &C::Grpc::keepalive_min_ping_interval,
-           "clients pinging more often than this get a strike"),
+           DurationIn{true, kIntMaxMs}, "clients pinging more often than this get a strike"),
       Bind("grpc", "keepalive_max_ping_strikes", &C::grpc, &C::Grpc::keepalive_max_ping_strikes,
-           "strikes before the connection is closed"),
+           Between{0, kIntMax}, "strikes before the connection is closed"),
       Bind("grpc", "memory_quota_bytes", &C::grpc, &C::Grpc::memory_quota_bytes,
-           "gRPC ResourceQuota memory"),
-      Bind("grpc", "max_threads", &C::grpc, &C::Grpc::max_threads, "gRPC ResourceQuota threads"),
-      // HTTP/2 hardening and the gRPC port guard (issue 17), kept together.
+           Between{1, kSizeMax}, "gRPC ResourceQuota memory"),
+      Bind("grpc", "max_threads", &C::grpc, &C::Grpc::max_threads, Between{1, kIntMax},
+           "gRPC ResourceQuota threads"),
+      // HTTP/2 hardening and the gRPC port guard.
       Bind("grpc", "handshake_timeout", &C::grpc, &C::Grpc::handshake_timeout,
+           DurationIn{false, kIntMaxMs},
            "a connection must finish its handshake within this (TLS listener)"),
       Bind("grpc", "max_metadata_bytes", &C::grpc, &C::Grpc::max_metadata_bytes,
-           "largest header block of one call; larger ones are refused"),
+           Between{1024, kIntMax}, "largest header block of one call; larger ones are refused"),
       Bind("grpc", "max_connection_idle", &C::grpc, &C::Grpc::max_connection_idle,
-           "a connection without calls for this long gets GOAWAY"),
+           DurationIn{false, kIntMaxMs}, "a connection without calls for this long gets GOAWAY"),
       Bind("grpc", "max_connection_age", &C::grpc, &C::Grpc::max_connection_age,
-           "connections older than this get GOAWAY (0s: no limit)"),
+           DurationIn{true, kIntMaxMs}, "connections older than this get GOAWAY (0s: no limit)"),
       Bind("grpc", "max_connection_age_grace", &C::grpc, &C::Grpc::max_connection_age_grace,
-           "calls still open after a max-age GOAWAY get this long"),
-      Bind("guard", "max_connections", &C::guard, &C::Guard::max_connections,
+           DurationIn{false, kIntMaxMs}, "calls still open after a max-age GOAWAY get this long"),
+      Bind("guard", "max_connections", &C::guard, &C::Guard::max_connections, AnyValue{},
            "gRPC connections open at once; beyond, accepted and closed (0: from RLIMIT_NOFILE)"),
       Bind("guard", "max_connections_per_peer", &C::guard, &C::Guard::max_connections_per_peer,
-           "gRPC connections from one IP address (0: half of max_connections)"),
-      Bind("guard", "preface_timeout", &C::guard, &C::Guard::preface_timeout,
+           AnyValue{}, "gRPC connections from one IP address (0: half of max_connections)"),
+      Bind("guard", "preface_timeout", &C::guard, &C::Guard::preface_timeout, DurationIn{},
            "a connection that sent no HTTP/2 preface by then is closed"),
-      Bind("guard", "memory_shed_bytes", &C::guard, &C::Guard::memory_shed_bytes,
+      Bind("guard", "memory_shed_bytes", &C::guard, &C::Guard::memory_shed_bytes, AnyValue{},
            "above this resident memory: not ready, busiest connections shed (0: 75% of the "
            "cgroup limit, else 1 GiB)"),
-      Bind("guard", "watchdog_interval", &C::guard, &C::Guard::watchdog_interval,
+      Bind("guard", "watchdog_interval", &C::guard, &C::Guard::watchdog_interval, DurationIn{},
            "how often resident memory and connection counters are sampled"),
-      Bind("guard", "self_check_interval", &C::guard, &C::Guard::self_check_interval,
+      Bind("guard", "self_check_interval", &C::guard, &C::Guard::self_check_interval, DurationIn{},
            "how often the gateway calls its own gRPC port"),
-      Bind("guard", "self_check_timeout", &C::guard, &C::Guard::self_check_timeout,
+      Bind("guard", "self_check_timeout", &C::guard, &C::Guard::self_check_timeout, DurationIn{},
            "deadline of one self-check; half of it counts as slow and sheds a connection"),
       Bind("guard", "self_check_failures", &C::guard, &C::Guard::self_check_failures,
-           "consecutive failed self-checks before readiness fails"),
+           Between{1, kIntMax}, "consecutive failed self-checks before readiness fails"),
       Bind("guard", "self_check_liveness_after", &C::guard, &C::Guard::self_check_liveness_after,
-           "without a successful self-check for this long, liveness fails"),
-      Bind("http", "address", &C::http, &C::Http::address, "HTTP listen address host:port"),
-      Bind("http", "threads", &C::http, &C::Http::threads, "HTTP worker threads"),
-      Bind("http", "max_request_bytes", &C::http, &C::Http::max_request_bytes,
+           DurationIn{}, "without a successful self-check for this long, liveness fails"),
+      Bind("http", "address", &C::http, &C::Http::address, HostPort{},
+           "HTTP listen address host:port"),
+      Bind("http", "threads", &C::http, &C::Http::threads, Between{1, kIntMax},
+           "HTTP worker threads"),
+      Bind("http", "max_request_bytes", &C::http, &C::Http::max_request_bytes, Between{1, kSizeMax},
            "largest request (headers and body); larger ones get 413"),
-      Bind("http", "header_timeout", &C::http, &C::Http::header_timeout,
+      Bind("http", "header_timeout", &C::http, &C::Http::header_timeout, DurationIn{},
            "time a client has to send its headers"),
-      Bind("http", "body_timeout", &C::http, &C::Http::body_timeout,
+      Bind("http", "body_timeout", &C::http, &C::Http::body_timeout, DurationIn{},
            "time a client has to send its body"),
-      Bind("http", "keepalive_timeout", &C::http, &C::Http::keepalive_timeout,
+      Bind("http", "keepalive_timeout", &C::http, &C::Http::keepalive_timeout, DurationIn{},
            "idle keep-alive connections are closed after this"),
-      Bind("http", "write_timeout", &C::http, &C::Http::write_timeout,
+      Bind("http", "write_timeout", &C::http, &C::Http::write_timeout, DurationIn{},
            "a client that takes longer to read one response is disconnected"),
-      Bind("http", "admin_token", &C::http, &C::Http::admin_token,
-           "when set, REST changes need Authorization: Bearer <token>"),
-      Bind("storage", "database", &C::storage, &C::Storage::database,
+      Secret(Bind("http", "admin_token", &C::http, &C::Http::admin_token, AnyValue{},
+                  "when set, REST changes need Authorization: Bearer <token>")),
+      Bind("storage", "database", &C::storage, &C::Storage::database, NotEmpty{},
            "SQLite database file (its directory is created)"),
       Bind("storage", "synchronous", &C::storage, &C::Storage::synchronous,
-           "normal (a power loss may lose the last commits) or full"),
+           OneOf{{"normal", "full"}}, "normal (a power loss may lose the last commits) or full"),
       Bind("storage", "busy_timeout", &C::storage, &C::Storage::busy_timeout,
+           DurationIn{true, kIntMaxMs},
            "how long a connection waits for a lock before SQLITE_BUSY"),
       Bind("storage", "journal_size_limit_bytes", &C::storage,
-           &C::Storage::journal_size_limit_bytes,
+           &C::Storage::journal_size_limit_bytes, AnyValue{},
            "the WAL file is truncated to this after a checkpoint"),
-      Bind("storage", "max_size_bytes", &C::storage, &C::Storage::max_size_bytes,
+      Bind("storage", "max_size_bytes", &C::storage, &C::Storage::max_size_bytes, AnyValue{},
            "cap on the database file; beyond it writes fail as on a full disk (0: none)"),
       Bind("storage", "queue_capacity", &C::storage, &C::Storage::queue_capacity,
+           Between{1, kSizeMax},
            "history writes waiting for the disk; beyond, they are dropped and counted"),
-      Bind("storage", "batch_rows", &C::storage, &C::Storage::batch_rows,
+      Bind("storage", "batch_rows", &C::storage, &C::Storage::batch_rows, Between{1, kSizeMax},
            "the writer commits when this many writes wait"),
       Bind("storage", "max_transaction_rows", &C::storage, &C::Storage::max_transaction_rows,
-           "under a backlog, the most writes one transaction takes"),
-      Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval,
+           Between{1, kSizeMax}, "under a backlog, the most writes one transaction takes"),
+      Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval, DurationIn{},
            "the writer commits at least this often"),
-      Bind("storage", "retention", &C::storage, &C::Storage::retention,
+      Bind("storage", "retention", &C::storage, &C::Storage::retention, DurationIn{true},
            "history older than this is deleted (0s: keep forever)"),
       Bind("storage", "retention_interval", &C::storage, &C::Storage::retention_interval,
-           "how often retention runs"),
+           DurationIn{}, "how often retention runs"),
       Bind("limits", "max_labels_per_series", &C::limits, &C::Limits::max_labels_per_series,
-           "labels per series, service and instance included"),
+           Between{2, kSizeMax}, "labels per series, service and instance included"),
       Bind("limits", "max_label_name_bytes", &C::limits, &C::Limits::max_label_name_bytes,
-           "bytes in a label name"),
+           Between{1, kSizeMax}, "bytes in a label name"),
       Bind("limits", "max_label_value_bytes", &C::limits, &C::Limits::max_label_value_bytes,
-           "bytes in a label value"),
+           Between{1, kSizeMax}, "bytes in a label value"),
       Bind("limits", "max_series_per_metric", &C::limits, &C::Limits::max_series_per_metric,
-           "series per metric name and service"),
+           Between{1, kSizeMax}, "series per metric name and service"),
       Bind("limits", "max_series_total", &C::limits, &C::Limits::max_series_total,
-           "series held in total"),
+           Between{1, kSizeMax}, "series held in total"),
       Bind("limits", "max_events_per_batch", &C::limits, &C::Limits::max_events_per_batch,
-           "events applied per batch; the rest are rejected"),
-      Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes,
+           Between{1, kSizeMax}, "events applied per batch; the rest are rejected"),
+      Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes, AnyValue{},
            "bytes in a health or check detail"),
-      Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, "checks per health event"),
+      Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, AnyValue{},
+           "checks per health event"),
       Bind("limits", "max_inflight_batches", &C::limits, &C::Limits::max_inflight_batches,
-           "batches applied at once; beyond, UNAVAILABLE"),
-      Bind("metrics", "series_ttl", &C::metrics, &C::Metrics::series_ttl,
+           Between{1, kSizeMax}, "batches applied at once; beyond, UNAVAILABLE"),
+      Bind("metrics", "series_ttl", &C::metrics, &C::Metrics::series_ttl, DurationIn{},
            "series not updated for this long are removed"),
-      Bind("metrics", "default_buckets", &C::metrics, &C::Metrics::default_buckets,
+      Bind("metrics", "default_buckets", &C::metrics, &C::Metrics::default_buckets, Buckets{},
            "histogram bucket bounds for observations"),
-      Bind("metrics", "buckets", &C::metrics, &C::Metrics::buckets,
+      Bind("metrics", "buckets", &C::metrics, &C::Metrics::buckets, Buckets{},
            "bucket bounds per metric name (YAML only)"),
-      Bind("health", "default_ttl", &C::health, &C::Health::default_ttl,
+      Bind("health", "default_ttl", &C::health, &C::Health::default_ttl, DurationIn{},
            "how long a health report holds when it names no TTL"),
-      Bind("health", "max_ttl", &C::health, &C::Health::max_ttl, "largest TTL a report may ask"),
-      Bind("health", "forget_after", &C::health, &C::Health::forget_after,
+      Bind("health", "max_ttl", &C::health, &C::Health::max_ttl, DurationIn{},
+           "largest TTL a report may ask"),
+      Bind("health", "forget_after", &C::health, &C::Health::forget_after, DurationIn{},
            "stale instances leave the live registry after this"),
-      Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval,
+      Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval, DurationIn{},
            "how often TTLs are checked"),
       Bind("alerting", "evaluation_interval", &C::alerting, &C::Alerting::evaluation_interval,
-           "how often every alert rule is evaluated"),
-      Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files,
+           DurationIn{}, "how often every alert rule is evaluated"),
+      Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files, AnyValue{},
            "files of provisioned rules (YAML or JSON), read-only over the API"),
-      Bind("alerting", "alertmanagers", &C::alerting, &C::Alerting::alertmanagers,
+      Bind("alerting", "alertmanagers", &C::alerting, &C::Alerting::alertmanagers, HttpUrls{},
            "Alertmanager base URLs that receive firing and resolved alerts"),
-      Bind("alerting", "resend_delay", &C::alerting, &C::Alerting::resend_delay,
+      Bind("alerting", "resend_delay", &C::alerting, &C::Alerting::resend_delay, DurationIn{},
            "a firing alert is re-sent to Alertmanager this often"),
       Bind("alerting", "notification_timeout", &C::alerting, &C::Alerting::notification_timeout,
-           "one POST to an Alertmanager, connecting included"),
+           DurationIn{}, "one POST to an Alertmanager, connecting included"),
       Bind("alerting", "notification_queue_capacity", &C::alerting,
-           &C::Alerting::notification_queue_capacity,
+           &C::Alerting::notification_queue_capacity, Between{1, kSizeMax},
            "alerts waiting per Alertmanager; beyond, the oldest are dropped and counted"),
       Bind("alerting", "notification_max_attempts", &C::alerting,
-           &C::Alerting::notification_max_attempts,
+           &C::Alerting::notification_max_attempts, Between{1, kIntMax},
            "POSTs of one batch (with backoff) before it is dropped and counted"),
       Bind("alerting", "max_alerts_per_rule", &C::alerting, &C::Alerting::max_alerts_per_rule,
-           "a rule matching more label sets than this fails its evaluation"),
-      Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url,
+           Between{1, kSizeMax}, "a rule matching more label sets than this fails its evaluation"),
+      Bind("alerting", "external_url", &C::alerting, &C::Alerting::external_url, AnyValue{},
            "base of each alert's generatorURL (default: http://<hostname>:<HTTP port>)"),
-      Bind("auth", "tokens_file", &C::auth, &C::Auth::tokens_file,
+      // Trust: credentials, TLS on the gRPC port, per-service quotas.
+      Bind("auth", "tokens_file", &C::auth, &C::Auth::tokens_file, AnyValue{},
            "credentials file (DESIGN.md Trust); set: reads, changes and reports need a credential"),
-      Bind("auth", "reload_interval", &C::auth, &C::Auth::reload_interval,
+      Bind("auth", "reload_interval", &C::auth, &C::Auth::reload_interval, DurationIn{},
            "how often the tokens file is checked for changes"),
-      Bind("tls", "cert_file", &C::tls, &C::Tls::cert_file,
+      Bind("tls", "cert_file", &C::tls, &C::Tls::cert_file, AnyValue{},
            "PEM certificate chain of the gRPC port; set: the port serves TLS only"),
-      Bind("tls", "key_file", &C::tls, &C::Tls::key_file, "PEM private key of tls.cert_file"),
-      Bind("tls", "client_ca_file", &C::tls, &C::Tls::client_ca_file,
+      Bind("tls", "key_file", &C::tls, &C::Tls::key_file, AnyValue{},
+           "PEM private key of tls.cert_file"),
+      Bind("tls", "client_ca_file", &C::tls, &C::Tls::client_ca_file, AnyValue{},
            "PEM CA bundle that client certificates must chain to (mTLS)"),
       Bind("tls", "client_auth", &C::tls, &C::Tls::client_auth,
+           OneOf{{"none", "optional", "require"}},
            "none, optional (verified when sent) or require (mTLS)"),
       Bind("tls", "reload_interval", &C::tls, &C::Tls::reload_interval,
-           "how often certificate, key and CA files are re-read (whole seconds)"),
-      Bind("ingest", "rate_limit", &C::ingest, &C::Ingest::rate_limit,
+           DurationIn{false, kIntMaxMs}, "how often certificate, key and CA files are re-read"),
+      Bind("ingest", "rate_limit", &C::ingest, &C::Ingest::rate_limit, AnyValue{},
            "events_per_second and burst per service, with per-service overrides (YAML only)"),
-      Bind("log", "level", &C::log, &C::Log::level, "trace, debug, info, warn, error"),
-      Bind("log", "format", &C::log, &C::Log::format, "text or json"),
-      Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout,
+      Bind("log", "level", &C::log, &C::Log::level,
+           OneOf{{"trace", "debug", "info", "warn", "error", "off"}},
+           "trace, debug, info, warn, error or off"),
+      Bind("log", "format", &C::log, &C::Log::format, OneOf{{"text", "json"}}, "text or json"),
+      Bind("shutdown", "timeout", &C::shutdown, &C::Shutdown::timeout, DurationIn{},
            "longest a graceful stop may take"),
-      Bind("shutdown", "drain_timeout", &C::shutdown, &C::Shutdown::drain_timeout,
+      Bind("shutdown", "drain_timeout", &C::shutdown, &C::Shutdown::drain_timeout, DurationIn{},
            "on stop, new calls get UNAVAILABLE for this long (readiness false) before gRPC stops"),
   };
 }
@@ -389,9 +228,78 @@ std::string ConfigKey::env() const {
   return out;
 }
 
+std::string ConfigKey::Text(const Config& config) const {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << to_yaml(config);
+  return out.c_str();
+}
+
 const std::vector<ConfigKey>& AllKeys() {
   static const std::vector<ConfigKey> keys = BuildKeys();
   return keys;
+}
+
+const ConfigKey* FindKey(const std::string& name) {
+  for (const auto& entry : AllKeys()) {
+    if (entry.name() == name) return &entry;
+  }
+  return nullptr;
+}
+
+const std::vector<ForeignVariable>& ForeignVariables() {
+  static const std::vector<ForeignVariable> variables{
+      {"FLEETGATE_TARGET", "fgctl, example service", "gRPC target host:port of the gateway"},
+      {"FLEETGATE_URL", "fgctl", "REST base URL of the gateway"},
+      {"FLEETGATE_TOKEN", "fgctl, example service",
+       "bearer token sent as Authorization: Bearer (viewer, admin or reporter)"},
+      {"FLEETGATE_CA_FILE", "fgctl, example service", "PEM CA bundle that verifies the gateway"},
+      {"FLEETGATE_CERT_FILE", "fgctl, example service", "PEM client certificate for mTLS"},
+      {"FLEETGATE_KEY_FILE", "fgctl, example service", "PEM key of the client certificate"},
+      {"FLEETGATE_SERVICE", "fgctl report", "service name of the report"},
+      {"FLEETGATE_INSTANCE", "fgctl report", "instance name of the report"},
+  };
+  return variables;
+}
+
+bool IsForeignVariable(const std::string& name) {
+  static const std::regex service_link(
+      "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|"
+      "PORT|"
+      "ADDR))?)?)");
+  for (const auto& variable : ForeignVariables()) {
+    if (variable.name == name) return true;
+  }
+  return std::regex_match(name, service_link);
+}
+
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                           diagonal + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    size_t d = distance(word, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
 }
 
 }  // namespace fleetgate::config

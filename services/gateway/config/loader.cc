@@ -2,20 +2,27 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cmath>
 #include <fstream>
 
 #include "config/config_keys.h"
+#include "config/validators.h"
+
+extern char** environ;
 
 namespace fleetgate::config {
 namespace {
 
-const ConfigKey* FindKey(const std::string& section, const std::string& key) {
-  for (const auto& entry : AllKeys()) {
-    if (entry.section == section && entry.key == key) return &entry;
-  }
-  return nullptr;
+constexpr char kEnvPrefix[] = "FLEETGATE_";
+
+std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string closest = ClosestMatch(word, candidates);
+  return closest.empty() ? "" : " (did you mean " + closest + "?)";
+}
+
+std::vector<std::string> KeyNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : AllKeys()) names.push_back(entry.name());
+  return names;
 }
 
 YAML::Node ReadFile(const std::string& path) {
@@ -36,64 +43,68 @@ void ApplyFile(Config& config, const std::string& path) {
     const std::string section_name = section.first.Scalar();
     if (!section.second.IsMap()) throw ConfigError(section_name, "must be a map of keys");
     for (const auto& item : section.second) {
-      const std::string key = item.first.Scalar();
-      const ConfigKey* entry = FindKey(section_name, key);
-      if (entry == nullptr) throw ConfigError(section_name + "." + key, "unknown key");
+      const std::string name = section_name + "." + item.first.Scalar();
+      const ConfigKey* entry = FindKey(name);
+      if (entry == nullptr) throw ConfigError(name, "unknown key" + DidYouMean(name, KeyNames()));
       entry->from_yaml(config, item.second);
     }
   }
 }
 
-void ApplyEnv(Config& config, const EnvLookup& env) {
+// Names without the common prefix, so that the suggestion depends on the part that differs.
+std::vector<std::string> KnownVariableSuffixes() {
+  std::vector<std::string> names;
+  const size_t prefix = sizeof kEnvPrefix - 1;
+  for (const auto& entry : AllKeys()) names.push_back(entry.env().substr(prefix));
+  for (const auto& variable : ForeignVariables()) names.push_back(variable.name.substr(prefix));
+  return names;
+}
+
+const ConfigKey* FindByVariable(const std::string& name) {
   for (const auto& entry : AllKeys()) {
-    const char* value = env(entry.env().c_str());
-    if (value == nullptr) continue;
-    if (!entry.from_text) throw ConfigError(entry.env(), "can only be set in the YAML file");
-    entry.from_text(config, value);
+    if (entry.env() == name) return &entry;
+  }
+  return nullptr;
+}
+
+void ApplyEnv(Config& config, const std::map<std::string, std::string>& env) {
+  const size_t prefix = sizeof kEnvPrefix - 1;
+  for (const auto& [name, value] : env) {
+    if (name.compare(0, prefix, kEnvPrefix) != 0 || IsForeignVariable(name)) continue;
+    const ConfigKey* entry = FindByVariable(name);
+    if (entry == nullptr) {
+      std::string closest = ClosestMatch(name.substr(prefix), KnownVariableSuffixes());
+      if (!closest.empty()) closest = std::string(kEnvPrefix) + closest;
+      throw ConfigError(
+          name, "unknown variable" + (closest.empty() ? "" : " (did you mean " + closest + "?)"));
+    }
+    if (!entry->from_text) throw ConfigError(name, "can only be set in the YAML file");
+    entry->from_text(config, value);
   }
 }
 
 void ApplyFlags(Config& config, const std::vector<std::pair<std::string, std::string>>& flags) {
   for (const auto& [name, text] : flags) {
-    auto dot = name.find('.');
-    const ConfigKey* entry = FindKey(name.substr(0, dot), name.substr(dot + 1));
+    const ConfigKey* entry = FindKey(name);
     if (entry == nullptr || !entry->from_text) throw ConfigError(name, "unknown key");
     entry->from_text(config, text);
   }
 }
 
-void CheckAddress(const std::string& key, const std::string& address) {
-  auto colon = address.rfind(':');
-  if (colon == std::string::npos) {
-    throw ConfigError(key, "must be host:port (got \"" + address + "\")");
-  }
-  std::string port = address.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
-    throw ConfigError(key, "has no valid port (got \"" + address + "\")");
-  }
-}
-
-void CheckPositive(const std::string& key, size_t value) {
-  if (value == 0) throw ConfigError(key, "must be greater than zero");
-}
-
-void CheckPositive(const std::string& key, milliseconds value) {
-  if (value.count() <= 0) throw ConfigError(key, "must be longer than zero");
-}
-
-void CheckBuckets(const std::string& key, const std::vector<double>& bounds) {
-  if (bounds.empty()) throw ConfigError(key, "needs at least one bucket bound");
-  if (bounds.size() > 64) throw ConfigError(key, "has more than 64 bucket bounds");
-  for (size_t i = 0; i < bounds.size(); ++i) {
-    if (!std::isfinite(bounds[i])) throw ConfigError(key, "bucket bounds must be finite");
-    if (i > 0 && bounds[i] <= bounds[i - 1]) {
-      throw ConfigError(key, "bucket bounds must be strictly increasing");
-    }
-  }
-}
-
 }  // namespace
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> out;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string text = *entry;
+    auto equals = text.find('=');
+    if (equals == std::string::npos || text.compare(0, sizeof kEnvPrefix - 1, kEnvPrefix) != 0) {
+      continue;
+    }
+    out.emplace(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return out;
+}
 
 Config Load(const Sources& sources) {
   Config config;
@@ -104,96 +115,19 @@ Config Load(const Sources& sources) {
   return config;
 }
 
-void Validate(const Config& c) {
-  CheckAddress("grpc.address", c.grpc.address);
-  CheckAddress("http.address", c.http.address);
-  CheckPositive("grpc.max_message_bytes", c.grpc.max_message_bytes);
-  CheckPositive("grpc.max_concurrent_streams", c.grpc.max_concurrent_streams);
-  CheckPositive("grpc.memory_quota_bytes", c.grpc.memory_quota_bytes);
-  CheckPositive("grpc.max_threads", c.grpc.max_threads);
-  CheckPositive("http.threads", c.http.threads);
-  CheckPositive("http.max_request_bytes", c.http.max_request_bytes);
-  CheckPositive("http.header_timeout", c.http.header_timeout);
-  CheckPositive("http.body_timeout", c.http.body_timeout);
-  CheckPositive("http.keepalive_timeout", c.http.keepalive_timeout);
-  CheckPositive("http.write_timeout", c.http.write_timeout);
-  if (c.storage.database.empty()) throw ConfigError("storage.database", "must not be empty");
-  if (c.storage.synchronous != "normal" && c.storage.synchronous != "full") {
-    throw ConfigError("storage.synchronous",
-                      "must be normal or full (got \"" + c.storage.synchronous + "\")");
-  }
-  CheckPositive("storage.queue_capacity", c.storage.queue_capacity);
-  CheckPositive("storage.batch_rows", c.storage.batch_rows);
-  CheckPositive("storage.max_transaction_rows", c.storage.max_transaction_rows);
-  CheckPositive("storage.flush_interval", c.storage.flush_interval);
-  CheckPositive("storage.retention_interval", c.storage.retention_interval);
-  if (c.storage.retention.count() < 0)
-    throw ConfigError("storage.retention", "must not be negative");
-  if (c.limits.max_labels_per_series < 2) {
-    throw ConfigError("limits.max_labels_per_series", "must leave room for service and instance");
-  }
-  CheckPositive("limits.max_label_name_bytes", c.limits.max_label_name_bytes);
-  CheckPositive("limits.max_label_value_bytes", c.limits.max_label_value_bytes);
-  CheckPositive("limits.max_series_per_metric", c.limits.max_series_per_metric);
-  CheckPositive("limits.max_series_total", c.limits.max_series_total);
-  CheckPositive("limits.max_events_per_batch", c.limits.max_events_per_batch);
-  CheckPositive("limits.max_inflight_batches", c.limits.max_inflight_batches);
-  CheckPositive("auth.reload_interval", c.auth.reload_interval);
-  if (c.tls.reload_interval < std::chrono::seconds(1)) {
-    throw ConfigError("tls.reload_interval", "must be at least 1s");
-  }
-  if (c.tls.client_auth != "none" && c.tls.client_auth != "optional" &&
-      c.tls.client_auth != "require") {
-    throw ConfigError("tls.client_auth",
-                      "must be none, optional or require (got \"" + c.tls.client_auth + "\")");
-  }
-  if (c.tls.cert_file.empty() != c.tls.key_file.empty()) {
-    throw ConfigError("tls.key_file", "tls.cert_file and tls.key_file go together");
-  }
-  if (c.tls.client_auth != "none" && c.tls.client_ca_file.empty()) {
-    throw ConfigError("tls.client_ca_file", "needed when tls.client_auth is " + c.tls.client_auth);
-  }
-  CheckPositive("metrics.series_ttl", c.metrics.series_ttl);
-  CheckBuckets("metrics.default_buckets", c.metrics.default_buckets);
-  for (const auto& [name, bounds] : c.metrics.buckets)
-    CheckBuckets("metrics.buckets." + name, bounds);
-  CheckPositive("health.default_ttl", c.health.default_ttl);
-  CheckPositive("health.max_ttl", c.health.max_ttl);
-  CheckPositive("health.forget_after", c.health.forget_after);
-  CheckPositive("health.sweep_interval", c.health.sweep_interval);
-  CheckPositive("alerting.evaluation_interval", c.alerting.evaluation_interval);
-  CheckPositive("alerting.resend_delay", c.alerting.resend_delay);
-  CheckPositive("alerting.notification_timeout", c.alerting.notification_timeout);
-  CheckPositive("alerting.notification_queue_capacity", c.alerting.notification_queue_capacity);
-  CheckPositive("alerting.notification_max_attempts", c.alerting.notification_max_attempts);
-  CheckPositive("alerting.max_alerts_per_rule", c.alerting.max_alerts_per_rule);
-  for (const std::string& url : c.alerting.alertmanagers) {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-      throw ConfigError("alerting.alertmanagers",
-                        "must be http:// or https:// URLs (got \"" + url + "\")");
-    }
-  }
-  CheckPositive("shutdown.timeout", c.shutdown.timeout);
-  CheckPositive("shutdown.drain_timeout", c.shutdown.drain_timeout);
-  if (c.shutdown.drain_timeout > c.shutdown.timeout) {
-    throw ConfigError("shutdown.drain_timeout", "must not exceed shutdown.timeout");
-  }
-  if (c.health.default_ttl > c.health.max_ttl) {
-    throw ConfigError("health.default_ttl", "must not exceed health.max_ttl");
-  }
-  static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
-  if (std::find(levels.begin(), levels.end(), c.log.level) == levels.end()) {
-    throw ConfigError("log.level", "must be one of trace, debug, info, warn, error, off (got \"" +
-                                       c.log.level + "\")");
-  }
-  if (c.log.format != "text" && c.log.format != "json") {
-    throw ConfigError("log.format", "must be text or json (got \"" + c.log.format + "\")");
-  }
+void Validate(const Config& config) {
+  for (const auto& entry : AllKeys()) entry.validate(config);
+  ValidateAcrossKeys(config);
 }
 
 std::string RenderYaml(const Config& config) {
   YAML::Node root(YAML::NodeType::Map);
-  for (const auto& entry : AllKeys()) root[entry.section][entry.key] = entry.to_yaml(config);
+  for (const auto& entry : AllKeys()) {
+    YAML::Node value = entry.to_yaml(config);
+    if (entry.secret && !(value.IsScalar() && value.Scalar().empty()))
+      value = YAML::Node(kRedacted);
+    root[entry.section][entry.key] = value;
+  }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.h"
 #include "core/clock.h"
 #include "health/instance.h"
 
@@ -26,9 +27,10 @@ class TransitionSink {
 };
 
 struct RegistryOptions {
-  std::chrono::milliseconds default_ttl = std::chrono::seconds(30);
-  std::chrono::milliseconds max_ttl = std::chrono::hours(24);
-  std::chrono::milliseconds forget_after = std::chrono::hours(24);
+  // Defaults: the health.* configuration keys.
+  std::chrono::milliseconds default_ttl = config::Defaults().health.default_ttl;
+  std::chrono::milliseconds max_ttl = config::Defaults().health.max_ttl;
+  std::chrono::milliseconds forget_after = config::Defaults().health.forget_after;
 };
 
 class HealthRegistry {

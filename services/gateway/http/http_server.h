@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "config/config.h"
 #include "http/router.h"
 
 namespace prometheus {
@@ -23,19 +24,21 @@ class Endpoint;
 namespace fleetgate::http {
 
 struct ServerOptions {
-  std::string address = "0.0.0.0:8080";  // host:port; port 0 picks a free port; ":8080" = any
-  int threads = 4;
+  // Defaults: the http.* configuration keys. `address` is host:port; port 0 picks a free port;
+  // ":8080" listens on any address.
+  std::string address = config::Defaults().http.address;
+  int threads = static_cast<int>(config::Defaults().http.threads);
   // The whole request (request line, headers and body) may be at most this long; a larger
   // Content-Length or body answers 413, a longer header block 431 (JSON errors, then close).
   // Bodies need a Content-Length: Transfer-Encoding (chunked) answers 411.
-  size_t max_request_bytes = 64 * 1024;
-  std::chrono::milliseconds header_timeout{5000};
-  std::chrono::milliseconds body_timeout{10000};
-  std::chrono::milliseconds keepalive_timeout{60000};
+  size_t max_request_bytes = config::Defaults().http.max_request_bytes;
+  std::chrono::milliseconds header_timeout = config::Defaults().http.header_timeout;
+  std::chrono::milliseconds body_timeout = config::Defaults().http.body_timeout;
+  std::chrono::milliseconds keepalive_timeout = config::Defaults().http.keepalive_timeout;
   // gzip responses at least this large when the client sends Accept-Encoding: gzip
   size_t gzip_min_bytes = 1024;
   // A client that has not read a whole response within this time is disconnected.
-  std::chrono::milliseconds write_timeout{60000};
+  std::chrono::milliseconds write_timeout = config::Defaults().http.write_timeout;
 };
 
 struct ServerCore;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.h"
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/health_registry.h"
 #include "metrics/metric_store.h"
@@ -18,13 +19,17 @@
 namespace fleetgate::ingest {
 
 struct IngestOptions {
-  size_t max_events_per_batch = 10000;
-  size_t max_source_bytes = 256;   // service, instance, version
-  size_t max_detail_bytes = 4096;  // health detail and check detail
-  size_t max_checks = 32;
-  size_t max_inflight_batches = 1024;  // beyond: UNAVAILABLE, retryable
-  metrics::LabelLimits label_limits;   // for source labels
-  std::chrono::seconds max_ttl = std::chrono::hours(24);
+  // Defaults: the limits.* and health.max_ttl configuration keys.
+  size_t max_events_per_batch = config::Defaults().limits.max_events_per_batch;
+  size_t max_source_bytes = 256;  // service, instance, version
+  // Bytes of a health detail and of a check detail.
+  size_t max_detail_bytes = config::Defaults().limits.max_detail_bytes;
+  size_t max_checks = config::Defaults().limits.max_checks;
+  size_t max_inflight_batches =
+      config::Defaults().limits.max_inflight_batches;  // beyond: UNAVAILABLE
+  metrics::LabelLimits label_limits;                   // for source labels
+  std::chrono::seconds max_ttl =
+      std::chrono::duration_cast<std::chrono::seconds>(config::Defaults().health.max_ttl);
 };
 
 class BatchProcessor {

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/config.h"
 #include "core/clock.h"
 #include "metrics/rejection.h"
 #include "metrics/series_key.h"
@@ -36,10 +37,12 @@ std::string_view KindName(MetricKind kind);
 
 struct MetricStoreOptions {
   LabelLimits label_limits;
-  size_t max_series_per_metric = 2000;  // per metric name and service
-  size_t max_series_total = 100000;
-  std::chrono::milliseconds series_ttl = std::chrono::minutes(15);
-  std::vector<double> default_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  // Defaults: the limits.* and metrics.* configuration keys.
+  size_t max_series_per_metric =
+      config::Defaults().limits.max_series_per_metric;  // per metric name and service
+  size_t max_series_total = config::Defaults().limits.max_series_total;
+  std::chrono::milliseconds series_ttl = config::Defaults().metrics.series_ttl;
+  std::vector<double> default_buckets = config::Defaults().metrics.default_buckets;
   std::map<std::string, std::vector<double>, std::less<>> buckets;  // per metric name
 };
 

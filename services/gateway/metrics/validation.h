@@ -4,14 +4,16 @@
 
 #include <string_view>
 
+#include "config/config.h"
 #include "metrics/rejection.h"
 
 namespace fleetgate::metrics {
 
 struct LabelLimits {
-  size_t max_labels_per_series = 30;
-  size_t max_label_name_bytes = 128;
-  size_t max_label_value_bytes = 1024;
+  // Defaults: the limits.* configuration keys.
+  size_t max_labels_per_series = config::Defaults().limits.max_labels_per_series;
+  size_t max_label_name_bytes = config::Defaults().limits.max_label_name_bytes;
+  size_t max_label_value_bytes = config::Defaults().limits.max_label_value_bytes;
 };
 
 // [a-zA-Z_:][a-zA-Z0-9_:]*

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "gateway_process.h"
@@ -18,9 +19,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-pid_t SpawnExample(const std::vector<std::string>& args) {
+pid_t SpawnExample(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env = {}) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  unsetenv("FLEETGATE_TARGET");
+  for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
   int devnull = open("/dev/null", O_WRONLY);
   dup2(devnull, STDOUT_FILENO);
   dup2(devnull, STDERR_FILENO);
@@ -64,6 +68,22 @@ TEST(ExampleServiceTest, ReportsRequestsLatencyAndHealthUntilSigterm) {
       HttpGet(gateway.http_base() + "/api/v1/services/shop/instances/shop-1").body);
   EXPECT_EQ(instance["status"], "NOT_SERVING");
   EXPECT_EQ(instance["detail"], "shutting down");
+}
+
+// FLEETGATE_GRPC_ADDRESS is the gateway's listen address; the example's target is FLEETGATE_TARGET.
+TEST(ExampleServiceTest, ReportsToFleetgateTargetAndIgnoresTheGatewaysListenAddress) {
+  GatewayProcess gateway;
+  ASSERT_TRUE(gateway.Start({})) << gateway.Log();
+  pid_t example = SpawnExample(
+      {"--service", "env-shop", "--instance", "e-1", "--flush-interval", "0.05"},
+      {{"FLEETGATE_TARGET", gateway.grpc_target()}, {"FLEETGATE_GRPC_ADDRESS", "127.0.0.1:1"}});
+  ASSERT_GT(example, 0);
+  const std::string metrics_url = gateway.http_base() + "/metrics";
+  bool reported = Eventually(
+      [&] { return HttpGet(metrics_url).body.find("instance=\"e-1\"") != std::string::npos; });
+  kill(example, SIGTERM);
+  WaitForExit(example);
+  EXPECT_TRUE(reported) << HttpGet(metrics_url).body;
 }
 
 }  // namespace

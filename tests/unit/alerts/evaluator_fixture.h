@@ -61,8 +61,12 @@ class AlertingFixture : public testing::Test {
     storage::DatabaseOptions options;
     options.path = (dir_.path() / "fleetgate.db").string();
     database_ = std::make_unique<storage::Database>(options);
-    writer_ = std::make_unique<storage::HistoryWriter>(*database_, storage::HistoryWriterOptions{},
-                                                       clock_, *self_);
+    storage::HistoryWriterOptions writer_options;
+    writer_options.queue_capacity = 100000;
+    writer_options.batch_rows = 1000;
+    writer_options.max_transaction_rows = 50000;
+    writer_options.flush_interval = std::chrono::seconds(1);
+    writer_ = std::make_unique<storage::HistoryWriter>(*database_, writer_options, clock_, *self_);
     reader_ = std::make_unique<storage::HistoryReader>(*database_, *self_);
     rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_);
     rules_ = std::make_unique<RuleCatalog>(*rule_store_, clock_);

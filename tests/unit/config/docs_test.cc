@@ -1,5 +1,6 @@
-// The reference docs must name every configuration key and every rejection reason, so a key or
-// reason added without its documentation fails the build's tests.
+// The reference docs must agree with the declarations: docs/configuration.md's key table is the
+// key table rendered (name, variable, type, default, doc), and every rejection reason is in
+// metrics.md, so a key or reason added without its documentation fails the build's tests.
 
 #include <gtest/gtest.h>
 
@@ -19,13 +20,40 @@ std::string ReadDoc(const std::string& name) {
   return text.str();
 }
 
-TEST(DocsTest, ConfigurationNamesEveryKeyAndItsEnvironmentVariable) {
+// The "## Keys" table as the table declares it.
+std::string KeysTable() {
+  std::string out =
+      "| key | environment variable | type | default | meaning |\n|---|---|---|---|---|\n";
+  for (const auto& key : AllKeys()) {
+    std::string doc = key.help + (key.secret ? " (secret: --print-config shows <redacted>)" : "");
+    out += "| `" + key.name() + "` | `" + key.env() + "` | " + key.type + " | `" +
+           key.DefaultText() + "` | " + doc + " |\n";
+  }
+  return out;
+}
+
+// The "## Client variables" table: the FLEETGATE_* variables the gateway ignores.
+std::string ClientVariablesTable() {
+  std::string out = "| variable | read by | meaning |\n|---|---|---|\n";
+  for (const auto& variable : ForeignVariables()) {
+    out += "| `" + variable.name + "` | " + variable.reader + " | " + variable.help + " |\n";
+  }
+  return out;
+}
+
+TEST(DocsTest, ConfigurationListsEveryKeyAsTheTableDeclaresIt) {
   const std::string doc = ReadDoc("configuration.md");
   ASSERT_FALSE(doc.empty());
-  for (const auto& key : AllKeys()) {
-    EXPECT_NE(doc.find("`" + key.name() + "`"), std::string::npos) << key.name();
-    EXPECT_NE(doc.find("`" + key.env() + "`"), std::string::npos) << key.env();
-  }
+  EXPECT_NE(doc.find(KeysTable()), std::string::npos)
+      << "docs/configuration.md's key table must read exactly:\n"
+      << KeysTable();
+}
+
+TEST(DocsTest, ConfigurationListsTheClientVariablesTheGatewayIgnores) {
+  const std::string doc = ReadDoc("configuration.md");
+  EXPECT_NE(doc.find(ClientVariablesTable()), std::string::npos)
+      << "docs/configuration.md's client variable table must read exactly:\n"
+      << ClientVariablesTable();
 }
 
 TEST(DocsTest, MetricsNamesEveryRejectionReason) {

@@ -31,12 +31,8 @@ class LoaderTest : public ::testing::Test {
   }
 
   Sources WithEnv(std::map<std::string, std::string> env) {
-    env_ = std::move(env);
     Sources sources;
-    sources.env = [this](const char* name) -> const char* {
-      auto it = env_.find(name);
-      return it == env_.end() ? nullptr : it->second.c_str();
-    };
+    sources.env = std::move(env);
     return sources;
   }
 
@@ -50,7 +46,6 @@ class LoaderTest : public ::testing::Test {
   }
 
   std::string dir_;
-  std::map<std::string, std::string> env_;
 };
 
 TEST_F(LoaderTest, DefaultsNeedNoFile) {
@@ -81,7 +76,7 @@ TEST_F(LoaderTest, FileThenEnvThenFlagsOverride) {
 TEST_F(LoaderTest, UnknownKeyNamesTheKey) {
   Sources sources;
   sources.file = WriteFile("grpc:\n  adress: 1\n");
-  EXPECT_THAT(ErrorOf(sources), HasSubstr("grpc.adress: unknown key"));
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("grpc.adress: unknown key (did you mean grpc.address?)"));
 }
 
 TEST_F(LoaderTest, BadValuesNameTheKeyAndWhy) {

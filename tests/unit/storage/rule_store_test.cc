@@ -136,6 +136,8 @@ TEST_F(RuleStoreTest, AWriteWaitsForALockHeldLongerThanTheBusyTimeout) {
 
 TEST_F(RuleStoreTest, WritesSucceedWhileTheHistoryWriterCommitsLargeBatches) {
   HistoryWriterOptions options;
+  options.queue_capacity = 100000;
+  options.max_transaction_rows = 50000;
   options.flush_interval = std::chrono::hours(1);
   options.retention = milliseconds(0);
   options.batch_rows = 20000;

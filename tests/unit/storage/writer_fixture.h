@@ -33,6 +33,10 @@ class WriterTest : public StorageTest {
 
   HistoryWriterOptions WriterOptions() const {
     HistoryWriterOptions options;
+    options.queue_capacity = 100000;
+    options.batch_rows = 1000;
+    options.max_transaction_rows = 50000;
+    options.retention_interval = std::chrono::hours(1);
     options.flush_interval = std::chrono::hours(1);
     options.retention = std::chrono::milliseconds(0);
     options.max_attempts = 3;
