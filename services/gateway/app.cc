@@ -14,6 +14,7 @@
 #include "health/health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
+#include "otlp/http_route.h"
 
 namespace fleetgate {
 
@@ -44,7 +45,9 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       recorder_(*writer_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
-      reporter_(processor_) {
+      reporter_(processor_),
+      otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
+      otlp_service_(otlp_processor_) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
@@ -140,6 +143,7 @@ void Gateway::StartGrpc() {
   quota.SetMaxThreads(static_cast<int>(config_.grpc.max_threads));
   builder.SetResourceQuota(quota);
   builder.RegisterService(&reporter_);
+  builder.RegisterService(&otlp_service_);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
@@ -163,6 +167,7 @@ void Gateway::StartHttp() {
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
+  otlp::AddOtlpRoutes(*router, otlp_processor_);
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -217,6 +222,7 @@ void Gateway::Stop() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown.timeout;
   serving_ = false;
   processor_.Drain();
+  otlp_processor_.Drain();
   reporter_.CloseStreams();
   if (grpc_server_) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);

@@ -27,6 +27,8 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
+#include "otlp/export_processor.h"
+#include "otlp/metrics_service.h"
 #include "storage/database.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
@@ -74,6 +76,8 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   ingest::ReporterService reporter_;
+  otlp::ExportProcessor otlp_processor_;
+  otlp::MetricsService otlp_service_;
   std::unique_ptr<storage::RuleStore> rule_store_;
   std::unique_ptr<alerts::RuleRegistry> rules_;
   std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured

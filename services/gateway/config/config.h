@@ -78,6 +78,10 @@ struct Config {
     size_t max_alerts_per_rule = 1000;
     std::string external_url;  // empty: http://<hostname>:<HTTP port>
   } alerting;
+  struct Otlp {
+    std::vector<std::string> promote_resource_attributes;
+    milliseconds heartbeat_ttl = std::chrono::minutes(3);  // 0: an export is no heartbeat
+  } otlp;
   struct Log {
     std::string level = "info";
     std::string format = "text";

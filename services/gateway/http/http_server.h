@@ -27,7 +27,7 @@ struct ServerOptions {
   int threads = 4;
   // The whole request (request line, headers and body) may be at most this long; a larger
   // Content-Length or body answers 413, a longer header block 431 (JSON errors, then close).
-  // Bodies need a Content-Length: Transfer-Encoding (chunked) answers 411.
+  // A chunked body is decoded by fleetgate's own bounded decoder under the same limit.
   size_t max_request_bytes = 64 * 1024;
   std::chrono::milliseconds header_timeout{5000};
   std::chrono::milliseconds body_timeout{10000};

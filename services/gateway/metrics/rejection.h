@@ -28,13 +28,24 @@ inline constexpr std::string_view kInvalidStatus = "invalid_status";
 inline constexpr std::string_view kInvalidTtl = "invalid_ttl";
 inline constexpr std::string_view kTooManyChecks = "too_many_checks";
 inline constexpr std::string_view kInvalidCheck = "invalid_check";
+// OTLP ingest
+inline constexpr std::string_view kInvalidHistogram = "invalid_histogram";
+inline constexpr std::string_view kUnsupportedExponentialHistogram =
+    "unsupported_exponential_histogram";
+inline constexpr std::string_view kInvalidTemporality = "invalid_temporality";
+inline constexpr std::string_view kMissingInstance = "missing_instance";
+inline constexpr std::string_view kStreamLimit = "stream_limit";
 
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 19> kAll{
-    kEmptyEvent,     kInvalidName,      kReservedName,  kInvalidLabelName, kReservedLabel,
-    kTooManyLabels,  kLabelNameTooLong, kValueTooLong,  kInvalidUtf8,      kNegativeDelta,
-    kNonFiniteValue, kTypeConflict,     kSeriesLimit,   kTotalSeriesLimit, kTooManyEvents,
-    kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck};
+inline constexpr std::array<std::string_view, 24> kAll{
+    kEmptyEvent,         kInvalidName,      kReservedName,
+    kInvalidLabelName,   kReservedLabel,    kTooManyLabels,
+    kLabelNameTooLong,   kValueTooLong,     kInvalidUtf8,
+    kNegativeDelta,      kNonFiniteValue,   kTypeConflict,
+    kSeriesLimit,        kTotalSeriesLimit, kTooManyEvents,
+    kInvalidStatus,      kInvalidTtl,       kTooManyChecks,
+    kInvalidCheck,       kInvalidHistogram, kUnsupportedExponentialHistogram,
+    kInvalidTemporality, kMissingInstance,  kStreamLimit};
 }  // namespace reason
 
 // The result of applying one event: accepted when `reason` is empty.
