@@ -689,6 +689,12 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   std::vector<ReasonCase> cases = EveryReasonCase();
   std::set<std::string_view> covered;
   covered.insert(reason::kTooManyEvents);  // refuses the whole batch; tested above
+  // Reasons only OTLP ingest gives (tests/unit/otlp).
+  for (std::string_view otlp :
+       {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,
+        reason::kInvalidTemporality, reason::kMissingInstance, reason::kStreamLimit}) {
+    covered.insert(otlp);
+  }
   for (const ReasonCase& c : cases) {
     SCOPED_TRACE(std::string(c.reason));
     covered.insert(c.reason);
