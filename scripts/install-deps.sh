@@ -20,11 +20,17 @@ packages=(
 # machine image, and Debian's npm conflicts with such an install, so it is added only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
+# The npm test peers (OpenTelemetry JS SDK, helm), exactly as package-lock.json pins them.
+install_npm_packages() {
+  (cd "$(dirname "$0")/.." && npm ci --no-audit --no-fund)
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then
+  install_npm_packages
   exit 0
 fi
 
@@ -41,3 +47,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${apt[@]}" update -q
 "${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"
+install_npm_packages

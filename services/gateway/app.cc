@@ -15,6 +15,7 @@
 #include "health/health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
+#include "otlp/http_route.h"
 
 namespace fleetgate {
 
@@ -46,7 +47,9 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
-      reporter_(processor_, trust_.report_gate()) {
+      reporter_(processor_, trust_.report_gate()),
+      otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
+      otlp_service_(otlp_processor_) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
@@ -148,6 +151,7 @@ void Gateway::StartGrpc() {
   }
   guard::ApplyServerArguments(config_, builder);
   builder.RegisterService(&reporter_);
+  builder.RegisterService(&otlp_service_);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
@@ -180,6 +184,7 @@ void Gateway::StartHttp() {
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
+  otlp::AddOtlpRoutes(*router, otlp_processor_);
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -251,6 +256,7 @@ void Gateway::Stop() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown.timeout;
   serving_ = false;
   processor_.Drain();
+  otlp_processor_.Drain();
   reporter_.CloseStreams();
   if (grpc_server_) DrainGrpc(deadline);
   stop_cv_.notify_all();

@@ -28,6 +28,8 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
+#include "otlp/export_processor.h"
+#include "otlp/metrics_service.h"
 #include "storage/database.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
@@ -79,6 +81,8 @@ class Gateway {
   ingest::BatchProcessor processor_;
   Trust trust_;
   ingest::ReporterService reporter_;
+  otlp::ExportProcessor otlp_processor_;
+  otlp::MetricsService otlp_service_;
   std::unique_ptr<storage::RuleStore> rule_store_;
   std::unique_ptr<alerts::RuleCatalog> rules_;
   std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured

@@ -41,6 +41,19 @@ ingest::IngestOptions IngestOptionsFrom(const config::Config& config) {
   return options;
 }
 
+otlp::OtlpOptions OtlpOptionsFrom(const config::Config& config) {
+  otlp::OtlpOptions options;
+  options.promote_resource_attributes = config.otlp.promote_resource_attributes;
+  options.heartbeat_ttl = config.otlp.heartbeat_ttl;
+  options.max_data_points = config.limits.max_events_per_batch;
+  options.max_source_bytes = config.limits.max_label_value_bytes;
+  options.max_inflight = config.limits.max_inflight_batches;
+  options.max_decoded_bytes = config.grpc.max_message_bytes;
+  options.streams.max_streams = config.limits.max_series_total;
+  options.streams.ttl = config.metrics.series_ttl;
+  return options;
+}
+
 http::ServerOptions HttpOptionsFrom(const config::Config& config) {
   http::ServerOptions options;
   options.address = config.http.address;

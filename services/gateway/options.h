@@ -8,6 +8,7 @@
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "metrics/metric_store.h"
+#include "otlp/export_processor.h"
 #include "storage/database.h"
 #include "storage/history_writer.h"
 
@@ -17,6 +18,7 @@ metrics::LabelLimits LabelLimitsFrom(const config::Config& config);
 metrics::MetricStoreOptions MetricStoreOptionsFrom(const config::Config& config);
 health::RegistryOptions RegistryOptionsFrom(const config::Config& config);
 ingest::IngestOptions IngestOptionsFrom(const config::Config& config);
+otlp::OtlpOptions OtlpOptionsFrom(const config::Config& config);
 http::ServerOptions HttpOptionsFrom(const config::Config& config);
 storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config);
 storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config);

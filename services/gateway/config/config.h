@@ -120,6 +120,10 @@ struct Config {
   struct Ingest {
     RateLimit rate_limit;
   } ingest;
+  struct Otlp {
+    std::vector<std::string> promote_resource_attributes;
+    milliseconds heartbeat_ttl = std::chrono::minutes(3);  // 0: an export is no heartbeat
+  } otlp;
   struct Log {
     std::string level = "info";
     std::string format = "text";

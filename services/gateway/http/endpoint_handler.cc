@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "http/chunked_decoder.h"
 #include "http/gzip.h"
 #include "http/request_head.h"
 #include "http/response_wire.h"
@@ -29,6 +30,7 @@ struct Connection {
   bool closing = false;     // read no further requests; input is read and dropped (lingering close)
   size_t received = 0;      // bytes of the current request so far
   std::string head;
+  std::unique_ptr<ChunkedDecoder> chunked;  // a chunked body, decoded by us, not by Pistache
 };
 
 struct Reply {
@@ -114,7 +116,15 @@ void EndpointHandler::onInput(const char* buffer, size_t len, const std::shared_
     std::string_view bytes(buffer, len);
     if (!conn->in_request && !BeginRequest(peer, *conn)) return;
     conn->received += len;
+    const size_t head_before = conn->head.size();
+    const bool head_was_done = conn->head_done;
     if (!conn->head_done && !TakeHead(*peer, *conn, bytes)) return;
+    if (conn->chunked) {
+      // Only the bytes after the head belong to the body.
+      FeedChunked(peer, *conn,
+                  head_was_done ? bytes : bytes.substr(conn->head.size() - head_before));
+      return;
+    }
     Feed(peer, *conn, bytes);
   } catch (...) {
     // Nothing may escape into Pistache's event loop; drop just this connection (e.g. bad_alloc).
@@ -142,6 +152,7 @@ bool EndpointHandler::BeginRequest(const std::shared_ptr<Peer>& peer, Connection
   conn.head_done = false;
   conn.received = 0;
   conn.head.clear();
+  conn.chunked.reset();
   // Restarts Pistache's header/body timeout clock at this request's first byte.
   getParser(peer)->reset();
   peer->setIdle(false);
@@ -164,18 +175,23 @@ bool EndpointHandler::TakeHead(Peer& peer, Connection& conn, std::string_view by
 }
 
 // The body's framing is checked before Pistache sees it: Pistache reserve()s whatever size a
-// Content-Length or a chunk header announces (a chunk of "fffffffffff" asks for 17 TB). Chunked
-// request bodies are refused with 411 rather than validated chunk by chunk: API clients send small
-// JSON bodies with a Content-Length.
+// Content-Length or a chunk header announces (a chunk of "fffffffffff" asks for 17 TB). So a
+// chunked body never reaches Pistache's parser: our ChunkedDecoder reads it under the same
+// max_request_bytes (OpenTelemetry's exporters send chunked bodies).
 bool EndpointHandler::CheckHead(Peer& peer, Connection& conn) {
   std::optional<RequestHead> head = ParseRequestHead(conn.head);
   if (!head) return true;  // Pistache's parser reports what is wrong with it
   std::optional<int64_t> length = ContentLength(*head);
-  if (head->headers.count("transfer-encoding") > 0) {
+  if (auto coding = head->headers.find("transfer-encoding"); coding != head->headers.end()) {
     if (length) {
       Reject(peer, conn, 400, "bad_request", "both Content-Length and Transfer-Encoding");
+    } else if (!EqualsIgnoreCase(coding->second, "chunked")) {
+      Reject(peer, conn, 501, "not_implemented", "only the chunked transfer coding is supported");
     } else {
-      Reject(peer, conn, 411, "length_required", "send the request body with a Content-Length");
+      conn.chunked = std::make_unique<ChunkedDecoder>(
+          core_->options.max_request_bytes -
+          std::min(conn.head.size(), core_->options.max_request_bytes));
+      return true;
     }
     return false;
   }
@@ -227,7 +243,29 @@ void EndpointHandler::Feed(const std::shared_ptr<Peer>& peer, Connection& conn,
     return;
   }
   parser->reset();
-  Complete(*peer, conn, std::move(body));
+  // Bytes beyond this request were pipelined; Pistache's parser has dropped them.
+  const bool pipelined = conn.received > conn.head.size() + body.size();
+  Complete(*peer, conn, std::move(body), pipelined);
+}
+
+void EndpointHandler::FeedChunked(const std::shared_ptr<Peer>& peer_ptr, Connection& conn,
+                                  std::string_view bytes) {
+  Peer& peer = *peer_ptr;
+  size_t consumed = 0;
+  const ChunkedDecoder::State state = conn.chunked->Feed(bytes, &consumed);
+  if (state == ChunkedDecoder::State::kNeedMore) return;
+  // Pistache's parser saw the head's first bytes; it must start afresh with the next request.
+  getParser(peer_ptr)->reset();
+  if (state == ChunkedDecoder::State::kTooLarge) {
+    return Reject(peer, conn, 413, "payload_too_large", conn.chunked->error());
+  }
+  if (state == ChunkedDecoder::State::kMalformed) {
+    return Reject(peer, conn, 400, "bad_request", conn.chunked->error());
+  }
+  const bool pipelined = consumed < bytes.size();
+  std::string body = conn.chunked->TakeBody();
+  conn.chunked.reset();
+  Complete(peer, conn, std::move(body), pipelined);
 }
 
 void EndpointHandler::RejectMalformed(Peer& peer, Connection& conn, int status,
@@ -253,14 +291,13 @@ void EndpointHandler::Reject(Peer& peer, Connection& conn, int status, std::stri
   Respond(peer, conn, std::move(reply));
 }
 
-void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body) {
+void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body, bool pipelined) {
   std::optional<RequestHead> head = ParseRequestHead(conn.head);
   if (!head) return Reject(peer, conn, 400, "bad_request", "malformed request line");
   Reply reply;
   reply.method_label = MethodLabel(head->method);
   reply.wire.head_only = head->method == "HEAD";
-  // Bytes beyond this request were pipelined; Pistache's parser has dropped them, so say we close.
-  bool pipelined = conn.received > conn.head.size() + body.size();
+  // Pipelined bytes were dropped, so say we close.
   reply.wire.keep_alive = WantsKeepAlive(*head) && !pipelined;
   reply.wire.http10 = head->version == "HTTP/1.0";
   auto accept = head->headers.find("accept-encoding");

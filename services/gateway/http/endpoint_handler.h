@@ -58,11 +58,13 @@ class EndpointHandler final : public Pistache::Http::Handler {
   bool CheckHead(Pistache::Tcp::Peer& peer, Connection& conn);
   void Feed(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& conn,
             std::string_view bytes);
+  void FeedChunked(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& conn,
+                   std::string_view bytes);
   void RejectMalformed(Pistache::Tcp::Peer& peer, Connection& conn, int status,
                        const std::string& reason);
   void Reject(Pistache::Tcp::Peer& peer, Connection& conn, int status, std::string code,
               std::string message);
-  void Complete(Pistache::Tcp::Peer& peer, Connection& conn, std::string body);
+  void Complete(Pistache::Tcp::Peer& peer, Connection& conn, std::string body, bool pipelined);
   void Respond(Pistache::Tcp::Peer& peer, Connection& conn, Reply reply);
 
   std::shared_ptr<ServerCore> core_;

@@ -30,7 +30,7 @@ struct ServerOptions {
   int threads = static_cast<int>(config::Defaults().http.threads);
   // The whole request (request line, headers and body) may be at most this long; a larger
   // Content-Length or body answers 413, a longer header block 431 (JSON errors, then close).
-  // Bodies need a Content-Length: Transfer-Encoding (chunked) answers 411.
+  // A chunked body is decoded by fleetgate's own bounded decoder under the same limit.
   size_t max_request_bytes = config::Defaults().http.max_request_bytes;
   std::chrono::milliseconds header_timeout = config::Defaults().http.header_timeout;
   std::chrono::milliseconds body_timeout = config::Defaults().http.body_timeout;

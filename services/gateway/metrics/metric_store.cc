@@ -24,6 +24,8 @@ std::string_view KindName(MetricKind kind) {
       return "gauge";
     case MetricKind::kHistogram:
       return "histogram";
+    case MetricKind::kSummary:
+      return "summary";
   }
   return "unknown";
 }
@@ -53,6 +55,8 @@ void MetricStore::Update(Series& series, double value) {
     case MetricKind::kHistogram:
       series.histogram->Observe(value);
       return;
+    case MetricKind::kSummary:
+      return;  // summaries are set whole, by ApplySummary
   }
 }
 
@@ -121,22 +125,42 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
                                   std::string_view name, std::string_view service,
                                   const std::vector<LabelView>& labels, double value,
                                   int64_t now_ns) {
-  if (Outcome bad = CheckNewSeries(kind, name, labels); !bad.ok()) return bad;
+  Outcome outcome;
+  Series* series = FindOrCreate(shard, key, kind, name, service, labels, now_ns, outcome);
+  // The new series starts from the event that created it.
+  if (series != nullptr) Update(*series, value);
+  return outcome;
+}
+
+MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& key, MetricKind kind,
+                                               std::string_view name, std::string_view service,
+                                               const std::vector<LabelView>& labels, int64_t now_ns,
+                                               Outcome& outcome) {
+  if (Series* found = shard.series.Find(key); found != nullptr) {
+    if (found->kind == kind) return found;
+    outcome =
+        Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
+                                                     std::string(KindName(found->kind)) +
+                                                     ", not a " + std::string(KindName(kind)));
+    return nullptr;
+  }
+  if (outcome = CheckNewSeries(kind, name, labels); !outcome.ok()) return nullptr;
   std::lock_guard<std::mutex> lock(families_mutex_);
   if (total_series_.load(std::memory_order_relaxed) >= options_.max_series_total) {
-    return Outcome::Rejected(
+    outcome = Outcome::Rejected(
         reason::kTotalSeriesLimit,
         "the gateway holds its limit of " + std::to_string(options_.max_series_total) + " series");
+    return nullptr;
   }
-  Outcome outcome;
   FamilyEntry* family = FindOrCreateFamily(kind, name, outcome);
-  if (family == nullptr) return outcome;
+  if (family == nullptr) return nullptr;
   size_t& per_service = family->series_by_service[std::string(service)];
   if (per_service >= options_.max_series_per_metric) {
-    return Outcome::Rejected(reason::kSeriesLimit,
-                             "metric \"" + std::string(name) + "\" of service \"" +
-                                 std::string(service) + "\" has its limit of " +
-                                 std::to_string(options_.max_series_per_metric) + " series");
+    outcome = Outcome::Rejected(reason::kSeriesLimit,
+                                "metric \"" + std::string(name) + "\" of service \"" +
+                                    std::string(service) + "\" has its limit of " +
+                                    std::to_string(options_.max_series_per_metric) + " series");
+    return nullptr;
   }
   ++per_service;
   ++family->series;
@@ -149,11 +173,9 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
   family->members.push_back(&series);
   series.last_update_ns = now_ns;
   if (kind == MetricKind::kHistogram) {
-    series.histogram = std::make_unique<HistogramCells>(family->buckets);
+    series.histogram = std::make_unique<HistogramCells>(family->buckets, family->bucket_labels);
   }
-  // The new series starts from the event that created it.
-  Update(series, value);
-  return Outcome::Accepted();
+  return &series;
 }
 
 Outcome MetricStore::CheckNewSeries(MetricKind kind, std::string_view name,
@@ -200,21 +222,17 @@ MetricStore::FamilyEntry* MetricStore::FindOrCreateFamily(MetricKind kind, std::
     entry->buckets.erase(std::unique(entry->buckets.begin(), entry->buckets.end()),
                          entry->buckets.end());
     while (!entry->buckets.empty() && std::isinf(entry->buckets.back())) entry->buckets.pop_back();
-    for (double bound : entry->buckets) {
-      entry->bucket_labels.emplace_back("le=\"");
-      AppendBound(entry->bucket_labels.back(), bound);
-      entry->bucket_labels.back() += '"';
-    }
-    entry->bucket_labels.emplace_back("le=\"+Inf\"");
+    entry->bucket_labels = BoundLabels("le", entry->buckets, /*with_inf=*/true);
   }
   return families_.emplace(entry->name, std::move(entry)).first->second.get();
 }
 
-// A histogram named H also exposes H_bucket, H_count and H_sum; no other family may take them.
+// A histogram named H also exposes H_bucket, H_count and H_sum (a summary H_count and H_sum); no
+// other family may take them.
 Outcome MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) const {
+  const bool compound = kind == MetricKind::kHistogram || kind == MetricKind::kSummary;
   for (std::string_view suffix : kHistogramSuffixes) {
-    if (kind == MetricKind::kHistogram &&
-        families_.count(std::string(name) + std::string(suffix))) {
+    if (compound && families_.count(std::string(name) + std::string(suffix))) {
       return Outcome::Rejected(reason::kTypeConflict, "histogram \"" + std::string(name) +
                                                           "\" would clash with metric \"" +
                                                           std::string(name) + std::string(suffix) +
@@ -222,7 +240,8 @@ Outcome MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) 
     }
     if (EndsWith(name, suffix)) {
       auto base = families_.find(name.substr(0, name.size() - suffix.size()));
-      if (base != families_.end() && base->second->kind == MetricKind::kHistogram) {
+      if (base != families_.end() && (base->second->kind == MetricKind::kHistogram ||
+                                      base->second->kind == MetricKind::kSummary)) {
         return Outcome::Rejected(reason::kTypeConflict,
                                  "metric \"" + std::string(name) +
                                      "\" clashes with the series of histogram \"" +

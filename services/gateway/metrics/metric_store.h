@@ -32,7 +32,7 @@
 
 namespace fleetgate::metrics {
 
-enum class MetricKind { kCounter, kGauge, kHistogram };
+enum class MetricKind { kCounter, kGauge, kHistogram, kSummary };
 std::string_view KindName(MetricKind kind);
 
 struct MetricStoreOptions {
@@ -44,6 +44,24 @@ struct MetricStoreOptions {
   std::chrono::milliseconds series_ttl = config::Defaults().metrics.series_ttl;
   std::vector<double> default_buckets = config::Defaults().metrics.default_buckets;
   std::map<std::string, std::vector<double>, std::less<>> buckets;  // per metric name
+};
+
+// A client-aggregated histogram increment (OTLP): the client's bucket upper bounds (sorted,
+// finite, without +Inf) and per bucket how many observations to add (bounds.size() + 1 entries,
+// the last for +Inf), with the count and sum to add. The series keeps the client's bounds; new
+// bounds for an existing series start its buckets over.
+struct HistogramIncrement {
+  const std::vector<double>* bounds = nullptr;
+  const std::vector<uint64_t>* bucket_counts = nullptr;
+  uint64_t count = 0;
+  double sum = 0;
+};
+
+// A summary as its client computed it; it replaces the series' previous one.
+struct SummarySnapshot {
+  uint64_t count = 0;
+  double sum = 0;
+  std::vector<std::pair<double, double>> quantiles;  // (quantile in [0, 1], value), sorted
 };
 
 class MetricStore {
@@ -62,6 +80,12 @@ class MetricStore {
   // labels), so a batch can build each key once and prefetch with it before applying.
   Outcome Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
                 std::string_view service, const std::vector<LabelView>& labels, double value);
+
+  // Client-aggregated values (OTLP), with the key built by BuildSeriesKey; validated like Apply.
+  Outcome ApplyHistogram(const SeriesKey& key, std::string_view name, std::string_view service,
+                         const std::vector<LabelView>& labels, const HistogramIncrement& increment);
+  Outcome ApplySummary(const SeriesKey& key, std::string_view name, std::string_view service,
+                       const std::vector<LabelView>& labels, const SummarySnapshot& snapshot);
 
   // Hints for a batch that applies `key` soon (a slot two events ahead, its series one ahead):
   // they change nothing and never keep a pointer. PrefetchSlot takes no lock and may prefetch a
@@ -92,6 +116,7 @@ class MetricStore {
   class Collectable;
   struct FamilyEntry;
   struct HistogramCells;
+  struct SummaryCells;
   struct Series;
   struct Shard;
   static constexpr size_t kShards = 64;
@@ -101,11 +126,17 @@ class MetricStore {
   Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
                        std::string_view service, const std::vector<LabelView>& labels, double value,
                        int64_t now_ns);
+  // Finds or creates the series (shard lock held); null with `outcome` set when refused.
+  Series* FindOrCreate(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
+                       std::string_view service, const std::vector<LabelView>& labels,
+                       int64_t now_ns, Outcome& outcome);
   Outcome CheckNewSeries(MetricKind kind, std::string_view name,
                          const std::vector<LabelView>& labels) const;
   FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Outcome& outcome);
   Outcome CheckNameCollision(MetricKind kind, std::string_view name) const;
   static void Update(Series& series, double value);
+  static void AppendCompound(std::string& body, const std::string& name, std::string_view labels,
+                             const Series& series);
   static void ToClientMetric(std::string_view key, const Series& series,
                              std::vector<LabelView>& labels, prometheus::ClientMetric& metric);
   void RemoveSeries(std::string_view key, Series& series);

@@ -21,6 +21,8 @@ MetricType TypeOf(MetricKind kind) {
       return MetricType::Gauge;
     case MetricKind::kHistogram:
       return MetricType::Histogram;
+    case MetricKind::kSummary:
+      return MetricType::Summary;
   }
   return MetricType::Untyped;
 }
@@ -57,6 +59,37 @@ void AppendValueLine(std::string& out, double value) {
 
 }  // namespace
 
+// Called with the series' shard lock held.
+void MetricStore::AppendCompound(std::string& body, const std::string& name,
+                                 std::string_view labels, const Series& series) {
+  if (series.kind == MetricKind::kSummary) {
+    if (!series.summary) return;  // being created: its first snapshot is not set yet
+    const SummaryCells& cells = *series.summary;
+    AppendHead(body, name, "_count", labels);
+    AppendCountLine(body, cells.count.get());
+    AppendHead(body, name, "_sum", labels);
+    AppendValueLine(body, cells.sum.get());
+    for (size_t i = 0; i < cells.quantiles.size(); ++i) {
+      AppendHead(body, name, "", labels, cells.quantile_labels[i]);
+      AppendValueLine(body, cells.values[i].get());
+    }
+    return;
+  }
+  const HistogramCells& cells = *series.histogram;
+  AppendHead(body, name, "_count", labels);
+  AppendCountLine(body, cells.count.get());
+  AppendHead(body, name, "_sum", labels);
+  AppendValueLine(body, cells.sum.get());
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < cells.buckets(); ++i) {
+    cumulative += cells.counts[i].get();
+    AppendHead(body, name, "_bucket", labels, cells.bucket_labels[i]);
+    AppendCountLine(body, cumulative);
+  }
+}
+
+namespace {}  // namespace
+
 void MetricStore::AppendText(std::string& out) const {
   std::map<std::string_view, FamilyText> texts;  // names point into `names`
   std::vector<std::unique_ptr<std::string>> names;
@@ -83,22 +116,12 @@ void MetricStore::AppendText(std::string& out) const {
       AppendLabelPairs(rendered, labels);
       const std::string& name = series.family->name;
       std::string& body = text->body;
-      if (series.kind != MetricKind::kHistogram) {
+      if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
         AppendHead(body, name, "", rendered);
         AppendValueLine(body, series.value.get());
         return;
       }
-      const HistogramCells& cells = *series.histogram;
-      AppendHead(body, name, "_count", rendered);
-      AppendCountLine(body, cells.count.get());
-      AppendHead(body, name, "_sum", rendered);
-      AppendValueLine(body, cells.sum.get());
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i < cells.buckets(); ++i) {
-        cumulative += cells.counts[i].get();
-        AppendHead(body, name, "_bucket", rendered, series.family->bucket_labels[i]);
-        AppendCountLine(body, cumulative);
-      }
+      AppendCompound(body, name, rendered, series);
     });
   }
   for (auto& [name, text] : texts) {
@@ -117,6 +140,14 @@ void MetricStore::ToClientMetric(std::string_view key, const Series& series,
   }
   if (series.kind == MetricKind::kCounter) metric.counter.value = series.value.get();
   if (series.kind == MetricKind::kGauge) metric.gauge.value = series.value.get();
+  if (series.kind == MetricKind::kSummary && series.summary) {
+    const SummaryCells& cells = *series.summary;
+    metric.summary.sample_count = cells.count.get();
+    metric.summary.sample_sum = cells.sum.get();
+    for (size_t i = 0; i < cells.quantiles.size(); ++i) {
+      metric.summary.quantile.push_back({cells.quantiles[i], cells.values[i].get()});
+    }
+  }
   if (series.kind != MetricKind::kHistogram) return;
   const HistogramCells& cells = *series.histogram;
   metric.histogram.sample_count = cells.count.get();

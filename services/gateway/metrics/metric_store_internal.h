@@ -14,10 +14,26 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/series_table.h"
+#include "metrics/text_writer.h"
 
 namespace fleetgate::metrics {
 
 inline constexpr char kReportedHelp[] = "Reported to fleetgate by client services.";
+
+// `le="0.005"`, ... for each bound (quantile="0.5" for summaries), then `le="+Inf"` if asked.
+inline std::vector<std::string> BoundLabels(std::string_view label,
+                                            const std::vector<double>& bounds, bool with_inf) {
+  std::vector<std::string> out;
+  out.reserve(bounds.size() + 1);
+  for (double bound : bounds) {
+    std::string& text = out.emplace_back(label);
+    text += "=\"";
+    AppendBound(text, bound);
+    text += '"';
+  }
+  if (with_inf) out.push_back(std::string(label) + "=\"+Inf\"");
+  return out;
+}
 
 struct MetricStore::FamilyEntry {
   MetricKind kind;
@@ -44,10 +60,20 @@ class Cell {
   std::atomic<T> value_{};
 };
 
-// A histogram's counts per bucket (not cumulative; the last one is +Inf), count and sum.
+// A histogram's counts per bucket (not cumulative; the last one is +Inf), count and sum. Its bounds
+// are the family's, or the client's own (OTLP), which the cells then hold.
 struct MetricStore::HistogramCells {
-  explicit HistogramCells(const std::vector<double>& bounds)
-      : bounds(bounds), counts(new Cell<uint64_t>[bounds.size() + 1]) {}
+  HistogramCells(const std::vector<double>& family_bounds,
+                 const std::vector<std::string>& family_labels)
+      : bounds(family_bounds),
+        bucket_labels(family_labels),
+        counts(new Cell<uint64_t>[bounds.size() + 1]) {}
+  explicit HistogramCells(std::vector<double> client_bounds)
+      : own_bounds(std::move(client_bounds)),
+        own_labels(BoundLabels("le", own_bounds, /*with_inf=*/true)),
+        bounds(own_bounds),
+        bucket_labels(own_labels),
+        counts(new Cell<uint64_t>[bounds.size() + 1]) {}
 
   void Observe(double value) {
     auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin();
@@ -57,8 +83,25 @@ struct MetricStore::HistogramCells {
   }
   size_t buckets() const { return bounds.size() + 1; }
 
-  const std::vector<double>& bounds;  // the family's, which outlives its series
+  const std::vector<double> own_bounds;           // client bounds only
+  const std::vector<std::string> own_labels;      // client bounds only
+  const std::vector<double>& bounds;              // the family's (which outlives its series) or own
+  const std::vector<std::string>& bucket_labels;  // `le="..."` per bucket, +Inf last
   std::unique_ptr<Cell<uint64_t>[]> counts;
+  Cell<uint64_t> count;
+  Cell<double> sum;
+};
+
+// A client's summary: its quantiles are fixed for the cells (new quantiles replace the cells).
+struct MetricStore::SummaryCells {
+  explicit SummaryCells(std::vector<double> quantiles_in)
+      : quantiles(std::move(quantiles_in)),
+        quantile_labels(BoundLabels("quantile", quantiles, /*with_inf=*/false)),
+        values(new Cell<double>[quantiles.size()]) {}
+
+  const std::vector<double> quantiles;
+  const std::vector<std::string> quantile_labels;
+  std::unique_ptr<Cell<double>[]> values;
   Cell<uint64_t> count;
   Cell<double> sum;
 };
@@ -70,6 +113,7 @@ struct MetricStore::Series {
   int64_t last_update_ns = 0;
   Cell<double> value;                         // counters and gauges
   std::unique_ptr<HistogramCells> histogram;  // histograms
+  std::unique_ptr<SummaryCells> summary;      // summaries
   MetricKind kind = MetricKind::kCounter;
   uint32_t member_index = 0;
 };

@@ -30,12 +30,29 @@ inline constexpr std::string_view kTooManyChecks = "too_many_checks";
 inline constexpr std::string_view kInvalidCheck = "invalid_check";
 inline constexpr std::string_view kRateLimited = "rate_limited";  // the service's quota (auth/)
 
+// OTLP ingest
+inline constexpr std::string_view kInvalidHistogram = "invalid_histogram";
+inline constexpr std::string_view kUnsupportedExponentialHistogram =
+    "unsupported_exponential_histogram";
+inline constexpr std::string_view kInvalidTemporality = "invalid_temporality";
+inline constexpr std::string_view kMissingInstance = "missing_instance";
+inline constexpr std::string_view kStreamLimit = "stream_limit";
+
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 20> kAll{
-    kEmptyEvent,     kInvalidName,      kReservedName,  kInvalidLabelName, kReservedLabel,
-    kTooManyLabels,  kLabelNameTooLong, kValueTooLong,  kInvalidUtf8,      kNegativeDelta,
-    kNonFiniteValue, kTypeConflict,     kSeriesLimit,   kTotalSeriesLimit, kTooManyEvents,
-    kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck,     kRateLimited};
+inline constexpr std::array<std::string_view, 25> kAll{
+    kEmptyEvent,         kInvalidName,
+    kReservedName,       kInvalidLabelName,
+    kReservedLabel,      kTooManyLabels,
+    kLabelNameTooLong,   kValueTooLong,
+    kInvalidUtf8,        kNegativeDelta,
+    kNonFiniteValue,     kTypeConflict,
+    kSeriesLimit,        kTotalSeriesLimit,
+    kTooManyEvents,      kInvalidStatus,
+    kInvalidTtl,         kTooManyChecks,
+    kInvalidCheck,       kRateLimited,
+    kInvalidHistogram,   kUnsupportedExponentialHistogram,
+    kInvalidTemporality, kMissingInstance,
+    kStreamLimit};
 }  // namespace reason
 
 // The result of applying one event: accepted when `reason` is empty.

@@ -21,7 +21,7 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry) {
                        .Name("fleetgate_events_accepted_total")
                        .Help("Events accepted, by kind.")
                        .Register(registry);
-  for (const char* kind : {"counter", "gauge", "observation", "health"}) {
+  for (const char* kind : {"counter", "gauge", "observation", "health", "histogram", "summary"}) {
     accepted_[kind] = &accepted.Add({{"kind", kind}});
   }
   auto& rejected = prometheus::BuildCounter()
@@ -35,7 +35,8 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry) {
                       .Name("fleetgate_batches_total")
                       .Help("Report batches received, by RPC.")
                       .Register(registry);
-  for (const char* rpc : {"Report", "StreamReport"}) batches_[rpc] = &batches.Add({{"rpc", rpc}});
+  for (const char* rpc : {"Report", "StreamReport", "Export"})
+    batches_[rpc] = &batches.Add({{"rpc", rpc}});
   series_active_ = &prometheus::BuildGauge()
                         .Name("fleetgate_series_active")
                         .Help("Series currently held for reported metrics.")

@@ -18,11 +18,11 @@ class IngestMetrics {
  public:
   explicit IngestMetrics(prometheus::Registry& registry);
 
-  // kind: counter, gauge, observation, health.
+  // kind: counter, gauge, observation, health; histogram and summary (OTLP points).
   prometheus::Counter& accepted(std::string_view kind) const;
   // reason: one of reason::kAll.
   prometheus::Counter& rejected(std::string_view reason) const;
-  // rpc: Report or StreamReport.
+  // rpc: Report or StreamReport; Export (OTLP, over gRPC or HTTP).
   prometheus::Counter& batches(std::string_view rpc) const;
   prometheus::Gauge& series_active() const { return *series_active_; }
   prometheus::Histogram& ingest_duration() const { return *ingest_duration_; }

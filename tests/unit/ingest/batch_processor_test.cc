@@ -690,6 +690,12 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   std::set<std::string_view> covered;
   covered.insert(reason::kTooManyEvents);  // refuses the whole batch; tested above
   covered.insert(reason::kRateLimited);    // the ReportGate's quota, before the processor (auth/)
+  // Reasons only OTLP ingest gives (tests/unit/otlp).
+  for (std::string_view otlp :
+       {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,
+        reason::kInvalidTemporality, reason::kMissingInstance, reason::kStreamLimit}) {
+    covered.insert(otlp);
+  }
   for (const ReasonCase& c : cases) {
     SCOPED_TRACE(std::string(c.reason));
     covered.insert(c.reason);

@@ -1,0 +1,66 @@
+#pragma once
+// CumulativeStreams turns OTLP cumulative points into the increments fleetgate's counters and
+// histograms add, one stream (a series) at a time: the first point of a stream counts whole; a
+// new start_time_unix_nano, or a value that went down, is a reset and counts whole again; a point
+// no newer than the last one seen (out of order, or sent twice) adds nothing. So a counter never
+// goes down and never counts a point twice. It also keeps the running total of delta
+// non-monotonic sums (they are gauges). State is bounded (max_streams, in shards) and a stream
+// not updated for `ttl` is forgotten. Thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace fleetgate::otlp {
+
+struct StreamOptions {
+  size_t max_streams = 100000;
+  std::chrono::milliseconds ttl = std::chrono::minutes(15);
+};
+
+// One point of a stream, as its client sent it.
+struct StreamPoint {
+  uint64_t start_ns = 0;  // 0: unknown (only a drop in value is then a reset)
+  uint64_t time_ns = 0;
+};
+
+enum class StreamVerdict {
+  kApply,  // apply the (rewritten) values
+  kStale,  // out of order or a duplicate: nothing to apply
+  kFull,   // no room for a new stream
+};
+
+class CumulativeStreams {
+ public:
+  CumulativeStreams(StreamOptions options, std::shared_ptr<const Clock> clock);
+  ~CumulativeStreams();
+
+  // `values` are the point's cumulative values; the first `monotonic` of them only grow between
+  // resets (a histogram's count and bucket counts; not its sum). On kApply `values` hold the
+  // increase since the stream's previous point.
+  StreamVerdict ToDelta(std::string_view key, StreamPoint point, std::vector<double>& values,
+                        size_t monotonic);
+  // Adds a delta point to the stream's running total; on kApply `value` holds the total.
+  StreamVerdict Accumulate(std::string_view key, StreamPoint point, double& value);
+  // Drops a stream (its point was refused downstream, so its next one counts whole).
+  void Forget(std::string_view key);
+  size_t size() const;
+
+ private:
+  struct Shard;
+  Shard& ShardOf(std::string_view key) const;
+  int64_t NowNs() const;
+
+  const StreamOptions options_;
+  const std::shared_ptr<const Clock> clock_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace fleetgate::otlp

@@ -1,0 +1,47 @@
+#pragma once
+// One export being applied: the per-metric-type mapping of ExportProcessor, and the tally of what
+// was refused. Private to the otlp library; one Batch lives on one thread for one export.
+
+#include <string>
+#include <vector>
+
+#include "otlp/attributes.h"
+#include "otlp/export_processor.h"
+
+namespace fleetgate::otlp {
+
+// How many data points a metric carries, whatever its type.
+size_t PointsOf(const pb::metrics::v1::Metric& metric);
+
+class ExportProcessor::Batch {
+ public:
+  explicit Batch(ExportProcessor& processor) : processor_(processor) {}
+
+  void ApplyResource(const pb::metrics::v1::ResourceMetrics& resource);
+  ExportSummary Summary() const;
+
+ private:
+  // The series key, name and labels of the point being applied.
+  void Prepare(const std::string& name, const Attributes& attributes);
+  void Heartbeat();
+  void ApplyMetric(const pb::metrics::v1::Metric& metric);
+  void ApplyGauge(const std::string& name, const pb::metrics::v1::NumberDataPoint& point);
+  void ApplySum(const pb::metrics::v1::Metric& metric,
+                const pb::metrics::v1::NumberDataPoint& point);
+  void ApplyHistogram(const std::string& name, bool cumulative,
+                      const pb::metrics::v1::HistogramDataPoint& point);
+  void ApplySummary(const std::string& name, const pb::metrics::v1::SummaryDataPoint& point);
+  void Applied(const metrics::Outcome& outcome, std::string_view kind);
+  void Reject(std::string_view reason, const std::string& message, int64_t points = 1);
+
+  ExportProcessor& processor_;
+  Reporter reporter_;
+  std::vector<Label> labels_;
+  std::vector<metrics::LabelView> views_;
+  metrics::SeriesKey key_;
+  std::string name_;
+  int64_t rejected_ = 0;
+  std::string first_error_;
+};
+
+}  // namespace fleetgate::otlp

@@ -1,0 +1,118 @@
+#include "otlp/http_route.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "http/gunzip.h"
+
+namespace fleetgate::otlp {
+namespace {
+
+using pb::collector::metrics::v1::ExportMetricsServiceResponse;
+
+enum class Encoding { kProtobuf, kJson, kOther };
+
+// The media type without parameters, lower-cased.
+Encoding EncodingOf(const http::Request& request) {
+  std::string type = request.Header("content-type").value_or("");
+  type = type.substr(0, type.find(';'));
+  type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return c == ' '; }),
+             type.end());
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (type == "application/x-protobuf") return Encoding::kProtobuf;
+  if (type == "application/json") return Encoding::kJson;
+  return Encoding::kOther;
+}
+
+int HttpStatus(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kResourceExhausted:
+      return 413;
+    case ErrorCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+http::Response Fail(const Error& error) {
+  return http::JsonError(HttpStatus(error), std::string(error.Reason()), error.Describe());
+}
+
+bool Decode(Encoding encoding, const std::string& body, ExportRequest& out, std::string& why) {
+  if (encoding == Encoding::kProtobuf) {
+    if (out.ParseFromString(body)) return true;
+    why =
+        "the body is not a valid OTLP ExportMetricsServiceRequest (truncated, or a string "
+        "field that is not UTF-8?)";
+    return false;
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // newer OTLP fields
+  auto status = google::protobuf::util::JsonStringToMessage(body, &out, options);
+  if (status.ok()) return true;
+  why = "the body is not a valid OTLP/JSON ExportMetricsServiceRequest: " +
+        std::string(status.message());
+  return false;
+}
+
+http::Response Answer(Encoding encoding, const ExportSummary& summary) {
+  ExportMetricsServiceResponse answer;
+  if (summary.rejected_data_points > 0) {
+    answer.mutable_partial_success()->set_rejected_data_points(summary.rejected_data_points);
+    answer.mutable_partial_success()->set_error_message(summary.error_message);
+  }
+  http::Response response;
+  if (encoding == Encoding::kProtobuf) {
+    response.content_type = "application/x-protobuf";
+    response.body = answer.SerializeAsString();
+  } else {
+    (void)google::protobuf::util::MessageToJsonString(answer, &response.body);
+  }
+  return response;
+}
+
+}  // namespace
+
+http::Response HandleExport(ExportProcessor& processor, const http::Request& request) {
+  const Encoding encoding = EncodingOf(request);
+  if (encoding == Encoding::kOther) {
+    return http::JsonError(415, "unsupported_media_type",
+                           "send application/x-protobuf or application/json");
+  }
+  const std::string coding = request.Header("content-encoding").value_or("identity");
+  std::string inflated;
+  const std::string* body = &request.body;
+  if (coding == "gzip") {
+    Result<std::string> result =
+        http::GzipDecompress(request.body, processor.options().max_decoded_bytes);
+    if (!result.ok()) return Fail(result.error());
+    inflated = std::move(result).value();
+    body = &inflated;
+  } else if (coding != "identity") {
+    return http::JsonError(415, "unsupported_media_type",
+                           "Content-Encoding \"" + coding + "\": only gzip is supported");
+  }
+  thread_local ExportRequest decoded;
+  decoded.Clear();
+  std::string why;
+  if (!Decode(encoding, *body, decoded, why)) {
+    return http::JsonError(400, "malformed_payload", why);
+  }
+  Result<ExportSummary> summary = processor.Export(decoded);
+  if (!summary.ok()) return Fail(summary.error());
+  return Answer(encoding, summary.value());
+}
+
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor) {
+  router.Handle("POST", "/v1/metrics", [&processor](const http::Request& request) {
+    return HandleExport(processor, request);
+  });
+}
+
+}  // namespace fleetgate::otlp

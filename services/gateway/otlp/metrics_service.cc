@@ -1,0 +1,68 @@
+#include "otlp/metrics_service.h"
+
+#include <grpcpp/support/proto_buffer_reader.h>
+
+namespace fleetgate::otlp {
+namespace {
+
+using pb::collector::metrics::v1::ExportMetricsServiceResponse;
+
+grpc::Status Process(ExportProcessor& processor, const grpc::ByteBuffer& request,
+                     grpc::ByteBuffer* response) {
+  thread_local ExportRequest decoded;
+  decoded.Clear();
+  grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
+  grpc::ProtoBufferReader reader(&copy);
+  if (!decoded.ParseFromZeroCopyStream(&reader)) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "malformed_payload: the request is not a valid OTLP ExportMetricsServiceRequest "
+            "(truncated, or a string field that is not UTF-8?)"};
+  }
+  Result<ExportSummary> summary = processor.Export(decoded);
+  if (!summary.ok()) return ToGrpcStatus(summary.error());
+  ExportMetricsServiceResponse answer;
+  if (summary.value().rejected_data_points > 0) {
+    auto* partial = answer.mutable_partial_success();
+    partial->set_rejected_data_points(summary.value().rejected_data_points);
+    partial->set_error_message(summary.value().error_message);
+  }
+  bool own_buffer = false;
+  return grpc::SerializationTraits<ExportMetricsServiceResponse>::Serialize(answer, response,
+                                                                            &own_buffer);
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const Error& error) {
+  grpc::StatusCode code = grpc::StatusCode::INTERNAL;
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+      code = grpc::StatusCode::INVALID_ARGUMENT;
+      break;
+    case ErrorCode::kResourceExhausted:
+      code = grpc::StatusCode::RESOURCE_EXHAUSTED;
+      break;
+    case ErrorCode::kUnavailable:
+      code = grpc::StatusCode::UNAVAILABLE;
+      break;
+    case ErrorCode::kUnauthenticated:
+      code = grpc::StatusCode::UNAUTHENTICATED;
+      break;
+    case ErrorCode::kPermissionDenied:
+      code = grpc::StatusCode::PERMISSION_DENIED;
+      break;
+    default:
+      break;
+  }
+  return {code, std::string(error.Reason()) + ": " + error.Describe()};
+}
+
+grpc::ServerUnaryReactor* MetricsService::Export(grpc::CallbackServerContext* context,
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Process(processor_, *request, response));
+  return reactor;
+}
+
+}  // namespace fleetgate::otlp
