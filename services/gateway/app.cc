@@ -44,12 +44,14 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       recorder_(*writer_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
-      reporter_(processor_) {
+      ingest_service_(processor_),
+      maintenance_("maintenance", clock_, config_.health.sweep_interval,
+                   [this](TimePoint now) { Maintain(now); }) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
-  exposition_.Add(store_.registry());
+  exposition_.Add(store_.collectable());
   if (config_.storage.max_size_bytes > 0) {
     writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
                              database_->options().page_size_bytes);
@@ -115,7 +117,8 @@ void Gateway::Start() {
   last_maintenance_ns_ = Nanos(clock_->Now());
   StartGrpc();
   StartHttp();
-  maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  maintenance_.Start();
+  maintenance_.Wake();  // the first sweep at once, not one interval later
   evaluator_->SetExternalUrl(ExternalUrl());
   evaluator_->Start();
   serving_ = true;
@@ -139,7 +142,7 @@ void Gateway::StartGrpc() {
   quota.Resize(config_.grpc.memory_quota_bytes);
   quota.SetMaxThreads(static_cast<int>(config_.grpc.max_threads));
   builder.SetResourceQuota(quota);
-  builder.RegisterService(&reporter_);
+  builder.RegisterService(&ingest_service_);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
     throw std::runtime_error("cannot listen for gRPC on " + config_.grpc.address);
@@ -177,24 +180,19 @@ std::string Gateway::ExternalUrl() const {
 
 uint16_t Gateway::http_port() const { return http_server_ ? http_server_->port() : 0; }
 
-void Gateway::MaintenanceLoop() {
+// Sweeps expired health every run and expired series every tenth of series_ttl (1s to 30s).
+void Gateway::Maintain(TimePoint now) {
   const auto series_sweep_every = std::max<std::chrono::milliseconds>(
       std::chrono::seconds(1), std::min<std::chrono::milliseconds>(config_.metrics.series_ttl / 10,
                                                                    std::chrono::seconds(30)));
-  auto next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
-  std::unique_lock<std::mutex> lock(stop_mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    registry_.Sweep();
-    if (std::chrono::steady_clock::now() >= next_series_sweep) {
-      size_t removed = store_.RemoveExpired();
-      if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
-      next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
-    }
-    last_maintenance_ns_ = Nanos(clock_->Now());
-    lock.lock();
-    stop_cv_.wait_for(lock, config_.health.sweep_interval, [this] { return stopping_; });
+  registry_.Sweep();
+  if (next_series_sweep_ == TimePoint{}) next_series_sweep_ = now + series_sweep_every;
+  if (now >= next_series_sweep_) {
+    size_t removed = store_.RemoveExpired();
+    if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
+    next_series_sweep_ = now + series_sweep_every;
   }
+  last_maintenance_ns_ = Nanos(clock_->Now());
 }
 
 // The evaluator stops first so its last state changes are queued before the history writer
@@ -209,15 +207,14 @@ void Gateway::StopAlerting() {
 }
 
 void Gateway::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
+  std::call_once(stop_once_, [this] { StopOnce(); });
+}
+
+void Gateway::StopOnce() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown.timeout;
   serving_ = false;
   processor_.Drain();
-  reporter_.CloseStreams();
+  ingest_service_.CloseStreams();
   if (grpc_server_) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     // Batches are applied inline and streams were just closed, so open calls finish within
@@ -227,8 +224,7 @@ void Gateway::Stop() {
     grpc_server_->Wait();
     spdlog::debug("gRPC server stopped");
   }
-  stop_cv_.notify_all();
-  if (maintenance_.joinable()) maintenance_.join();
+  maintenance_.Stop();
   StopAlerting();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");

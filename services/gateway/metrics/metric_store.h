@@ -53,12 +53,12 @@ class MetricStore {
 
   // Applies one value to the series {name, service, instance, labels}. Names and labels are
   // validated when a series is first seen; later events for it take the cached path.
-  Outcome Apply(MetricKind kind, std::string_view name, std::string_view service,
-                std::string_view instance, const std::vector<LabelView>& labels, double value);
+  Status Apply(MetricKind kind, std::string_view name, std::string_view service,
+               std::string_view instance, const std::vector<LabelView>& labels, double value);
   // The same, with the series key already built by BuildSeriesKey(key, name, service, instance,
   // labels), so a batch can build each key once and prefetch with it before applying.
-  Outcome Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
-                std::string_view service, const std::vector<LabelView>& labels, double value);
+  Status Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
+               std::string_view service, const std::vector<LabelView>& labels, double value);
 
   // Hints for a batch that applies `key` soon (a slot two events ahead, its series one ahead):
   // they change nothing and never keep a pointer. PrefetchSlot takes no lock and may prefetch a
@@ -83,7 +83,7 @@ class MetricStore {
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
   // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
   // text itself). It may outlive the store, and then collects nothing.
-  std::shared_ptr<prometheus::Collectable> registry() const;
+  std::shared_ptr<prometheus::Collectable> collectable() const;
 
  private:
   class Collectable;
@@ -94,14 +94,14 @@ class MetricStore {
   static constexpr size_t kShards = 64;
 
   Shard& ShardOf(const SeriesKey& key) const;
-  Outcome CheckValue(MetricKind kind, std::string_view name, double value) const;
-  Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
-                       std::string_view service, const std::vector<LabelView>& labels, double value,
-                       int64_t now_ns);
-  Outcome CheckNewSeries(MetricKind kind, std::string_view name,
-                         const std::vector<LabelView>& labels) const;
-  FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Outcome& outcome);
-  Outcome CheckNameCollision(MetricKind kind, std::string_view name) const;
+  Status CheckValue(MetricKind kind, std::string_view name, double value) const;
+  Status CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
+                      std::string_view service, const std::vector<LabelView>& labels, double value,
+                      int64_t now_ns);
+  Status CheckNewSeries(MetricKind kind, std::string_view name,
+                        const std::vector<LabelView>& labels) const;
+  FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Status& outcome);
+  Status CheckNameCollision(MetricKind kind, std::string_view name) const;
   static void Update(Series& series, double value);
   static void ToClientMetric(std::string_view key, const Series& series,
                              std::vector<LabelView>& labels, prometheus::ClientMetric& metric);

@@ -1,10 +1,12 @@
 #pragma once
 // Why an event was refused: a stable machine-readable reason (documented in docs/metrics.md and
-// counted in fleetgate_events_rejected_total{reason}) and a human message.
+// counted in fleetgate_events_rejected_total{reason}) carried as the reason of a fleetgate::Error.
 
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "core/error.h"
 
 namespace fleetgate::metrics {
 
@@ -37,14 +39,13 @@ inline constexpr std::array<std::string_view, 19> kAll{
     kInvalidStatus,  kInvalidTtl,       kTooManyChecks, kInvalidCheck};
 }  // namespace reason
 
-// The result of applying one event: accepted when `reason` is empty.
-struct Outcome {
-  std::string_view reason;
-  std::string message;
-
-  bool ok() const { return reason.empty(); }
-  static Outcome Accepted() { return {}; }
-  static Outcome Rejected(std::string_view why, std::string text) { return {why, std::move(text)}; }
-};
+// The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,
+// total_series_limit, too_many_events) is kResourceExhausted, anything else kInvalidArgument.
+inline Error EventError(std::string_view why, std::string message, std::string field = {}) {
+  const bool limit = why == reason::kSeriesLimit || why == reason::kTotalSeriesLimit ||
+                     why == reason::kTooManyEvents;
+  return MakeError(limit ? ErrorCode::kResourceExhausted : ErrorCode::kInvalidArgument,
+                   std::move(message), std::move(field), why);
+}
 
 }  // namespace fleetgate::metrics

@@ -1,17 +1,17 @@
 #include "metrics/self_metrics.h"
 
-#include <stdexcept>
-
 #include "metrics/rejection.h"
 
 namespace fleetgate::metrics {
 namespace {
 
+// A label outside the fixed set is a bug of ours, not of the client: it is counted in a counter
+// nobody exports rather than failing the request.
 prometheus::Counter& Find(const std::map<std::string, prometheus::Counter*, std::less<>>& map,
                           std::string_view key) {
+  static prometheus::Counter unexported;
   auto it = map.find(key);
-  if (it == map.end()) throw std::logic_error("unknown self-metric label " + std::string(key));
-  return *it->second;
+  return it == map.end() ? unexported : *it->second;
 }
 
 }  // namespace

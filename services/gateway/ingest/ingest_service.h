@@ -1,9 +1,10 @@
 #pragma once
-// The gRPC Reporter service on the callback API: Report (unary) and StreamReport (bidi, one
-// response per request, in order). Methods are registered raw so that a request protobuf cannot
-// decode (e.g. a string field that is not UTF-8) is answered INVALID_ARGUMENT by us, not dropped
-// or mislabelled by the generated handler. Batches are applied inline on gRPC's callback threads;
-// the work is CPU-only and short (no I/O, no SQLite). Thread-safe.
+// IngestService implements the proto service fleetgate.v1.Reporter on the callback API: Report
+// (unary) and StreamReport (bidi, one response per request, in order). Methods are registered raw
+// so that a request protobuf cannot decode (e.g. a string field that is not UTF-8) is answered
+// INVALID_ARGUMENT by us, not dropped or mislabelled by the generated handler. Batches are applied
+// inline on gRPC's callback threads; the work is CPU-only and short (no I/O, no SQLite).
+// Thread-safe.
 
 #include <mutex>
 #include <unordered_set>
@@ -13,14 +14,14 @@
 
 namespace fleetgate::ingest {
 
-using RawReporterService = v1::Reporter::WithRawCallbackMethod_Report<
+using RawIngestServiceBase = v1::Reporter::WithRawCallbackMethod_Report<
     v1::Reporter::WithRawCallbackMethod_StreamReport<v1::Reporter::Service>>;
 
 class StreamReactor;
 
-class ReporterService final : public RawReporterService {
+class IngestService final : public RawIngestServiceBase {
  public:
-  explicit ReporterService(BatchProcessor& processor) : processor_(processor) {}
+  explicit IngestService(BatchProcessor& processor) : processor_(processor) {}
 
   grpc::ServerUnaryReactor* Report(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -41,7 +42,7 @@ class ReporterService final : public RawReporterService {
   std::unordered_set<StreamReactor*> streams_;
 };
 
-// Decodes, applies and encodes one batch; a non-OK status fails the RPC.
+// Decodes, applies and encodes one batch; a non-OK status (from ToGrpcStatus) fails the RPC.
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
                         grpc::ByteBuffer* response, std::string_view rpc);
 
