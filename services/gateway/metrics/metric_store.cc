@@ -87,7 +87,10 @@ void MetricStore::PrefetchSeries(const SeriesKey& key) const {
 Status MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
                           std::string_view service, const std::vector<LabelView>& labels,
                           double value) {
-  if (Status bad = CheckValue(kind, name, value); !bad.ok()) return bad;
+  // The accepting path tests the value inline; only a refusal builds an Error.
+  if (!std::isfinite(value) || (kind == MetricKind::kCounter && value < 0)) {
+    return CheckValue(kind, name, value);
+  }
   Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
 

@@ -94,7 +94,7 @@ class MetricStore {
   static constexpr size_t kShards = 64;
 
   Shard& ShardOf(const SeriesKey& key) const;
-  Status CheckValue(MetricKind kind, std::string_view name, double value) const;
+  [[gnu::cold]] Status CheckValue(MetricKind kind, std::string_view name, double value) const;
   Status CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
                       std::string_view service, const std::vector<LabelView>& labels, double value,
                       int64_t now_ns);

@@ -41,11 +41,7 @@ inline constexpr std::array<std::string_view, 19> kAll{
 
 // The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,
 // total_series_limit, too_many_events) is kResourceExhausted, anything else kInvalidArgument.
-inline Error EventError(std::string_view why, std::string message, std::string field = {}) {
-  const bool limit = why == reason::kSeriesLimit || why == reason::kTotalSeriesLimit ||
-                     why == reason::kTooManyEvents;
-  return MakeError(limit ? ErrorCode::kResourceExhausted : ErrorCode::kInvalidArgument,
-                   std::move(message), std::move(field), why);
-}
+// Out of line and cold: it keeps the accepting path of the callers small.
+[[gnu::cold]] Error EventError(std::string_view why, std::string message, std::string field = {});
 
 }  // namespace fleetgate::metrics

@@ -1,6 +1,7 @@
 #include "metrics/validation.h"
 
 #include <string>
+#include <utility>
 
 namespace fleetgate::metrics {
 namespace {
@@ -44,6 +45,13 @@ std::string Quote(std::string_view s) {
 }
 
 }  // namespace
+
+Error EventError(std::string_view why, std::string message, std::string field) {
+  const bool limit = why == reason::kSeriesLimit || why == reason::kTotalSeriesLimit ||
+                     why == reason::kTooManyEvents;
+  return MakeError(limit ? ErrorCode::kResourceExhausted : ErrorCode::kInvalidArgument,
+                   std::move(message), std::move(field), why);
+}
 
 bool IsValidMetricName(std::string_view name) { return IsValidName(name, true); }
 
