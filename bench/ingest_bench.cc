@@ -146,7 +146,7 @@ void BM_Scrape(benchmark::State& state) {
   Fill(gateway, static_cast<int>(state.range(0)));
   metrics::Exposition exposition;
   exposition.Add(gateway.self);
-  exposition.Add(gateway.store.registry());
+  exposition.Add(gateway.store.collectable());
   size_t bytes = 0;
   FLEETGATE_PROFILE_BEGIN();
   for (auto _ : state) bytes = exposition.Render().size();
@@ -161,7 +161,7 @@ void BM_ScrapeCollect(benchmark::State& state) {
   Gateway gateway;
   Fill(gateway, static_cast<int>(state.range(0)));
   size_t families = 0;
-  for (auto _ : state) families = gateway.store.registry()->Collect().size();
+  for (auto _ : state) families = gateway.store.collectable()->Collect().size();
   state.counters["families"] = static_cast<double>(families);
 }
 BENCHMARK(BM_ScrapeCollect)->Arg(100'000)->Unit(benchmark::kMillisecond);

@@ -1,9 +1,9 @@
 #pragma once
-// EventBuffer holds what a Reporter has not sent yet: counter deltas summed and gauges kept at
+// EventBuffer holds what a ReportClient has not sent yet: counter deltas summed and gauges kept at
 // their last value per series, observations one by one, and the latest health. One bound covers
 // pending events and those cut into a batch that is not resolved yet (`in_flight`); an event that
-// would need a new slot beyond it is refused. Thread-compatible: the Reporter guards it with its
-// mutex.
+// would need a new slot beyond it is refused. Thread-compatible: the ReportClient guards it with
+// its mutex.
 
 #include <cstddef>
 #include <deque>

@@ -1,6 +1,6 @@
 #pragma once
-// ReportStream is one long-lived StreamReport call driven synchronously by the Reporter's sender
-// thread: write a batch, read its response (stop-and-wait), so a failing stream is always
+// ReportStream is one long-lived StreamReport call driven synchronously by the ReportClient's
+// sender thread: write a batch, read its response (stop-and-wait), so a failing stream is always
 // attributable to exactly the batch in flight. It reopens the call after a failure. Exchange and
 // Close run on one thread; Cancel may be called from any thread to unblock them.
 

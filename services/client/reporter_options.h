@@ -1,5 +1,5 @@
 #pragma once
-// Configuration, health vocabulary and counters of a fleetgate::Reporter. Plain values.
+// Configuration, health vocabulary and counters of a fleetgate::client::ReportClient. Plain values.
 
 #include <chrono>
 #include <cstdint>
@@ -46,7 +46,7 @@ struct HealthCheck {
   std::string detail;
 };
 
-// Event counts since the Reporter started. An event re-sent after a retryable failure counts in
+// Event counts since the ReportClient started. An event re-sent after a retryable failure counts in
 // `events_sent` each time it is written.
 struct ReporterStats {
   uint64_t events_sent = 0;          // events written to the stream

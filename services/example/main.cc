@@ -4,7 +4,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "client/reporter.h"
+#include "client/report_client.h"
 #include "example/request_simulator.h"
 
 namespace {
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   // Block the stop signals in every thread; this one waits for them.
   sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  fleetgate::Reporter reporter(options);
+  fleetgate::client::ReportClient reporter(options);
   fleetgate::example::RequestSimulator simulator(reporter, simulation);
   simulator.Start();
   std::cerr << "fleetgate-example: " << options.service << "/" << options.instance
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   int received = 0;
   sigwait(&signals, &received);
   simulator.Stop();
-  bool flushed = reporter.flush(std::chrono::seconds(5));
+  bool flushed = reporter.Flush(std::chrono::seconds(5));
   fleetgate::ReporterStats stats = reporter.stats();
   std::cerr << "fleetgate-example: stopped after " << simulator.handled() << " requests; "
             << stats.events_acknowledged << " events acknowledged, " << stats.events_dropped

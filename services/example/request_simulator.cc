@@ -2,15 +2,18 @@
 
 namespace fleetgate::example {
 
-RequestSimulator::RequestSimulator(Reporter& reporter, SimulatorOptions options)
-    : reporter_(reporter), options_(options) {}
+RequestSimulator::RequestSimulator(client::ReportClient& reporter, SimulatorOptions options)
+    : reporter_(reporter),
+      options_(options),
+      health_("example-health", SystemClock::Shared(), options_.health_interval,
+              [this](TimePoint) { ReportHealth(); }) {}
 
 void RequestSimulator::Start() {
-  reporter_.health(HealthStatus::kServing, "starting");
+  reporter_.Health(HealthStatus::kServing, "starting");
   for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back(&RequestSimulator::Work, this, std::random_device{}());
   }
-  threads_.emplace_back(&RequestSimulator::WatchHealth, this);
+  health_.Start();
 }
 
 void RequestSimulator::Stop() {
@@ -22,7 +25,8 @@ void RequestSimulator::Stop() {
   stop_cv_.notify_all();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
-  reporter_.health(HealthStatus::kNotServing, "shutting down");
+  health_.Stop();  // after one last health report, replaced at once by NOT_SERVING
+  reporter_.Health(HealthStatus::kNotServing, "shutting down");
 }
 
 bool RequestSimulator::SleepFor(std::chrono::milliseconds duration) {
@@ -41,35 +45,30 @@ void RequestSimulator::Work(unsigned seed) {
 void RequestSimulator::HandleOne(std::mt19937& random) {
   std::exponential_distribution<double> latency_ms(1.0 / options_.mean_latency.count());
   std::bernoulli_distribution fails(options_.error_ratio);
-  reporter_.gauge("example_inflight_requests", {}, ++inflight_);
+  reporter_.Gauge("example_inflight_requests", {}, ++inflight_);
   auto latency = std::chrono::duration<double, std::milli>(latency_ms(random));
   bool stopping = !SleepFor(std::chrono::duration_cast<std::chrono::milliseconds>(latency));
   bool failed = !stopping && fails(random);
   const char* code = stopping ? "503" : failed ? "500" : "200";
-  reporter_.counter("example_requests_total", {{"code", code}});
-  reporter_.observe("example_request_duration_seconds", {}, latency.count() / 1000);
-  reporter_.gauge("example_inflight_requests", {}, --inflight_);
+  reporter_.Counter("example_requests_total", {{"code", code}});
+  reporter_.Observe("example_request_duration_seconds", {}, latency.count() / 1000);
+  reporter_.Gauge("example_inflight_requests", {}, --inflight_);
   ++handled_;
   if (failed || stopping) ++errors_;
 }
 
-void RequestSimulator::WatchHealth() {
-  uint64_t handled_before = 0;
-  uint64_t errors_before = 0;
-  while (SleepFor(options_.health_interval)) {
-    uint64_t handled = handled_.load();
-    uint64_t errors = errors_.load();
-    double ratio = handled == handled_before
-                       ? 0
-                       : double(errors - errors_before) / double(handled - handled_before);
-    handled_before = handled;
-    errors_before = errors;
-    bool degraded = ratio > options_.degraded_above;
-    std::string detail = std::to_string(static_cast<int>(ratio * 1000) / 10.0) + "% errors";
-    reporter_.health(
-        degraded ? HealthStatus::kDegraded : HealthStatus::kServing, detail,
-        {{"errors", degraded ? HealthStatus::kDegraded : HealthStatus::kServing, detail}});
-  }
+void RequestSimulator::ReportHealth() {
+  uint64_t handled = handled_.load();
+  uint64_t errors = errors_.load();
+  double ratio = handled == handled_before_
+                     ? 0
+                     : double(errors - errors_before_) / double(handled - handled_before_);
+  handled_before_ = handled;
+  errors_before_ = errors;
+  bool degraded = ratio > options_.degraded_above;
+  std::string detail = std::to_string(static_cast<int>(ratio * 1000) / 10.0) + "% errors";
+  HealthStatus status = degraded ? HealthStatus::kDegraded : HealthStatus::kServing;
+  reporter_.Health(status, detail, {{"errors", status, detail}});
 }
 
 }  // namespace fleetgate::example

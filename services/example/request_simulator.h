@@ -1,7 +1,8 @@
 #pragma once
 // RequestSimulator stands in for a service's request handlers: worker threads "handle" requests
-// (a random latency and status code) and report them through a Reporter, and a health loop turns
-// the recent error ratio into SERVING/DEGRADED. Thread-safe: Start and Stop from one thread.
+// (a random latency and status code) and report them through a ReportClient, and a periodic
+// health worker turns the recent error ratio into SERVING/DEGRADED. Thread-safe: Start and Stop
+// from one thread; Stop is idempotent.
 
 #include <atomic>
 #include <condition_variable>
@@ -10,7 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "client/reporter.h"
+#include "client/report_client.h"
+#include "core/periodic_worker.h"
 
 namespace fleetgate::example {
 
@@ -24,7 +26,7 @@ struct SimulatorOptions {
 
 class RequestSimulator {
  public:
-  RequestSimulator(Reporter& reporter, SimulatorOptions options);
+  RequestSimulator(client::ReportClient& reporter, SimulatorOptions options);
   ~RequestSimulator() { Stop(); }
 
   void Start();
@@ -36,18 +38,23 @@ class RequestSimulator {
  private:
   void Work(unsigned seed);
   void HandleOne(std::mt19937& random);
-  void WatchHealth();
+  void ReportHealth();
   bool SleepFor(std::chrono::milliseconds duration);  // false once stopping
 
-  Reporter& reporter_;
+  client::ReportClient& reporter_;
   const SimulatorOptions options_;
   std::atomic<int> inflight_{0};
   std::atomic<uint64_t> handled_{0};
   std::atomic<uint64_t> errors_{0};
+  uint64_t handled_before_ = 0;  // health worker only
+  uint64_t errors_before_ = 0;   // health worker only
+  // The request handlers are not periodic (random think times and latencies): plain threads that
+  // sleep on stop_cv_ so Stop ends them at once.
   std::mutex mutex_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  PeriodicWorker health_;
 };
 
 }  // namespace fleetgate::example

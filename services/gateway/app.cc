@@ -47,14 +47,16 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
-      reporter_(processor_, trust_.report_gate()),
+      ingest_service_(processor_, trust_.report_gate()),
       otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
-      otlp_service_(otlp_processor_) {
+      otlp_service_(otlp_processor_),
+      maintenance_("maintenance", clock_, config_.health.sweep_interval,
+                   [this](TimePoint now) { Maintain(now); }) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
-  exposition_.Add(store_.registry());
+  exposition_.Add(store_.collectable());
   if (config_.storage.max_size_bytes > 0) {
     writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
                              database_->options().page_size_bytes);
@@ -121,7 +123,8 @@ void Gateway::Start() {
   trust_.Start();
   StartGrpc();
   StartHttp();
-  maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  maintenance_.Start();
+  maintenance_.Wake();  // the first sweep at once, not one interval later
   evaluator_->SetExternalUrl(ExternalUrl());
   evaluator_->Start();
   serving_ = true;
@@ -150,7 +153,7 @@ void Gateway::StartGrpc() {
     builder.AddListeningPort(config_.grpc.address, trust_.GrpcCredentials(), &grpc_port_);
   }
   guard::ApplyServerArguments(config_, builder);
-  builder.RegisterService(&reporter_);
+  builder.RegisterService(&ingest_service_);
   builder.RegisterService(&otlp_service_);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || grpc_port_ == 0) {
@@ -199,24 +202,19 @@ std::string Gateway::ExternalUrl() const {
 
 uint16_t Gateway::http_port() const { return http_server_ ? http_server_->port() : 0; }
 
-void Gateway::MaintenanceLoop() {
+// Sweeps expired health every run and expired series every tenth of series_ttl (1s to 30s).
+void Gateway::Maintain(TimePoint now) {
   const auto series_sweep_every = std::max<std::chrono::milliseconds>(
       std::chrono::seconds(1), std::min<std::chrono::milliseconds>(config_.metrics.series_ttl / 10,
                                                                    std::chrono::seconds(30)));
-  auto next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
-  std::unique_lock<std::mutex> lock(stop_mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    registry_.Sweep();
-    if (std::chrono::steady_clock::now() >= next_series_sweep) {
-      size_t removed = store_.RemoveExpired();
-      if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
-      next_series_sweep = std::chrono::steady_clock::now() + series_sweep_every;
-    }
-    last_maintenance_ns_ = Nanos(clock_->Now());
-    lock.lock();
-    stop_cv_.wait_for(lock, config_.health.sweep_interval, [this] { return stopping_; });
+  registry_.Sweep();
+  if (next_series_sweep_ == TimePoint{}) next_series_sweep_ = now + series_sweep_every;
+  if (now >= next_series_sweep_) {
+    size_t removed = store_.RemoveExpired();
+    if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
+    next_series_sweep_ = now + series_sweep_every;
   }
+  last_maintenance_ns_ = Nanos(clock_->Now());
 }
 
 // Readiness is already false and new calls get UNAVAILABLE; keep answering so for the drain
@@ -248,19 +246,17 @@ void Gateway::StopAlerting() {
 }
 
 void Gateway::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
+  std::call_once(stop_once_, [this] { StopOnce(); });
+}
+
+void Gateway::StopOnce() {
   const auto deadline = std::chrono::system_clock::now() + config_.shutdown.timeout;
   serving_ = false;
   processor_.Drain();
   otlp_processor_.Drain();
-  reporter_.CloseStreams();
+  ingest_service_.CloseStreams();
   if (grpc_server_) DrainGrpc(deadline);
-  stop_cv_.notify_all();
-  if (maintenance_.joinable()) maintenance_.join();
+  maintenance_.Stop();
   StopAlerting();
   trust_.Stop();
   if (http_server_) http_server_->Shutdown();

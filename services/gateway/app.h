@@ -1,17 +1,15 @@
 #pragma once
 // Gateway wires every component together from a Config: metric store, health registry, the gRPC
-// Reporter and health services, the REST API, the alert evaluator and the maintenance loop (TTL
-// sweeps). main() only
-// builds one, starts it and waits for a signal. Start/Stop are called from one thread.
+// Reporter and health services, the REST API, the alert evaluator and the maintenance worker (TTL
+// sweeps). main() only builds one, starts it and waits for a signal. Start/Stop are called from
+// one thread.
 
 #include <grpcpp/server.h>
 #include <prometheus/registry.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_catalog.h"
@@ -19,12 +17,13 @@
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "core/periodic_worker.h"
 #include "guard/grpc_port_guard.h"
 #include "health/health_registry.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
-#include "ingest/reporter_service.h"
+#include "ingest/ingest_service.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
@@ -50,6 +49,7 @@ class Gateway {
   // Binds both listeners and starts serving; throws std::runtime_error when one cannot bind.
   void Start();
   // Graceful stop: readiness false, new batches refused, in-flight ones finish, listeners close.
+  // Idempotent.
   void Stop();
 
   int grpc_port() const { return grpc_port_; }
@@ -65,7 +65,8 @@ class Gateway {
   void SetUpAlerting();
   void StopAlerting();
   std::string ExternalUrl() const;
-  void MaintenanceLoop();
+  void StopOnce();
+  void Maintain(TimePoint now);
 
   const config::Config config_;
   const std::shared_ptr<const Clock> clock_;
@@ -80,7 +81,7 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   Trust trust_;
-  ingest::ReporterService reporter_;
+  ingest::IngestService ingest_service_;
   otlp::ExportProcessor otlp_processor_;
   otlp::MetricsService otlp_service_;
   std::unique_ptr<storage::RuleStore> rule_store_;
@@ -95,11 +96,9 @@ class Gateway {
   int grpc_port_ = 0;
   std::atomic<bool> serving_{false};
   std::atomic<int64_t> last_maintenance_ns_{0};
-
-  std::mutex stop_mutex_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
-  std::thread maintenance_;
+  TimePoint next_series_sweep_{};  // only touched by the maintenance worker
+  PeriodicWorker maintenance_;     // TTL sweeps of the registry and the metric store
+  std::once_flag stop_once_;
 };
 
 }  // namespace fleetgate

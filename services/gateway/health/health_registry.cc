@@ -70,14 +70,15 @@ Instance& HealthRegistry::Touch(std::string_view service, std::string_view insta
 
 void HealthRegistry::SetStatus(Instance& instance, Status status, const std::string& detail,
                                TimePoint when) {
-  Transition transition{instance.service, instance.instance, instance.status, status, detail, when};
+  StatusChange transition{
+      instance.service, instance.instance, instance.status, status, detail, when};
   instance.status = status;
   instance.detail = detail;
   instance.status_since = when;
   Emit(transition, &instance);
 }
 
-void HealthRegistry::Emit(const Transition& transition, const Instance* instance) {
+void HealthRegistry::Emit(const StatusChange& transition, const Instance* instance) {
   if (sink_ != nullptr) sink_->OnTransition(transition, instance);
 }
 

@@ -23,7 +23,7 @@ namespace fleetgate::health {
 class TransitionSink {
  public:
   virtual ~TransitionSink() = default;
-  virtual void OnTransition(const Transition& transition, const Instance* now) = 0;
+  virtual void OnTransition(const StatusChange& transition, const Instance* now) = 0;
 };
 
 struct RegistryOptions {
@@ -63,7 +63,7 @@ class HealthRegistry {
   Instance& Touch(std::string_view service, std::string_view instance, std::string_view version,
                   TimePoint now);
   void SetStatus(Instance& instance, Status status, const std::string& detail, TimePoint when);
-  void Emit(const Transition& transition, const Instance* instance);
+  void Emit(const StatusChange& transition, const Instance* instance);
 
   const RegistryOptions options_;
   const std::shared_ptr<const Clock> clock_;

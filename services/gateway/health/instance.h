@@ -43,7 +43,7 @@ struct Instance {
 };
 
 // One status change. `from` is empty on first sighting, `to` on deregistration.
-struct Transition {
+struct StatusChange {
   std::string service;
   std::string instance;
   std::optional<Status> from;

@@ -43,7 +43,7 @@ storage::InstanceState ToInstanceState(const health::Instance& instance) {
   return state;
 }
 
-void HistoryRecorder::OnTransition(const health::Transition& transition,
+void HistoryRecorder::OnTransition(const health::StatusChange& transition,
                                    const health::Instance* now) {
   storage::TransitionRecord row;
   row.service = transition.service;

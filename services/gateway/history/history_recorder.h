@@ -15,7 +15,7 @@ namespace fleetgate::history {
 class HistoryRecorder final : public health::TransitionSink {
  public:
   explicit HistoryRecorder(storage::HistorySink& sink) : sink_(sink) {}
-  void OnTransition(const health::Transition& transition, const health::Instance* now) override;
+  void OnTransition(const health::StatusChange& transition, const health::Instance* now) override;
 
  private:
   storage::HistorySink& sink_;

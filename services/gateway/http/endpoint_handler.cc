@@ -21,7 +21,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Per-connection state, kept in the Peer's data map. Touched only by the connection's worker
 // thread, except `output` (shared with the SocketWriter thread).
-struct Connection {
+struct ConnectionState {
   static constexpr const char* kKey = "fleetgate.connection";
 
   std::shared_ptr<OutputState> output = std::make_shared<OutputState>();
@@ -44,8 +44,8 @@ struct Reply {
 
 namespace {
 
-std::shared_ptr<Connection> ConnectionOf(const Peer& peer) {
-  return std::static_pointer_cast<Connection>(peer.tryGetData(Connection::kKey));
+std::shared_ptr<ConnectionState> ConnectionOf(const Peer& peer) {
+  return std::static_pointer_cast<ConnectionState>(peer.tryGetData(ConnectionState::kKey));
 }
 
 Request BuildRequest(RequestHead head, std::string body) {
@@ -82,12 +82,10 @@ void MaybeCompress(Reply& reply, size_t min_bytes) {
   }
   response.headers.emplace_back("Vary", "Accept-Encoding");
   if (!AcceptsGzip(reply.accept_encoding)) return;
-  try {
-    response.body = GzipCompress(response.body);
-    response.headers.emplace_back("Content-Encoding", "gzip");
-  } catch (const std::exception&) {
-    // Out of memory or a zlib failure: send it uncompressed.
-  }
+  Result<std::string> compressed = GzipCompress(response.body);
+  if (!compressed.ok()) return;  // a zlib failure: send it uncompressed
+  response.body = std::move(compressed).value();
+  response.headers.emplace_back("Content-Encoding", "gzip");
 }
 
 }  // namespace
@@ -104,13 +102,13 @@ EndpointHandler::EndpointHandler(std::shared_ptr<ServerCore> core) : core_(std::
 // Replaces Http::Handler::onConnection (private there), which only installs the parser.
 void EndpointHandler::onConnection(const std::shared_ptr<Peer>& peer) {
   peer->putData(ParserData, std::make_shared<Pistache::Http::RequestParser>(getMaxRequestSize()));
-  peer->putData(Connection::kKey, std::make_shared<Connection>());
+  peer->putData(ConnectionState::kKey, std::make_shared<ConnectionState>());
   // Not idle: Pistache applies header_timeout (not keepalive_timeout) to a silent new connection.
   peer->setIdle(false);
 }
 
 void EndpointHandler::onInput(const char* buffer, size_t len, const std::shared_ptr<Peer>& peer) {
-  std::shared_ptr<Connection> conn = ConnectionOf(*peer);
+  std::shared_ptr<ConnectionState> conn = ConnectionOf(*peer);
   if (!conn || conn->closing) return;
   try {
     std::string_view bytes(buffer, len);
@@ -142,7 +140,7 @@ void EndpointHandler::onRequest(const Pistache::Http::Request&,
 // before (pipelining, or not reading at all) gets no further answers: the connection closes once
 // its output is read. Pistache could not pipeline anyway (its parser drops the bytes after a
 // complete request), and this keeps Pistache's own 408 from being written into a full socket.
-bool EndpointHandler::BeginRequest(const std::shared_ptr<Peer>& peer, Connection& conn) {
+bool EndpointHandler::BeginRequest(const std::shared_ptr<Peer>& peer, ConnectionState& conn) {
   if (SocketWriter::HasUnreadOutput(peer->fd(), *conn.output)) {
     conn.closing = true;
     SocketWriter::CloseAfterOutput(peer->fd(), *conn.output);
@@ -159,7 +157,7 @@ bool EndpointHandler::BeginRequest(const std::shared_ptr<Peer>& peer, Connection
   return true;
 }
 
-bool EndpointHandler::TakeHead(Peer& peer, Connection& conn, std::string_view bytes) {
+bool EndpointHandler::TakeHead(Peer& peer, ConnectionState& conn, std::string_view bytes) {
   size_t search_from = conn.head.size() >= 3 ? conn.head.size() - 3 : 0;
   conn.head.append(bytes);
   size_t end = conn.head.find("\r\n\r\n", search_from);
@@ -178,7 +176,7 @@ bool EndpointHandler::TakeHead(Peer& peer, Connection& conn, std::string_view by
 // Content-Length or a chunk header announces (a chunk of "fffffffffff" asks for 17 TB). So a
 // chunked body never reaches Pistache's parser: our ChunkedDecoder reads it under the same
 // max_request_bytes (OpenTelemetry's exporters send chunked bodies).
-bool EndpointHandler::CheckHead(Peer& peer, Connection& conn) {
+bool EndpointHandler::CheckHead(Peer& peer, ConnectionState& conn) {
   std::optional<RequestHead> head = ParseRequestHead(conn.head);
   if (!head) return true;  // Pistache's parser reports what is wrong with it
   std::optional<int64_t> length = ContentLength(*head);
@@ -216,7 +214,7 @@ bool EndpointHandler::CheckHead(Peer& peer, Connection& conn) {
   return true;
 }
 
-void EndpointHandler::Feed(const std::shared_ptr<Peer>& peer, Connection& conn,
+void EndpointHandler::Feed(const std::shared_ptr<Peer>& peer, ConnectionState& conn,
                            std::string_view bytes) {
   std::shared_ptr<Pistache::Http::RequestParser> parser = getParser(peer);
   std::string body;
@@ -248,7 +246,7 @@ void EndpointHandler::Feed(const std::shared_ptr<Peer>& peer, Connection& conn,
   Complete(*peer, conn, std::move(body), pipelined);
 }
 
-void EndpointHandler::FeedChunked(const std::shared_ptr<Peer>& peer_ptr, Connection& conn,
+void EndpointHandler::FeedChunked(const std::shared_ptr<Peer>& peer_ptr, ConnectionState& conn,
                                   std::string_view bytes) {
   Peer& peer = *peer_ptr;
   size_t consumed = 0;
@@ -268,7 +266,7 @@ void EndpointHandler::FeedChunked(const std::shared_ptr<Peer>& peer_ptr, Connect
   Complete(peer, conn, std::move(body), pipelined);
 }
 
-void EndpointHandler::RejectMalformed(Peer& peer, Connection& conn, int status,
+void EndpointHandler::RejectMalformed(Peer& peer, ConnectionState& conn, int status,
                                       const std::string& reason) {
   std::string_view method = MethodToken(conn.head);
   if (!method.empty() && !IsKnownMethod(method)) {
@@ -281,7 +279,7 @@ void EndpointHandler::RejectMalformed(Peer& peer, Connection& conn, int status,
 }
 
 // An error before dispatch: the request stream cannot be trusted, so answer and close.
-void EndpointHandler::Reject(Peer& peer, Connection& conn, int status, std::string code,
+void EndpointHandler::Reject(Peer& peer, ConnectionState& conn, int status, std::string code,
                              std::string message) {
   Reply reply;
   reply.response = JsonError(status, std::move(code), std::move(message));
@@ -291,7 +289,8 @@ void EndpointHandler::Reject(Peer& peer, Connection& conn, int status, std::stri
   Respond(peer, conn, std::move(reply));
 }
 
-void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body, bool pipelined) {
+void EndpointHandler::Complete(Peer& peer, ConnectionState& conn, std::string body,
+                               bool pipelined) {
   std::optional<RequestHead> head = ParseRequestHead(conn.head);
   if (!head) return Reject(peer, conn, 400, "bad_request", "malformed request line");
   Reply reply;
@@ -313,7 +312,7 @@ void EndpointHandler::Complete(Peer& peer, Connection& conn, std::string body, b
   Respond(peer, conn, std::move(reply));
 }
 
-void EndpointHandler::Respond(Peer& peer, Connection& conn, Reply reply) {
+void EndpointHandler::Respond(Peer& peer, ConnectionState& conn, Reply reply) {
   conn.in_request = false;
   conn.head_done = false;
   conn.head.clear();

@@ -36,7 +36,7 @@ struct ServerCore {
   SocketWriter writer;
 };
 
-struct Connection;
+struct ConnectionState;
 struct Reply;
 
 class EndpointHandler final : public Pistache::Http::Handler {
@@ -53,19 +53,19 @@ class EndpointHandler final : public Pistache::Http::Handler {
                  Pistache::Http::ResponseWriter response) override;
 
  private:
-  bool BeginRequest(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& conn);
-  bool TakeHead(Pistache::Tcp::Peer& peer, Connection& conn, std::string_view bytes);
-  bool CheckHead(Pistache::Tcp::Peer& peer, Connection& conn);
-  void Feed(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& conn,
+  bool BeginRequest(const std::shared_ptr<Pistache::Tcp::Peer>& peer, ConnectionState& conn);
+  bool TakeHead(Pistache::Tcp::Peer& peer, ConnectionState& conn, std::string_view bytes);
+  bool CheckHead(Pistache::Tcp::Peer& peer, ConnectionState& conn);
+  void Feed(const std::shared_ptr<Pistache::Tcp::Peer>& peer, ConnectionState& conn,
             std::string_view bytes);
-  void FeedChunked(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Connection& conn,
+  void FeedChunked(const std::shared_ptr<Pistache::Tcp::Peer>& peer, ConnectionState& conn,
                    std::string_view bytes);
-  void RejectMalformed(Pistache::Tcp::Peer& peer, Connection& conn, int status,
+  void RejectMalformed(Pistache::Tcp::Peer& peer, ConnectionState& conn, int status,
                        const std::string& reason);
-  void Reject(Pistache::Tcp::Peer& peer, Connection& conn, int status, std::string code,
+  void Reject(Pistache::Tcp::Peer& peer, ConnectionState& conn, int status, std::string code,
               std::string message);
-  void Complete(Pistache::Tcp::Peer& peer, Connection& conn, std::string body, bool pipelined);
-  void Respond(Pistache::Tcp::Peer& peer, Connection& conn, Reply reply);
+  void Complete(Pistache::Tcp::Peer& peer, ConnectionState& conn, std::string body, bool pipelined);
+  void Respond(Pistache::Tcp::Peer& peer, ConnectionState& conn, Reply reply);
 
   std::shared_ptr<ServerCore> core_;
 };

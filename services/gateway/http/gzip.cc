@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <stdexcept>
 
 namespace fleetgate::http {
 namespace {
@@ -64,13 +63,14 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   return any.value_or(false);
 }
 
-std::string GzipCompress(std::string_view data) {
-  if (data.size() > (1u << 31)) throw std::runtime_error("body too large to compress");
+Result<std::string> GzipCompress(std::string_view data) {
+  if (data.size() > (1u << 31))
+    return MakeError(ErrorCode::kInternal, "body too large to compress");
   z_stream stream{};
   // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
       Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
+    return MakeError(ErrorCode::kInternal, "deflateInit2 failed");
   }
   std::string out(deflateBound(&stream, data.size()), '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -80,7 +80,7 @@ std::string GzipCompress(std::string_view data) {
   int result = deflate(&stream, Z_FINISH);
   out.resize(stream.total_out);
   deflateEnd(&stream);
-  if (result != Z_STREAM_END) throw std::runtime_error("gzip compression failed");
+  if (result != Z_STREAM_END) return MakeError(ErrorCode::kInternal, "gzip compression failed");
   return out;
 }
 

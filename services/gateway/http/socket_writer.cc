@@ -45,16 +45,18 @@ SocketWriter::~SocketWriter() {
 }
 
 void SocketWriter::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopped_ = true;
-  }
-  Wake(wake_fd_);
-  if (thread_.joinable()) thread_.join();
-  AdoptIncoming();
-  std::vector<int> fds;
-  for (auto& [fd, job] : jobs_) fds.push_back(fd);
-  for (int fd : fds) FinishLocked(fd, Progress::kFailed);
+  std::call_once(stop_once_, [this] {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_ = true;
+    }
+    Wake(wake_fd_);
+    if (thread_.joinable()) thread_.join();
+    AdoptIncoming();
+    std::vector<int> fds;
+    for (auto& [fd, job] : jobs_) fds.push_back(fd);
+    for (int fd : fds) FinishLocked(fd, Progress::kFailed);
+  });
 }
 
 bool SocketWriter::Send(int fd, std::string data, bool close_after,
@@ -194,7 +196,9 @@ int SocketWriter::NextTimeoutMs() const {
 }
 
 void SocketWriter::FinishLocked(int fd, Progress progress) {
-  std::shared_ptr<OutputState> state = jobs_.at(fd).state;
+  auto it = jobs_.find(fd);
+  if (it == jobs_.end()) return;
+  std::shared_ptr<OutputState> state = it->second.state;
   std::lock_guard<std::mutex> lock(state->mu);
   Finish(fd, progress);
 }

@@ -5,6 +5,9 @@
 // CPU and starves every other connection on it. We therefore never hand response bytes to
 // Pistache: Send() writes what the kernel accepts at once, and one background thread waits for
 // EPOLLOUT (no retry loop) to write the rest through a dup of the socket. Thread-safe.
+//
+// The writer thread is an event loop (epoll on sockets and a wake eventfd, timed by the nearest
+// write deadline), not a periodic task, so it is not a PeriodicWorker; it has one idempotent Stop.
 
 #include <atomic>
 #include <chrono>
@@ -84,7 +87,8 @@ class SocketWriter {
   std::vector<Job> incoming_;
   bool stopped_ = false;
 
-  std::unordered_map<int, Job> jobs_;  // writer thread only
+  std::unordered_map<int, Job> jobs_;  // writer thread only (then Stop, once it has joined)
+  std::once_flag stop_once_;
   std::thread thread_;
 };
 

@@ -8,8 +8,8 @@
 namespace fleetgate::ingest {
 namespace {
 
+using metrics::EventError;
 using metrics::MetricKind;
-using metrics::Outcome;
 namespace reason = metrics::reason;
 
 // Counts a batch in flight for as long as it lives.
@@ -64,17 +64,17 @@ BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& stor
       registry_(registry),
       self_metrics_(self_metrics) {}
 
-grpc::Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportResponse* response,
-                                     std::string_view rpc) {
+Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportResponse* response,
+                               std::string_view rpc) {
   InFlightGuard in_flight(in_flight_);
   if (draining_.load()) {
-    return {grpc::StatusCode::UNAVAILABLE, "fleetgate is shutting down; retry another instance"};
+    return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
   }
   if (in_flight.count() > options_.max_inflight_batches) {
-    return {grpc::StatusCode::UNAVAILABLE, "fleetgate is overloaded; retry with backoff"};
+    return MakeError(ErrorCode::kUnavailable, "fleetgate is overloaded; retry with backoff");
   }
   const auto start = std::chrono::steady_clock::now();
-  grpc::Status status = ProcessAdmitted(request, response, rpc);
+  Status status = ProcessAdmitted(request, response, rpc);
   if (status.ok()) {
     self_metrics_.ingest_duration().Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -82,19 +82,17 @@ grpc::Status BatchProcessor::Process(const v1::ReportRequest& request, v1::Repor
   return status;
 }
 
-grpc::Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
-                                             v1::ReportResponse* response, std::string_view rpc) {
+Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
+                                       v1::ReportResponse* response, std::string_view rpc) {
   const v1::Source& source = request.source();
-  if (std::string problem = CheckSource(source, options_); !problem.empty()) {
-    return {grpc::StatusCode::INVALID_ARGUMENT, problem};
-  }
+  if (Status bad = CheckSource(source, options_); !bad.ok()) return bad;
   const auto events = static_cast<size_t>(request.events_size());
   if (events > options_.max_events_per_batch) {
     // Refused whole: listing every excess event would make the response unbounded.
     self_metrics_.rejected(reason::kTooManyEvents).Increment(static_cast<double>(events));
-    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-            "the batch has " + std::to_string(events) + " events; at most " +
-                std::to_string(options_.max_events_per_batch) + " per batch"};
+    return EventError(reason::kTooManyEvents,
+                      "the batch has " + std::to_string(events) + " events; at most " +
+                          std::to_string(options_.max_events_per_batch) + " per batch");
   }
   self_metrics_.batches(rpc).Increment();
   registry_.Seen(source.service(), source.instance(), source.version());
@@ -120,17 +118,17 @@ grpc::Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
     }
     if (i + 1 < events_size) prefetch_series(i + 1);
     const v1::Event& event = request.events(i);
-    Outcome outcome = ApplyEvent(event, source, prepared(i));
+    Status outcome = ApplyEvent(event, source, prepared(i));
     if (outcome.ok()) {
       ++accepted;
       self_metrics_.accepted(KindLabel(event.kind_case())).Increment();
     } else {
-      Reject(response, i, outcome);
+      Reject(response, i, outcome.error());
     }
   }
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
-  return grpc::Status::OK;
+  return Status::Ok();
 }
 
 void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
@@ -159,8 +157,8 @@ void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
   }
 }
 
-Outcome BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& source,
-                                   const PreparedEvent& prepared) {
+Status BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& source,
+                                  const PreparedEvent& prepared) {
   if (prepared.metric) {
     return store_.Apply(prepared.kind, prepared.key, prepared.name, source.service(),
                         prepared.labels, prepared.value);
@@ -169,25 +167,24 @@ Outcome BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& sou
     case v1::Event::kHealth:
       return ApplyHealth(event.health(), source);
     default:
-      return Outcome::Rejected(reason::kEmptyEvent,
-                               "event has none of counter, gauge, observation, health");
+      return EventError(reason::kEmptyEvent,
+                        "event has none of counter, gauge, observation, health");
   }
 }
 
-Outcome BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Source& source) {
+Status BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Source& source) {
   health::HealthReport report;
-  Outcome outcome = ToHealthReport(event, options_, report);
+  Status outcome = ToHealthReport(event, options_, report);
   if (outcome.ok()) registry_.Report(source.service(), source.instance(), source.version(), report);
   return outcome;
 }
 
-void BatchProcessor::Reject(v1::ReportResponse* response, int index,
-                            const metrics::Outcome& outcome) {
-  self_metrics_.rejected(outcome.reason).Increment();
+void BatchProcessor::Reject(v1::ReportResponse* response, int index, const Error& error) {
+  self_metrics_.rejected(error.Reason()).Increment();
   v1::Rejection* rejection = response->add_rejections();
   rejection->set_index(static_cast<uint32_t>(index));
-  rejection->set_reason(std::string(outcome.reason));
-  rejection->set_message(outcome.message);
+  rejection->set_reason(std::string(error.Reason()));
+  rejection->set_message(error.message);
 }
 
 }  // namespace fleetgate::ingest

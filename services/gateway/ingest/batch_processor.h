@@ -3,14 +3,13 @@
 // the HealthRegistry, and builds the ReportResponse. Transport-independent (both RPCs use it).
 // Thread-safe: Process may run concurrently on many gRPC threads.
 
-#include <grpcpp/support/status.h>
-
 #include <atomic>
 #include <chrono>
 #include <string_view>
 #include <vector>
 
 #include "config/config.h"
+#include "core/error.h"
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/health_registry.h"
 #include "metrics/metric_store.h"
@@ -37,25 +36,26 @@ class BatchProcessor {
   BatchProcessor(IngestOptions options, metrics::MetricStore& store,
                  health::HealthRegistry& registry, const metrics::IngestMetrics& self_metrics);
 
-  // Fills `response`; a non-OK status fails the whole RPC: INVALID_ARGUMENT (malformed source),
-  // RESOURCE_EXHAUSTED (more than max_events_per_batch events), UNAVAILABLE (overload, draining).
-  grpc::Status Process(const v1::ReportRequest& request, v1::ReportResponse* response,
-                       std::string_view rpc);
+  // Fills `response`; an error fails the whole RPC: kInvalidArgument (malformed source),
+  // kResourceExhausted (more than max_events_per_batch events), kUnavailable (overload,
+  // draining). Rejected events are listed in the response, not errors.
+  Status Process(const v1::ReportRequest& request, v1::ReportResponse* response,
+                 std::string_view rpc);
 
   // From now on every batch gets UNAVAILABLE (graceful shutdown: clients retry elsewhere).
   void Drain() { draining_.store(true); }
   size_t InFlight() const { return in_flight_.load(); }
 
  private:
-  grpc::Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
-                               std::string_view rpc);
+  Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
+                         std::string_view rpc);
   struct PreparedEvent;
   void Prepare(const v1::Event& event, const v1::Source& source,
                const std::vector<metrics::LabelView>& source_labels, PreparedEvent& prepared);
-  metrics::Outcome ApplyEvent(const v1::Event& event, const v1::Source& source,
-                              const PreparedEvent& prepared);
-  metrics::Outcome ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
-  void Reject(v1::ReportResponse* response, int index, const metrics::Outcome& outcome);
+  Status ApplyEvent(const v1::Event& event, const v1::Source& source,
+                    const PreparedEvent& prepared);
+  Status ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
+  void Reject(v1::ReportResponse* response, int index, const Error& error);
 
   const IngestOptions options_;
   metrics::MetricStore& store_;

@@ -8,18 +8,25 @@
 namespace fleetgate::ingest {
 namespace {
 
-using metrics::Outcome;
+using metrics::EventError;
 namespace reason = metrics::reason;
 
-std::string CheckSourceField(const char* field, const std::string& value, size_t max_bytes,
-                             bool required) {
-  if (required && value.empty()) return std::string("source.") + field + " is required";
-  if (value.size() > max_bytes) {
-    return std::string("source.") + field + " is longer than " + std::to_string(max_bytes) +
-           " bytes";
+Status CheckSourceField(const char* name, const std::string& value, size_t max_bytes,
+                        bool required) {
+  std::string field = std::string("source.") + name;
+  if (required && value.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, field + " is required", field);
   }
-  if (!metrics::IsValidUtf8(value)) return std::string("source.") + field + " is not valid UTF-8";
-  return "";
+  if (value.size() > max_bytes) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     field + " is longer than " + std::to_string(max_bytes) + " bytes", field,
+                     reason::kValueTooLong);
+  }
+  if (!metrics::IsValidUtf8(value)) {
+    return MakeError(ErrorCode::kInvalidArgument, field + " is not valid UTF-8", field,
+                     reason::kInvalidUtf8);
+  }
+  return Status::Ok();
 }
 
 std::optional<health::Status> ToStatus(v1::HealthStatus status) {
@@ -35,55 +42,59 @@ std::optional<health::Status> ToStatus(v1::HealthStatus status) {
   }
 }
 
-Outcome CheckText(const std::string& text, const char* what, size_t max_bytes) {
+Status CheckText(const std::string& text, const char* what, size_t max_bytes) {
   if (text.size() > max_bytes) {
-    return Outcome::Rejected(reason::kValueTooLong, std::string(what) + " is longer than " +
-                                                        std::to_string(max_bytes) + " bytes");
+    return EventError(reason::kValueTooLong, std::string(what) + " is longer than " +
+                                                 std::to_string(max_bytes) + " bytes");
   }
   if (!metrics::IsValidUtf8(text)) {
-    return Outcome::Rejected(reason::kInvalidUtf8, std::string(what) + " is not valid UTF-8");
+    return EventError(reason::kInvalidUtf8, std::string(what) + " is not valid UTF-8");
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome ToCheck(const v1::Check& check, const IngestOptions& options, health::Check& out) {
+Status ToCheck(const v1::Check& check, const IngestOptions& options, health::Check& out) {
   if (check.name().empty() || check.name().size() > options.label_limits.max_label_name_bytes ||
       !metrics::IsValidUtf8(check.name())) {
-    return Outcome::Rejected(reason::kInvalidCheck,
-                             "a check needs a name of at most " +
-                                 std::to_string(options.label_limits.max_label_name_bytes) +
-                                 " bytes of UTF-8");
+    return EventError(reason::kInvalidCheck,
+                      "a check needs a name of at most " +
+                          std::to_string(options.label_limits.max_label_name_bytes) +
+                          " bytes of UTF-8");
   }
   auto status = ToStatus(check.status());
   if (!status) {
-    return Outcome::Rejected(reason::kInvalidCheck,
-                             "check \"" + check.name() + "\" has no valid status");
+    return EventError(reason::kInvalidCheck, "check \"" + check.name() + "\" has no valid status");
   }
-  if (Outcome bad = CheckText(check.detail(), "check detail", options.max_detail_bytes);
-      !bad.ok()) {
+  if (Status bad = CheckText(check.detail(), "check detail", options.max_detail_bytes); !bad.ok()) {
     return bad;
   }
   out = health::Check{check.name(), *status, check.detail()};
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 }  // namespace
 
-std::string CheckSource(const v1::Source& source, const IngestOptions& options) {
+Status CheckSource(const v1::Source& source, const IngestOptions& options) {
   for (auto [field, value, required] : {std::tuple{"service", &source.service(), true},
                                         std::tuple{"instance", &source.instance(), true},
                                         std::tuple{"version", &source.version(), false}}) {
-    std::string problem = CheckSourceField(field, *value, options.max_source_bytes, required);
-    if (!problem.empty()) return problem;
+    Status status = CheckSourceField(field, *value, options.max_source_bytes, required);
+    if (!status.ok()) return status;
   }
   if (source.labels_size() + 2 > static_cast<int>(options.label_limits.max_labels_per_series)) {
-    return "source.labels has more labels than a series may carry";
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "source.labels has more labels than a series may carry", "source.labels",
+                     reason::kTooManyLabels);
   }
   for (const auto& [name, value] : source.labels()) {
-    Outcome outcome = metrics::CheckLabel(name, value, options.label_limits);
-    if (!outcome.ok()) return "source.labels: " + outcome.message;
+    Status status = metrics::CheckLabel(name, value, options.label_limits);
+    if (!status.ok()) {
+      const Error& error = status.error();
+      return MakeError(error.code, "source.labels: " + error.message, "source.labels",
+                       error.reason);
+    }
   }
-  return "";
+  return Status::Ok();
 }
 
 std::vector<metrics::LabelView> SortedLabels(const v1::Source& source) {
@@ -108,34 +119,33 @@ void MergeLabels(const std::vector<metrics::LabelView>& source,
   std::inplace_merge(out.begin(), out.begin() + own, out.end());
 }
 
-Outcome ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
-                       health::HealthReport& out) {
+Status ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
+                      health::HealthReport& out) {
   auto status = ToStatus(event.status());
   if (!status) {
-    return Outcome::Rejected(reason::kInvalidStatus,
-                             "health status must be SERVING, DEGRADED or NOT_SERVING");
+    return EventError(reason::kInvalidStatus,
+                      "health status must be SERVING, DEGRADED or NOT_SERVING");
   }
   if (std::chrono::seconds(event.ttl_seconds()) > options.max_ttl) {
-    return Outcome::Rejected(reason::kInvalidTtl, "ttl_seconds is above the maximum of " +
-                                                      std::to_string(options.max_ttl.count()));
+    return EventError(reason::kInvalidTtl, "ttl_seconds is above the maximum of " +
+                                               std::to_string(options.max_ttl.count()));
   }
-  if (Outcome bad = CheckText(event.detail(), "health detail", options.max_detail_bytes);
+  if (Status bad = CheckText(event.detail(), "health detail", options.max_detail_bytes);
       !bad.ok()) {
     return bad;
   }
   if (static_cast<size_t>(event.checks_size()) > options.max_checks) {
-    return Outcome::Rejected(
-        reason::kTooManyChecks,
-        "a health event may carry at most " + std::to_string(options.max_checks) + " checks");
+    return EventError(reason::kTooManyChecks, "a health event may carry at most " +
+                                                  std::to_string(options.max_checks) + " checks");
   }
   out.status = *status;
   out.detail = event.detail();
   out.ttl = std::chrono::seconds(event.ttl_seconds());
   out.checks.resize(event.checks_size());
   for (int i = 0; i < event.checks_size(); ++i) {
-    if (Outcome bad = ToCheck(event.checks(i), options, out.checks[i]); !bad.ok()) return bad;
+    if (Status bad = ToCheck(event.checks(i), options, out.checks[i]); !bad.ok()) return bad;
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 }  // namespace fleetgate::ingest

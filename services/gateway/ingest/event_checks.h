@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/instance.h"
 #include "metrics/metric_store.h"
@@ -14,8 +15,9 @@ namespace fleetgate::ingest {
 
 struct IngestOptions;
 
-// Empty when the source is usable; otherwise why the whole request is malformed.
-std::string CheckSource(const v1::Source& source, const IngestOptions& options);
+// OK when the source is usable; otherwise why the whole request is malformed (kInvalidArgument,
+// with the field, e.g. "source.service").
+Status CheckSource(const v1::Source& source, const IngestOptions& options);
 
 // The source's labels sorted by name, as views into `source`.
 std::vector<metrics::LabelView> SortedLabels(const v1::Source& source);
@@ -26,7 +28,7 @@ void MergeLabels(const std::vector<metrics::LabelView>& source,
                  std::vector<metrics::LabelView>& out);
 
 // Converts a health event, or says why it is rejected.
-metrics::Outcome ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
-                                health::HealthReport& out);
+Status ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
+                      health::HealthReport& out);
 
 }  // namespace fleetgate::ingest

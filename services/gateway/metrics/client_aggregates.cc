@@ -8,44 +8,44 @@
 namespace fleetgate::metrics {
 namespace {
 
-Outcome NonFinite(std::string_view name) {
-  return Outcome::Rejected(reason::kNonFiniteValue,
-                           "a value of \"" + std::string(name) + "\" is not a finite number");
+Status NonFinite(std::string_view name) {
+  return EventError(reason::kNonFiniteValue,
+                    "a value of \"" + std::string(name) + "\" is not a finite number");
 }
 
-Outcome CheckIncrement(std::string_view name, const HistogramIncrement& increment) {
+Status CheckIncrement(std::string_view name, const HistogramIncrement& increment) {
   const std::vector<double>& bounds = *increment.bounds;
   if (increment.bucket_counts->size() != bounds.size() + 1) {
-    return Outcome::Rejected(reason::kInvalidHistogram,
-                             "histogram \"" + std::string(name) + "\" has " +
-                                 std::to_string(increment.bucket_counts->size()) +
-                                 " bucket counts for " + std::to_string(bounds.size()) +
-                                 " bounds (want one more count than bounds)");
+    return EventError(reason::kInvalidHistogram,
+                      "histogram \"" + std::string(name) + "\" has " +
+                          std::to_string(increment.bucket_counts->size()) + " bucket counts for " +
+                          std::to_string(bounds.size()) +
+                          " bounds (want one more count than bounds)");
   }
   for (size_t i = 0; i < bounds.size(); ++i) {
     if (!std::isfinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1])) {
-      return Outcome::Rejected(reason::kInvalidHistogram,
-                               "histogram \"" + std::string(name) +
-                                   "\" has bounds that are not finite and strictly increasing");
+      return EventError(reason::kInvalidHistogram,
+                        "histogram \"" + std::string(name) +
+                            "\" has bounds that are not finite and strictly increasing");
     }
   }
   if (!std::isfinite(increment.sum)) return NonFinite(name);
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome CheckSnapshot(std::string_view name, const SummarySnapshot& snapshot) {
+Status CheckSnapshot(std::string_view name, const SummarySnapshot& snapshot) {
   if (!std::isfinite(snapshot.sum)) return NonFinite(name);
   for (size_t i = 0; i < snapshot.quantiles.size(); ++i) {
     const auto& [quantile, value] = snapshot.quantiles[i];
     if (!(quantile >= 0 && quantile <= 1) ||
         (i > 0 && quantile <= snapshot.quantiles[i - 1].first)) {
-      return Outcome::Rejected(
+      return EventError(
           reason::kInvalidHistogram,
           "summary \"" + std::string(name) + "\" has quantiles outside [0, 1] or not increasing");
     }
     if (!std::isfinite(value)) return NonFinite(name);
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 bool SameQuantiles(const std::vector<double>& held, const SummarySnapshot& snapshot) {
@@ -58,14 +58,14 @@ bool SameQuantiles(const std::vector<double>& held, const SummarySnapshot& snaps
 
 }  // namespace
 
-Outcome MetricStore::ApplyHistogram(const SeriesKey& key, std::string_view name,
-                                    std::string_view service, const std::vector<LabelView>& labels,
-                                    const HistogramIncrement& increment) {
-  if (Outcome bad = CheckIncrement(name, increment); !bad.ok()) return bad;
+Status MetricStore::ApplyHistogram(const SeriesKey& key, std::string_view name,
+                                   std::string_view service, const std::vector<LabelView>& labels,
+                                   const HistogramIncrement& increment) {
+  if (Status bad = CheckIncrement(name, increment); !bad.ok()) return bad;
   Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
-  Outcome outcome;
+  Status outcome;
   Series* series =
       FindOrCreate(shard, key, MetricKind::kHistogram, name, service, labels, now_ns, outcome);
   if (series == nullptr) return outcome;
@@ -79,17 +79,17 @@ Outcome MetricStore::ApplyHistogram(const SeriesKey& key, std::string_view name,
   cells.count.add(increment.count);
   cells.sum.add(increment.sum);
   series->last_update_ns = now_ns;
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome MetricStore::ApplySummary(const SeriesKey& key, std::string_view name,
-                                  std::string_view service, const std::vector<LabelView>& labels,
-                                  const SummarySnapshot& snapshot) {
-  if (Outcome bad = CheckSnapshot(name, snapshot); !bad.ok()) return bad;
+Status MetricStore::ApplySummary(const SeriesKey& key, std::string_view name,
+                                 std::string_view service, const std::vector<LabelView>& labels,
+                                 const SummarySnapshot& snapshot) {
+  if (Status bad = CheckSnapshot(name, snapshot); !bad.ok()) return bad;
   Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
-  Outcome outcome;
+  Status outcome;
   Series* series =
       FindOrCreate(shard, key, MetricKind::kSummary, name, service, labels, now_ns, outcome);
   if (series == nullptr) return outcome;
@@ -106,7 +106,7 @@ Outcome MetricStore::ApplySummary(const SeriesKey& key, std::string_view name,
   cells.count.set(snapshot.count);
   cells.sum.set(snapshot.sum);
   series->last_update_ns = now_ns;
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 }  // namespace fleetgate::metrics

@@ -41,7 +41,7 @@ MetricStore::MetricStore(MetricStoreOptions options, std::shared_ptr<const Clock
 
 MetricStore::~MetricStore() { collectable_->Detach(); }
 
-std::shared_ptr<prometheus::Collectable> MetricStore::registry() const { return collectable_; }
+std::shared_ptr<prometheus::Collectable> MetricStore::collectable() const { return collectable_; }
 
 // Called with the series' shard lock held.
 void MetricStore::Update(Series& series, double value) {
@@ -70,9 +70,9 @@ MetricStore::Shard& MetricStore::ShardOf(const SeriesKey& key) const {
   return *shards_[(key.hash >> 40) % kShards];
 }
 
-Outcome MetricStore::Apply(MetricKind kind, std::string_view name, std::string_view service,
-                           std::string_view instance, const std::vector<LabelView>& labels,
-                           double value) {
+Status MetricStore::Apply(MetricKind kind, std::string_view name, std::string_view service,
+                          std::string_view instance, const std::vector<LabelView>& labels,
+                          double value) {
   thread_local SeriesKey key;
   BuildSeriesKey(key, name, service, instance, labels);
   return Apply(kind, key, name, service, labels, value);
@@ -88,10 +88,13 @@ void MetricStore::PrefetchSeries(const SeriesKey& key) const {
   shard.series.PrefetchEntry(key);
 }
 
-Outcome MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
-                           std::string_view service, const std::vector<LabelView>& labels,
-                           double value) {
-  if (Outcome bad = CheckValue(kind, name, value); !bad.ok()) return bad;
+Status MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
+                          std::string_view service, const std::vector<LabelView>& labels,
+                          double value) {
+  // The accepting path tests the value inline; only a refusal builds an Error.
+  if (!std::isfinite(value) || (kind == MetricKind::kCounter && value < 0)) {
+    return CheckValue(kind, name, value);
+  }
   Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
 
@@ -100,32 +103,32 @@ Outcome MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_vi
   if (found == nullptr) return CreateSeries(shard, key, kind, name, service, labels, value, now_ns);
   Series& series = *found;
   if (series.kind != kind) {
-    return Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
-                                                        std::string(KindName(series.kind)) +
-                                                        ", not a " + std::string(KindName(kind)));
+    return EventError(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
+                                                 std::string(KindName(series.kind)) + ", not a " +
+                                                 std::string(KindName(kind)));
   }
   Update(series, value);
   series.last_update_ns = now_ns;
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome MetricStore::CheckValue(MetricKind kind, std::string_view name, double value) const {
+Status MetricStore::CheckValue(MetricKind kind, std::string_view name, double value) const {
   if (!std::isfinite(value)) {
-    return Outcome::Rejected(reason::kNonFiniteValue,
-                             "value of \"" + std::string(name) + "\" is not a finite number");
+    return EventError(reason::kNonFiniteValue,
+                      "value of \"" + std::string(name) + "\" is not a finite number");
   }
   if (kind == MetricKind::kCounter && value < 0) {
-    return Outcome::Rejected(reason::kNegativeDelta,
-                             "counter \"" + std::string(name) + "\" got a negative delta");
+    return EventError(reason::kNegativeDelta,
+                      "counter \"" + std::string(name) + "\" got a negative delta");
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind,
-                                  std::string_view name, std::string_view service,
-                                  const std::vector<LabelView>& labels, double value,
-                                  int64_t now_ns) {
-  Outcome outcome;
+Status MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind,
+                                 std::string_view name, std::string_view service,
+                                 const std::vector<LabelView>& labels, double value,
+                                 int64_t now_ns) {
+  Status outcome;
   Series* series = FindOrCreate(shard, key, kind, name, service, labels, now_ns, outcome);
   // The new series starts from the event that created it.
   if (series != nullptr) Update(*series, value);
@@ -135,19 +138,18 @@ Outcome MetricStore::CreateSeries(Shard& shard, const SeriesKey& key, MetricKind
 MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& key, MetricKind kind,
                                                std::string_view name, std::string_view service,
                                                const std::vector<LabelView>& labels, int64_t now_ns,
-                                               Outcome& outcome) {
+                                               Status& outcome) {
   if (Series* found = shard.series.Find(key); found != nullptr) {
     if (found->kind == kind) return found;
-    outcome =
-        Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
-                                                     std::string(KindName(found->kind)) +
-                                                     ", not a " + std::string(KindName(kind)));
+    outcome = EventError(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
+                                                    std::string(KindName(found->kind)) +
+                                                    ", not a " + std::string(KindName(kind)));
     return nullptr;
   }
   if (outcome = CheckNewSeries(kind, name, labels); !outcome.ok()) return nullptr;
   std::lock_guard<std::mutex> lock(families_mutex_);
   if (total_series_.load(std::memory_order_relaxed) >= options_.max_series_total) {
-    outcome = Outcome::Rejected(
+    outcome = EventError(
         reason::kTotalSeriesLimit,
         "the gateway holds its limit of " + std::to_string(options_.max_series_total) + " series");
     return nullptr;
@@ -156,10 +158,10 @@ MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& ke
   if (family == nullptr) return nullptr;
   size_t& per_service = family->series_by_service[std::string(service)];
   if (per_service >= options_.max_series_per_metric) {
-    outcome = Outcome::Rejected(reason::kSeriesLimit,
-                                "metric \"" + std::string(name) + "\" of service \"" +
-                                    std::string(service) + "\" has its limit of " +
-                                    std::to_string(options_.max_series_per_metric) + " series");
+    outcome = EventError(reason::kSeriesLimit,
+                         "metric \"" + std::string(name) + "\" of service \"" +
+                             std::string(service) + "\" has its limit of " +
+                             std::to_string(options_.max_series_per_metric) + " series");
     return nullptr;
   }
   ++per_service;
@@ -178,35 +180,34 @@ MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& ke
   return &series;
 }
 
-Outcome MetricStore::CheckNewSeries(MetricKind kind, std::string_view name,
-                                    const std::vector<LabelView>& labels) const {
-  if (Outcome bad = CheckMetricName(name); !bad.ok()) return bad;
+Status MetricStore::CheckNewSeries(MetricKind kind, std::string_view name,
+                                   const std::vector<LabelView>& labels) const {
+  if (Status bad = CheckMetricName(name); !bad.ok()) return bad;
   if (kind == MetricKind::kCounter && !EndsWith(name, "_total")) {
-    return Outcome::Rejected(reason::kInvalidName,
-                             "counter name \"" + std::string(name) + "\" must end in _total");
+    return EventError(reason::kInvalidName,
+                      "counter name \"" + std::string(name) + "\" must end in _total");
   }
   // service and instance are two of the series' labels.
   if (labels.size() + 2 > options_.label_limits.max_labels_per_series) {
-    return Outcome::Rejected(reason::kTooManyLabels,
-                             "a series may have at most " +
-                                 std::to_string(options_.label_limits.max_labels_per_series) +
-                                 " labels, service and instance included");
+    return EventError(reason::kTooManyLabels,
+                      "a series may have at most " +
+                          std::to_string(options_.label_limits.max_labels_per_series) +
+                          " labels, service and instance included");
   }
   for (const auto& [label, value] : labels) {
-    if (Outcome bad = CheckLabel(label, value, options_.label_limits); !bad.ok()) return bad;
+    if (Status bad = CheckLabel(label, value, options_.label_limits); !bad.ok()) return bad;
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 MetricStore::FamilyEntry* MetricStore::FindOrCreateFamily(MetricKind kind, std::string_view name,
-                                                          Outcome& outcome) {
+                                                          Status& outcome) {
   auto it = families_.find(name);
   if (it != families_.end()) {
     if (it->second->kind == kind) return it->second.get();
-    outcome =
-        Outcome::Rejected(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
-                                                     std::string(KindName(it->second->kind)) +
-                                                     ", not a " + std::string(KindName(kind)));
+    outcome = EventError(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
+                                                    std::string(KindName(it->second->kind)) +
+                                                    ", not a " + std::string(KindName(kind)));
     return nullptr;
   }
   outcome = CheckNameCollision(kind, name);
@@ -229,27 +230,25 @@ MetricStore::FamilyEntry* MetricStore::FindOrCreateFamily(MetricKind kind, std::
 
 // A histogram named H also exposes H_bucket, H_count and H_sum (a summary H_count and H_sum); no
 // other family may take them.
-Outcome MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) const {
+Status MetricStore::CheckNameCollision(MetricKind kind, std::string_view name) const {
   const bool compound = kind == MetricKind::kHistogram || kind == MetricKind::kSummary;
   for (std::string_view suffix : kHistogramSuffixes) {
     if (compound && families_.count(std::string(name) + std::string(suffix))) {
-      return Outcome::Rejected(reason::kTypeConflict, "histogram \"" + std::string(name) +
-                                                          "\" would clash with metric \"" +
-                                                          std::string(name) + std::string(suffix) +
-                                                          "\"");
+      return EventError(reason::kTypeConflict, "histogram \"" + std::string(name) +
+                                                   "\" would clash with metric \"" +
+                                                   std::string(name) + std::string(suffix) + "\"");
     }
     if (EndsWith(name, suffix)) {
       auto base = families_.find(name.substr(0, name.size() - suffix.size()));
       if (base != families_.end() && (base->second->kind == MetricKind::kHistogram ||
                                       base->second->kind == MetricKind::kSummary)) {
-        return Outcome::Rejected(reason::kTypeConflict,
-                                 "metric \"" + std::string(name) +
-                                     "\" clashes with the series of histogram \"" +
-                                     base->second->name + "\"");
+        return EventError(reason::kTypeConflict, "metric \"" + std::string(name) +
+                                                     "\" clashes with the series of histogram \"" +
+                                                     base->second->name + "\"");
       }
     }
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 size_t MetricStore::RemoveExpired() {

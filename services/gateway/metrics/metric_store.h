@@ -74,18 +74,18 @@ class MetricStore {
 
   // Applies one value to the series {name, service, instance, labels}. Names and labels are
   // validated when a series is first seen; later events for it take the cached path.
-  Outcome Apply(MetricKind kind, std::string_view name, std::string_view service,
-                std::string_view instance, const std::vector<LabelView>& labels, double value);
+  Status Apply(MetricKind kind, std::string_view name, std::string_view service,
+               std::string_view instance, const std::vector<LabelView>& labels, double value);
   // The same, with the series key already built by BuildSeriesKey(key, name, service, instance,
   // labels), so a batch can build each key once and prefetch with it before applying.
-  Outcome Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
-                std::string_view service, const std::vector<LabelView>& labels, double value);
+  Status Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
+               std::string_view service, const std::vector<LabelView>& labels, double value);
 
   // Client-aggregated values (OTLP), with the key built by BuildSeriesKey; validated like Apply.
-  Outcome ApplyHistogram(const SeriesKey& key, std::string_view name, std::string_view service,
-                         const std::vector<LabelView>& labels, const HistogramIncrement& increment);
-  Outcome ApplySummary(const SeriesKey& key, std::string_view name, std::string_view service,
-                       const std::vector<LabelView>& labels, const SummarySnapshot& snapshot);
+  Status ApplyHistogram(const SeriesKey& key, std::string_view name, std::string_view service,
+                        const std::vector<LabelView>& labels, const HistogramIncrement& increment);
+  Status ApplySummary(const SeriesKey& key, std::string_view name, std::string_view service,
+                      const std::vector<LabelView>& labels, const SummarySnapshot& snapshot);
 
   // Hints for a batch that applies `key` soon (a slot two events ahead, its series one ahead):
   // they change nothing and never keep a pointer. PrefetchSlot takes no lock and may prefetch a
@@ -110,7 +110,7 @@ class MetricStore {
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
   // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
   // text itself). It may outlive the store, and then collects nothing.
-  std::shared_ptr<prometheus::Collectable> registry() const;
+  std::shared_ptr<prometheus::Collectable> collectable() const;
 
  private:
   class Collectable;
@@ -122,18 +122,18 @@ class MetricStore {
   static constexpr size_t kShards = 64;
 
   Shard& ShardOf(const SeriesKey& key) const;
-  Outcome CheckValue(MetricKind kind, std::string_view name, double value) const;
-  Outcome CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
-                       std::string_view service, const std::vector<LabelView>& labels, double value,
-                       int64_t now_ns);
+  [[gnu::cold]] Status CheckValue(MetricKind kind, std::string_view name, double value) const;
+  Status CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
+                      std::string_view service, const std::vector<LabelView>& labels, double value,
+                      int64_t now_ns);
   // Finds or creates the series (shard lock held); null with `outcome` set when refused.
   Series* FindOrCreate(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
                        std::string_view service, const std::vector<LabelView>& labels,
-                       int64_t now_ns, Outcome& outcome);
-  Outcome CheckNewSeries(MetricKind kind, std::string_view name,
-                         const std::vector<LabelView>& labels) const;
-  FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Outcome& outcome);
-  Outcome CheckNameCollision(MetricKind kind, std::string_view name) const;
+                       int64_t now_ns, Status& outcome);
+  Status CheckNewSeries(MetricKind kind, std::string_view name,
+                        const std::vector<LabelView>& labels) const;
+  FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Status& outcome);
+  Status CheckNameCollision(MetricKind kind, std::string_view name) const;
   static void Update(Series& series, double value);
   static void AppendCompound(std::string& body, const std::string& name, std::string_view labels,
                              const Series& series);

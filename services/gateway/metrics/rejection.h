@@ -1,10 +1,12 @@
 #pragma once
 // Why an event was refused: a stable machine-readable reason (documented in docs/metrics.md and
-// counted in fleetgate_events_rejected_total{reason}) and a human message.
+// counted in fleetgate_events_rejected_total{reason}) carried as the reason of a fleetgate::Error.
 
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "core/error.h"
 
 namespace fleetgate::metrics {
 
@@ -55,14 +57,9 @@ inline constexpr std::array<std::string_view, 25> kAll{
     kStreamLimit};
 }  // namespace reason
 
-// The result of applying one event: accepted when `reason` is empty.
-struct Outcome {
-  std::string_view reason;
-  std::string message;
-
-  bool ok() const { return reason.empty(); }
-  static Outcome Accepted() { return {}; }
-  static Outcome Rejected(std::string_view why, std::string text) { return {why, std::move(text)}; }
-};
+// The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,
+// total_series_limit, too_many_events) is kResourceExhausted, anything else kInvalidArgument.
+// Out of line and cold: it keeps the accepting path of the callers small.
+[[gnu::cold]] Error EventError(std::string_view why, std::string message, std::string field = {});
 
 }  // namespace fleetgate::metrics

@@ -33,6 +33,7 @@ class IngestMetrics {
   std::map<std::string, prometheus::Counter*, std::less<>> batches_;
   prometheus::Gauge* series_active_;
   prometheus::Histogram* ingest_duration_;
+  mutable prometheus::Counter unexported_;  // labels outside the sets above (a bug of ours)
 };
 
 // fleetgate_build_info{version} 1.

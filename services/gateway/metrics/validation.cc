@@ -1,6 +1,7 @@
 #include "metrics/validation.h"
 
 #include <string>
+#include <utility>
 
 namespace fleetgate::metrics {
 namespace {
@@ -45,6 +46,13 @@ std::string Quote(std::string_view s) {
 
 }  // namespace
 
+Error EventError(std::string_view why, std::string message, std::string field) {
+  const bool limit = why == reason::kSeriesLimit || why == reason::kTotalSeriesLimit ||
+                     why == reason::kTooManyEvents;
+  return MakeError(limit ? ErrorCode::kResourceExhausted : ErrorCode::kInvalidArgument,
+                   std::move(message), std::move(field), why);
+}
+
 bool IsValidMetricName(std::string_view name) { return IsValidName(name, true); }
 
 bool IsValidLabelName(std::string_view name) { return IsValidName(name, false); }
@@ -72,47 +80,46 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Outcome CheckMetricName(std::string_view name) {
+Status CheckMetricName(std::string_view name) {
   if (!IsValidUtf8(name)) {
-    return Outcome::Rejected(reason::kInvalidUtf8, "metric name is not valid UTF-8");
+    return EventError(reason::kInvalidUtf8, "metric name is not valid UTF-8");
   }
   if (!IsValidMetricName(name)) {
-    return Outcome::Rejected(reason::kInvalidName, "metric name " + Quote(name) +
-                                                       " does not match [a-zA-Z_:][a-zA-Z0-9_:]*");
+    return EventError(reason::kInvalidName,
+                      "metric name " + Quote(name) + " does not match [a-zA-Z_:][a-zA-Z0-9_:]*");
   }
   if (StartsWith(name, "__") || StartsWith(name, "fleetgate_")) {
-    return Outcome::Rejected(reason::kReservedName, "metric name " + Quote(name) +
-                                                        " is reserved (prefix __ or fleetgate_)");
+    return EventError(reason::kReservedName,
+                      "metric name " + Quote(name) + " is reserved (prefix __ or fleetgate_)");
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
-Outcome CheckLabel(std::string_view name, std::string_view value, const LabelLimits& limits) {
+Status CheckLabel(std::string_view name, std::string_view value, const LabelLimits& limits) {
   if (name.size() > limits.max_label_name_bytes) {
-    return Outcome::Rejected(reason::kLabelNameTooLong,
-                             "label name " + Quote(name) + " is longer than " +
-                                 std::to_string(limits.max_label_name_bytes) + " bytes");
+    return EventError(reason::kLabelNameTooLong, "label name " + Quote(name) + " is longer than " +
+                                                     std::to_string(limits.max_label_name_bytes) +
+                                                     " bytes");
   }
   if (!IsValidUtf8(name) || !IsValidLabelName(name)) {
-    return Outcome::Rejected(reason::kInvalidLabelName,
-                             "label name " + Quote(IsValidUtf8(name) ? name : "?") +
-                                 " does not match [a-zA-Z_][a-zA-Z0-9_]*");
+    return EventError(reason::kInvalidLabelName, "label name " +
+                                                     Quote(IsValidUtf8(name) ? name : "?") +
+                                                     " does not match [a-zA-Z_][a-zA-Z0-9_]*");
   }
   if (name == "service" || name == "instance" || name == "le" || StartsWith(name, "__")) {
-    return Outcome::Rejected(
-        reason::kReservedLabel,
-        "label " + Quote(name) + " is set by the gateway and may not be reported");
+    return EventError(reason::kReservedLabel,
+                      "label " + Quote(name) + " is set by the gateway and may not be reported");
   }
   if (value.size() > limits.max_label_value_bytes) {
-    return Outcome::Rejected(reason::kValueTooLong,
-                             "value of label " + Quote(name) + " is longer than " +
-                                 std::to_string(limits.max_label_value_bytes) + " bytes");
+    return EventError(reason::kValueTooLong, "value of label " + Quote(name) + " is longer than " +
+                                                 std::to_string(limits.max_label_value_bytes) +
+                                                 " bytes");
   }
   if (!IsValidUtf8(value)) {
-    return Outcome::Rejected(reason::kInvalidUtf8,
-                             "value of label " + Quote(name) + " is not valid UTF-8");
+    return EventError(reason::kInvalidUtf8,
+                      "value of label " + Quote(name) + " is not valid UTF-8");
   }
-  return Outcome::Accepted();
+  return Status::Ok();
 }
 
 }  // namespace fleetgate::metrics

@@ -23,9 +23,9 @@ bool IsValidLabelName(std::string_view name);
 bool IsValidUtf8(std::string_view text);
 
 // A name a client may report: valid, not `__`-prefixed, not in the gateway's own namespaces.
-Outcome CheckMetricName(std::string_view name);
+Status CheckMetricName(std::string_view name);
 // One client-supplied label: valid name, not reserved (`service`, `instance`, `__*`, and `le`
 // which histograms own), value within limits and valid UTF-8.
-Outcome CheckLabel(std::string_view name, std::string_view value, const LabelLimits& limits);
+Status CheckLabel(std::string_view name, std::string_view value, const LabelLimits& limits);
 
 }  // namespace fleetgate::metrics

@@ -12,8 +12,8 @@ namespace fleetgate::otlp {
 namespace {
 
 namespace reason = metrics::reason;
+using fleetgate::Status;
 using metrics::MetricKind;
-using metrics::Outcome;
 using pb::metrics::v1::AggregationTemporality;
 using pb::metrics::v1::Metric;
 using pb::metrics::v1::NumberDataPoint;
@@ -174,19 +174,19 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoin
     verdict = processor_.streams_.ToDelta(key_.bytes, at, values, 1);
     value = values[0];
   }
-  if (verdict == StreamVerdict::kStale) return Applied(Outcome::Accepted(), "counter");
+  if (verdict == StreamVerdict::kStale) return Applied(Status::Ok(), "counter");
   if (verdict == StreamVerdict::kFull) {
     return Reject(reason::kStreamLimit, "fleetgate tracks its limit of cumulative streams");
   }
   const MetricKind store_kind = sum.is_monotonic() ? MetricKind::kCounter : MetricKind::kGauge;
-  Outcome outcome =
+  Status outcome =
       processor_.store_.Apply(store_kind, key_, name_, reporter_.service, views_, value);
   if (!outcome.ok() && (cumulative || !sum.is_monotonic())) processor_.streams_.Forget(key_.bytes);
   Applied(outcome, sum.is_monotonic() ? "counter" : "gauge");
 }
 
-void ExportProcessor::Batch::Applied(const Outcome& outcome, std::string_view kind) {
-  if (!outcome.ok()) return Reject(outcome.reason, outcome.message);
+void ExportProcessor::Batch::Applied(const Status& outcome, std::string_view kind) {
+  if (!outcome.ok()) return Reject(outcome.error().Reason(), outcome.error().message);
   processor_.self_metrics_.accepted(kind).Increment();
 }
 

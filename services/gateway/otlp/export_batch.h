@@ -31,7 +31,7 @@ class ExportProcessor::Batch {
   void ApplyHistogram(const std::string& name, bool cumulative,
                       const pb::metrics::v1::HistogramDataPoint& point);
   void ApplySummary(const std::string& name, const pb::metrics::v1::SummaryDataPoint& point);
-  void Applied(const metrics::Outcome& outcome, std::string_view kind);
+  void Applied(const Status& outcome, std::string_view kind);
   void Reject(std::string_view reason, const std::string& message, int64_t points = 1);
 
   ExportProcessor& processor_;

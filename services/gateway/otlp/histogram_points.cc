@@ -49,7 +49,7 @@ void ExportProcessor::Batch::ApplyHistogram(const std::string& name, bool cumula
     const StreamPoint at{point.start_time_unix_nano(), point.time_unix_nano()};
     switch (processor_.streams_.ToDelta(key_.bytes, at, values, values.size() - 1)) {
       case StreamVerdict::kStale:
-        return Applied(metrics::Outcome::Accepted(), "histogram");
+        return Applied(Status::Ok(), "histogram");
       case StreamVerdict::kFull:
         return Reject(reason::kStreamLimit, "fleetgate tracks its limit of cumulative streams");
       case StreamVerdict::kApply:
@@ -64,7 +64,7 @@ void ExportProcessor::Batch::ApplyHistogram(const std::string& name, bool cumula
   increment.bucket_counts = &counts;
   increment.count = static_cast<uint64_t>(values[0]);
   increment.sum = values.back();
-  metrics::Outcome outcome =
+  Status outcome =
       processor_.store_.ApplyHistogram(key_, name_, reporter_.service, views_, increment);
   if (!outcome.ok() && cumulative) processor_.streams_.Forget(key_.bytes);
   Applied(outcome, "histogram");

@@ -15,7 +15,7 @@ InProcessGateway::InProcessGateway(ingest::IngestOptions options)
       processor_(options, store_, registry_, self_metrics_) {}
 
 bool InProcessGateway::Start(int port) {
-  service_ = std::make_unique<ingest::ReporterService>(processor_);
+  service_ = std::make_unique<ingest::IngestService>(processor_);
   grpc::ServerBuilder builder;
   int bound = 0;
   builder.AddListeningPort("127.0.0.1:" + std::to_string(port), grpc::InsecureServerCredentials(),
@@ -38,7 +38,7 @@ void InProcessGateway::Stop() {
 
 std::string InProcessGateway::Render() const {
   metrics::Exposition exposition;
-  exposition.Add(store_.registry());
+  exposition.Add(store_.collectable());
   exposition.Add(self_registry_);
   return exposition.Render();
 }

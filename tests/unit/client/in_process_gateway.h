@@ -1,5 +1,5 @@
 #pragma once
-// A real fleetgate ingest path in the test process: ReporterService over BatchProcessor,
+// A real fleetgate ingest path in the test process: IngestService over BatchProcessor,
 // MetricStore and HealthRegistry, served by a grpc::Server on 127.0.0.1. It can stop and start
 // again on the same port with the same store, like a gateway that restarts. Not thread-safe.
 
@@ -11,7 +11,7 @@
 #include "core/clock.h"
 #include "health/health_registry.h"
 #include "ingest/batch_processor.h"
-#include "ingest/reporter_service.h"
+#include "ingest/ingest_service.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
 
@@ -45,7 +45,7 @@ class InProcessGateway {
   metrics::MetricStore store_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
-  std::unique_ptr<ingest::ReporterService> service_;
+  std::unique_ptr<ingest::IngestService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

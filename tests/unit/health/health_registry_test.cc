@@ -11,10 +11,10 @@ using std::chrono::seconds;
 
 class RecordingSink : public TransitionSink {
  public:
-  void OnTransition(const Transition& transition, const Instance*) override {
+  void OnTransition(const StatusChange& transition, const Instance*) override {
     transitions.push_back(transition);
   }
-  std::vector<Transition> transitions;
+  std::vector<StatusChange> transitions;
 };
 
 class HealthRegistryTest : public ::testing::Test {

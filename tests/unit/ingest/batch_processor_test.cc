@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/grpc_status.h"
 #include "metrics/exposition.h"
 #include "metrics/rejection.h"
 
@@ -132,13 +133,13 @@ class BatchProcessorTest : public ::testing::Test {
 
   Result Process(const v1::ReportRequest& request, std::string_view rpc = "Report") {
     Result result;
-    result.status = processor_->Process(request, &result.response, rpc);
+    result.status = ToGrpcStatus(processor_->Process(request, &result.response, rpc));
     return result;
   }
 
   std::string Text() const {
     metrics::Exposition exposition;
-    exposition.Add(store_->registry());
+    exposition.Add(store_->collectable());
     exposition.Add(self_registry_);
     return exposition.Render();
   }
@@ -629,7 +630,7 @@ TEST_F(BatchProcessorTest, ConcurrentBatchesAllLand) {
             Batch({Counter("jobs_total", t + 1), Gauge("worker", b, {{"t", std::to_string(t)}})}, b,
                   {}, "billing", "i-" + std::to_string(b % 3));
         v1::ReportResponse response;
-        grpc::Status status = processor_->Process(request, &response, "Report");
+        fleetgate::Status status = processor_->Process(request, &response, "Report");
         if (!status.ok() || response.accepted() != 2) ++failures[t];
       }
     });

@@ -21,6 +21,12 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
+// The reason of a refused input, "ok" when it was accepted.
+std::string_view ReasonOf(const Status& status) {
+  return status.ok() ? std::string_view("ok") : status.error().Reason();
+}
+std::string MessageOf(const Status& status) { return status.ok() ? "" : status.error().message; }
+
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 v1::Source MakeSource(Labels labels = {}) {
@@ -40,27 +46,37 @@ google::protobuf::Map<std::string, std::string> EventLabels(const Labels& labels
 }
 
 TEST(CheckSourceTest, AcceptsACompleteSource) {
-  EXPECT_EQ(CheckSource(MakeSource({{"env", "prod"}, {"region", "eu"}}), IngestOptions{}), "");
+  EXPECT_TRUE(CheckSource(MakeSource({{"env", "prod"}, {"region", "eu"}}), IngestOptions{}).ok());
 }
 
 TEST(CheckSourceTest, AcceptsASourceWithoutVersionOrLabels) {
   v1::Source source = MakeSource();
   source.clear_version();
-  EXPECT_EQ(CheckSource(source, IngestOptions{}), "");
+  EXPECT_TRUE(CheckSource(source, IngestOptions{}).ok());
 }
 
 TEST(CheckSourceTest, NamesTheMissingServiceField) {
   v1::Source source = MakeSource();
   source.clear_service();
-  std::string problem = CheckSource(source, IngestOptions{});
+  std::string problem = MessageOf(CheckSource(source, IngestOptions{}));
   EXPECT_THAT(problem, HasSubstr("source.service"));
   EXPECT_THAT(problem, HasSubstr("required"));
+}
+
+TEST(CheckSourceTest, ReportsTheFieldAndReasonOfTheProblem) {
+  v1::Source source = MakeSource();
+  source.set_service("bill\xC3");
+  Status status = CheckSource(source, IngestOptions{});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(status.error().field, "source.service");
+  EXPECT_EQ(status.error().reason, metrics::reason::kInvalidUtf8);
 }
 
 TEST(CheckSourceTest, NamesTheMissingInstanceField) {
   v1::Source source = MakeSource();
   source.clear_instance();
-  std::string problem = CheckSource(source, IngestOptions{});
+  std::string problem = MessageOf(CheckSource(source, IngestOptions{}));
   EXPECT_THAT(problem, HasSubstr("source.instance"));
   EXPECT_THAT(problem, HasSubstr("required"));
 }
@@ -70,39 +86,44 @@ TEST(CheckSourceTest, RejectsFieldsLongerThanTheLimit) {
   options.max_source_bytes = 8;
   v1::Source source = MakeSource();
   source.set_service(std::string(8, 's'));
-  EXPECT_EQ(CheckSource(source, options), "");
+  EXPECT_TRUE(CheckSource(source, options).ok());
 
   source.set_service(std::string(9, 's'));
-  EXPECT_THAT(CheckSource(source, options), HasSubstr("source.service is longer than 8 bytes"));
+  EXPECT_THAT(MessageOf(CheckSource(source, options)),
+              HasSubstr("source.service is longer than 8 bytes"));
 
   source = MakeSource();
   source.set_instance(std::string(9, 'i'));
-  EXPECT_THAT(CheckSource(source, options), HasSubstr("source.instance is longer than 8 bytes"));
+  EXPECT_THAT(MessageOf(CheckSource(source, options)),
+              HasSubstr("source.instance is longer than 8 bytes"));
 
   source = MakeSource();
   source.set_version(std::string(9, 'v'));
-  EXPECT_THAT(CheckSource(source, options), HasSubstr("source.version is longer than 8 bytes"));
+  EXPECT_THAT(MessageOf(CheckSource(source, options)),
+              HasSubstr("source.version is longer than 8 bytes"));
 }
 
 TEST(CheckSourceTest, RejectsFieldsThatAreNotUtf8) {
   v1::Source source = MakeSource();
   source.set_service("bill\xC3");
-  EXPECT_THAT(CheckSource(source, IngestOptions{}), HasSubstr("source.service is not valid UTF-8"));
+  EXPECT_THAT(MessageOf(CheckSource(source, IngestOptions{})),
+              HasSubstr("source.service is not valid UTF-8"));
 
   source = MakeSource();
   source.set_instance("\xFF");
-  EXPECT_THAT(CheckSource(source, IngestOptions{}),
+  EXPECT_THAT(MessageOf(CheckSource(source, IngestOptions{})),
               HasSubstr("source.instance is not valid UTF-8"));
 
   source = MakeSource();
   source.set_version("1.\xED\xA0\x80");  // a UTF-16 surrogate
-  EXPECT_THAT(CheckSource(source, IngestOptions{}), HasSubstr("source.version is not valid UTF-8"));
+  EXPECT_THAT(MessageOf(CheckSource(source, IngestOptions{})),
+              HasSubstr("source.version is not valid UTF-8"));
 }
 
 TEST(CheckSourceTest, RejectsReservedSourceLabels) {
   for (const char* reserved : {"service", "instance", "le", "__meta"}) {
     SCOPED_TRACE(reserved);
-    std::string problem = CheckSource(MakeSource({{reserved, "x"}}), IngestOptions{});
+    std::string problem = MessageOf(CheckSource(MakeSource({{reserved, "x"}}), IngestOptions{}));
     EXPECT_THAT(problem, StartsWith("source.labels: "));
     EXPECT_THAT(problem, HasSubstr(std::string("\"") + reserved + "\""));
     EXPECT_THAT(problem, HasSubstr("set by the gateway"));
@@ -110,23 +131,24 @@ TEST(CheckSourceTest, RejectsReservedSourceLabels) {
 }
 
 TEST(CheckSourceTest, RejectsInvalidSourceLabels) {
-  EXPECT_THAT(CheckSource(MakeSource({{"bad-name", "x"}}), IngestOptions{}),
+  EXPECT_THAT(MessageOf(CheckSource(MakeSource({{"bad-name", "x"}}), IngestOptions{})),
               HasSubstr("does not match"));
-  EXPECT_THAT(CheckSource(MakeSource({{"9lives", "x"}}), IngestOptions{}),
+  EXPECT_THAT(MessageOf(CheckSource(MakeSource({{"9lives", "x"}}), IngestOptions{})),
               HasSubstr("does not match"));
-  EXPECT_THAT(CheckSource(MakeSource({{std::string(129, 'n'), "x"}}), IngestOptions{}),
+  EXPECT_THAT(MessageOf(CheckSource(MakeSource({{std::string(129, 'n'), "x"}}), IngestOptions{})),
               HasSubstr("longer than 128 bytes"));
-  EXPECT_THAT(CheckSource(MakeSource({{"env", std::string(1025, 'v')}}), IngestOptions{}),
-              HasSubstr("longer than 1024 bytes"));
-  EXPECT_THAT(CheckSource(MakeSource({{"env", "\xC3\x28"}}), IngestOptions{}),
+  EXPECT_THAT(
+      MessageOf(CheckSource(MakeSource({{"env", std::string(1025, 'v')}}), IngestOptions{})),
+      HasSubstr("longer than 1024 bytes"));
+  EXPECT_THAT(MessageOf(CheckSource(MakeSource({{"env", "\xC3\x28"}}), IngestOptions{})),
               HasSubstr("not valid UTF-8"));
 }
 
 TEST(CheckSourceTest, RejectsMoreSourceLabelsThanASeriesMayCarry) {
   IngestOptions options;
   options.label_limits.max_labels_per_series = 4;  // service and instance take two
-  EXPECT_EQ(CheckSource(MakeSource({{"a", "1"}, {"b", "2"}}), options), "");
-  EXPECT_THAT(CheckSource(MakeSource({{"a", "1"}, {"b", "2"}, {"c", "3"}}), options),
+  EXPECT_TRUE(CheckSource(MakeSource({{"a", "1"}, {"b", "2"}}), options).ok());
+  EXPECT_THAT(MessageOf(CheckSource(MakeSource({{"a", "1"}, {"b", "2"}, {"c", "3"}}), options)),
               HasSubstr("source.labels has more labels"));
 }
 
@@ -205,8 +227,8 @@ TEST(ToHealthReportTest, MapsEachWireStatus) {
   for (const auto& [wire, expected] : cases) {
     SCOPED_TRACE(v1::HealthStatus_Name(wire));
     health::HealthReport report;
-    metrics::Outcome outcome = ToHealthReport(MakeHealth(wire), IngestOptions{}, report);
-    ASSERT_TRUE(outcome.ok()) << outcome.message;
+    Status outcome = ToHealthReport(MakeHealth(wire), IngestOptions{}, report);
+    ASSERT_TRUE(outcome.ok()) << MessageOf(outcome);
     EXPECT_EQ(report.status, expected);
   }
 }
@@ -238,8 +260,8 @@ TEST(ToHealthReportTest, ZeroTtlMeansTheRegistryDefault) {
 TEST(ToHealthReportTest, RejectsUnspecifiedStatus) {
   health::HealthReport report;
   auto outcome = ToHealthReport(MakeHealth(v1::HEALTH_STATUS_UNSPECIFIED), IngestOptions{}, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kInvalidStatus);
-  EXPECT_THAT(outcome.message, HasSubstr("SERVING, DEGRADED or NOT_SERVING"));
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kInvalidStatus);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("SERVING, DEGRADED or NOT_SERVING"));
 }
 
 TEST(ToHealthReportTest, RejectsStatusValuesOutsideTheEnum) {
@@ -249,7 +271,7 @@ TEST(ToHealthReportTest, RejectsStatusValuesOutsideTheEnum) {
     health::HealthReport report;
     auto outcome =
         ToHealthReport(MakeHealth(static_cast<v1::HealthStatus>(value)), IngestOptions{}, report);
-    EXPECT_EQ(outcome.reason, metrics::reason::kInvalidStatus);
+    EXPECT_EQ(ReasonOf(outcome), metrics::reason::kInvalidStatus);
   }
 }
 
@@ -260,16 +282,17 @@ TEST(ToHealthReportTest, RejectsTtlAboveTheMaximum) {
       ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", max), IngestOptions{}, report).ok());
   auto outcome =
       ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", max + 1), IngestOptions{}, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kInvalidTtl);
-  EXPECT_THAT(outcome.message, HasSubstr("86400"));
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kInvalidTtl);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("86400"));
 
   IngestOptions options;
   options.max_ttl = seconds(60);
-  EXPECT_EQ(ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", 61), options, report).reason,
-            metrics::reason::kInvalidTtl);
   EXPECT_EQ(
-      ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", UINT32_MAX), options, report).reason,
+      ReasonOf(ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", 61), options, report)),
       metrics::reason::kInvalidTtl);
+  EXPECT_EQ(ReasonOf(ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "", UINT32_MAX), options,
+                                    report)),
+            metrics::reason::kInvalidTtl);
 }
 
 TEST(ToHealthReportTest, RejectsDetailLongerThanTheLimit) {
@@ -281,15 +304,15 @@ TEST(ToHealthReportTest, RejectsDetailLongerThanTheLimit) {
           .ok());
   auto outcome =
       ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, std::string(17, 'd')), options, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kValueTooLong);
-  EXPECT_THAT(outcome.message, HasSubstr("longer than 16 bytes"));
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kValueTooLong);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("longer than 16 bytes"));
 }
 
 TEST(ToHealthReportTest, RejectsDetailThatIsNotUtf8) {
   health::HealthReport report;
   auto outcome = ToHealthReport(MakeHealth(v1::HEALTH_STATUS_SERVING, "disk \xC0\xAF"),
                                 IngestOptions{}, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kInvalidUtf8);
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kInvalidUtf8);
 }
 
 TEST(ToHealthReportTest, RejectsCheckDetailLongerThanTheLimitOrNotUtf8) {
@@ -298,11 +321,11 @@ TEST(ToHealthReportTest, RejectsCheckDetailLongerThanTheLimitOrNotUtf8) {
   health::HealthReport report;
   v1::HealthEvent too_long = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(too_long, "db", v1::HEALTH_STATUS_SERVING, std::string(17, 'd'));
-  EXPECT_EQ(ToHealthReport(too_long, options, report).reason, metrics::reason::kValueTooLong);
+  EXPECT_EQ(ReasonOf(ToHealthReport(too_long, options, report)), metrics::reason::kValueTooLong);
 
   v1::HealthEvent not_utf8 = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(not_utf8, "db", v1::HEALTH_STATUS_SERVING, "\xE2\x82");
-  EXPECT_EQ(ToHealthReport(not_utf8, options, report).reason, metrics::reason::kInvalidUtf8);
+  EXPECT_EQ(ReasonOf(ToHealthReport(not_utf8, options, report)), metrics::reason::kInvalidUtf8);
 }
 
 TEST(ToHealthReportTest, RejectsMoreChecksThanTheLimit) {
@@ -314,8 +337,8 @@ TEST(ToHealthReportTest, RejectsMoreChecksThanTheLimit) {
   EXPECT_TRUE(ToHealthReport(event, options, report).ok());
   AddCheck(event, "c3", v1::HEALTH_STATUS_SERVING);
   auto outcome = ToHealthReport(event, options, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kTooManyChecks);
-  EXPECT_THAT(outcome.message, HasSubstr("at most 3 checks"));
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kTooManyChecks);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("at most 3 checks"));
 }
 
 TEST(ToHealthReportTest, RejectsCheckWithoutName) {
@@ -323,19 +346,20 @@ TEST(ToHealthReportTest, RejectsCheckWithoutName) {
   v1::HealthEvent event = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(event, "db", v1::HEALTH_STATUS_SERVING);
   AddCheck(event, "", v1::HEALTH_STATUS_SERVING);
-  EXPECT_EQ(ToHealthReport(event, IngestOptions{}, report).reason, metrics::reason::kInvalidCheck);
+  EXPECT_EQ(ReasonOf(ToHealthReport(event, IngestOptions{}, report)),
+            metrics::reason::kInvalidCheck);
 }
 
 TEST(ToHealthReportTest, RejectsCheckWithTooLongOrNonUtf8Name) {
   health::HealthReport report;
   v1::HealthEvent long_name = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(long_name, std::string(129, 'n'), v1::HEALTH_STATUS_SERVING);
-  EXPECT_EQ(ToHealthReport(long_name, IngestOptions{}, report).reason,
+  EXPECT_EQ(ReasonOf(ToHealthReport(long_name, IngestOptions{}, report)),
             metrics::reason::kInvalidCheck);
 
   v1::HealthEvent bad_name = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(bad_name, "db\xFF", v1::HEALTH_STATUS_SERVING);
-  EXPECT_EQ(ToHealthReport(bad_name, IngestOptions{}, report).reason,
+  EXPECT_EQ(ReasonOf(ToHealthReport(bad_name, IngestOptions{}, report)),
             metrics::reason::kInvalidCheck);
 }
 
@@ -344,12 +368,12 @@ TEST(ToHealthReportTest, RejectsCheckWithoutValidStatus) {
   v1::HealthEvent unspecified = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(unspecified, "db", v1::HEALTH_STATUS_UNSPECIFIED);
   auto outcome = ToHealthReport(unspecified, IngestOptions{}, report);
-  EXPECT_EQ(outcome.reason, metrics::reason::kInvalidCheck);
-  EXPECT_THAT(outcome.message, HasSubstr("\"db\""));
+  EXPECT_EQ(ReasonOf(outcome), metrics::reason::kInvalidCheck);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("\"db\""));
 
   v1::HealthEvent out_of_range = MakeHealth(v1::HEALTH_STATUS_SERVING);
   AddCheck(out_of_range, "db", static_cast<v1::HealthStatus>(9));
-  EXPECT_EQ(ToHealthReport(out_of_range, IngestOptions{}, report).reason,
+  EXPECT_EQ(ReasonOf(ToHealthReport(out_of_range, IngestOptions{}, report)),
             metrics::reason::kInvalidCheck);
 }
 

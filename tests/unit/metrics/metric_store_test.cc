@@ -22,6 +22,12 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// The reason of a refused input, "ok" when it was accepted.
+std::string_view ReasonOf(const Status& status) {
+  return status.ok() ? std::string_view("ok") : status.error().Reason();
+}
+std::string MessageOf(const Status& status) { return status.ok() ? "" : status.error().message; }
+
 class MetricStoreTest : public ::testing::Test {
  protected:
   MetricStoreTest() : clock_(std::make_shared<ManualClock>(TimePoint(seconds(1'000'000)))) {}
@@ -31,15 +37,15 @@ class MetricStoreTest : public ::testing::Test {
     return *store_;
   }
 
-  Outcome Apply(MetricKind kind, std::string_view name, double value,
-                std::vector<LabelView> labels = {}, std::string_view instance = "i-1",
-                std::string_view service = "billing") {
+  Status Apply(MetricKind kind, std::string_view name, double value,
+               std::vector<LabelView> labels = {}, std::string_view instance = "i-1",
+               std::string_view service = "billing") {
     return store_->Apply(kind, name, service, instance, labels, value);
   }
 
   std::string Text() const {
     Exposition exposition;
-    exposition.Add(store_->registry());
+    exposition.Add(store_->collectable());
     return exposition.Render();
   }
 
@@ -152,22 +158,22 @@ TEST_F(MetricStoreTest, EveryFamilyHasHelpAndType) {
 
 TEST_F(MetricStoreTest, RejectsCounterWithNegativeDelta) {
   Store();
-  EXPECT_EQ(Apply(MetricKind::kCounter, "requests_total", -1).reason, reason::kNegativeDelta);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kCounter, "requests_total", -1)), reason::kNegativeDelta);
 }
 
 TEST_F(MetricStoreTest, RejectsNonFiniteValues) {
   Store();
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", std::nan("")).reason, reason::kNonFiniteValue);
-  EXPECT_EQ(Apply(MetricKind::kHistogram, "h", inf).reason, reason::kNonFiniteValue);
-  EXPECT_EQ(Apply(MetricKind::kCounter, "c_total", inf).reason, reason::kNonFiniteValue);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", std::nan(""))), reason::kNonFiniteValue);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kHistogram, "h", inf)), reason::kNonFiniteValue);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kCounter, "c_total", inf)), reason::kNonFiniteValue);
 }
 
 TEST_F(MetricStoreTest, RejectsCounterNameWithoutTotalSuffix) {
   Store();
   auto outcome = Apply(MetricKind::kCounter, "requests", 1);
-  EXPECT_EQ(outcome.reason, reason::kInvalidName);
-  EXPECT_THAT(outcome.message, HasSubstr("_total"));
+  EXPECT_EQ(ReasonOf(outcome), reason::kInvalidName);
+  EXPECT_THAT(MessageOf(outcome), HasSubstr("_total"));
 }
 
 TEST_F(MetricStoreTest, NameKeepsItsFirstType) {
@@ -175,26 +181,27 @@ TEST_F(MetricStoreTest, NameKeepsItsFirstType) {
   ASSERT_TRUE(Apply(MetricKind::kGauge, "temperature", 20).ok());
   auto same_series = Apply(MetricKind::kHistogram, "temperature", 1);
   auto other_series = Apply(MetricKind::kHistogram, "temperature", 1, {{"room", "a"}});
-  EXPECT_EQ(same_series.reason, reason::kTypeConflict);
-  EXPECT_EQ(other_series.reason, reason::kTypeConflict);
-  EXPECT_THAT(other_series.message, HasSubstr("gauge"));
+  EXPECT_EQ(ReasonOf(same_series), reason::kTypeConflict);
+  EXPECT_EQ(ReasonOf(other_series), reason::kTypeConflict);
+  EXPECT_THAT(MessageOf(other_series), HasSubstr("gauge"));
 }
 
 TEST_F(MetricStoreTest, HistogramSeriesNamesAreTaken) {
   Store();
   ASSERT_TRUE(Apply(MetricKind::kHistogram, "latency", 1).ok());
-  EXPECT_EQ(Apply(MetricKind::kGauge, "latency_count", 1).reason, reason::kTypeConflict);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "latency_count", 1)), reason::kTypeConflict);
   ASSERT_TRUE(Apply(MetricKind::kGauge, "size_sum", 1).ok());
-  EXPECT_EQ(Apply(MetricKind::kHistogram, "size", 1).reason, reason::kTypeConflict);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kHistogram, "size", 1)), reason::kTypeConflict);
 }
 
 TEST_F(MetricStoreTest, RejectsInvalidAndReservedLabels) {
   Store();
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"service", "x"}}).reason, reason::kReservedLabel);
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"bad-label", "x"}}).reason,
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", 1, {{"service", "x"}})),
+            reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", 1, {{"bad-label", "x"}})),
             reason::kInvalidLabelName);
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"path", "\xC3"}}).reason, reason::kInvalidUtf8);
-  EXPECT_EQ(Apply(MetricKind::kGauge, "bad name", 1).reason, reason::kInvalidName);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", 1, {{"path", "\xC3"}})), reason::kInvalidUtf8);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "bad name", 1)), reason::kInvalidName);
   EXPECT_EQ(store_->ActiveSeries(), 0u);
 }
 
@@ -213,7 +220,7 @@ TEST_F(MetricStoreTest, EnforcesLabelCount) {
   options.label_limits.max_labels_per_series = 4;
   Store(options);
   EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"b", "2"}}).ok());
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}}).reason,
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", 1, {{"a", "1"}, {"b", "2"}, {"c", "3"}})),
             reason::kTooManyLabels);
 }
 
@@ -223,7 +230,7 @@ TEST_F(MetricStoreTest, EnforcesSeriesPerMetricPerService) {
   Store(options);
   EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-1").ok());
   EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-2").ok());
-  EXPECT_EQ(Apply(MetricKind::kGauge, "g", 1, {}, "i-3").reason, reason::kSeriesLimit);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "g", 1, {}, "i-3")), reason::kSeriesLimit);
   // Existing series still update, other services and metrics have their own budget.
   EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 5, {}, "i-1").ok());
   EXPECT_TRUE(Apply(MetricKind::kGauge, "g", 1, {}, "i-3", "search").ok());
@@ -236,7 +243,7 @@ TEST_F(MetricStoreTest, EnforcesTotalSeries) {
   Store(options);
   EXPECT_TRUE(Apply(MetricKind::kGauge, "a", 1).ok());
   EXPECT_TRUE(Apply(MetricKind::kGauge, "b", 1).ok());
-  EXPECT_EQ(Apply(MetricKind::kGauge, "c", 1).reason, reason::kTotalSeriesLimit);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "c", 1)), reason::kTotalSeriesLimit);
   EXPECT_THAT(Text(), Not(HasSubstr("# TYPE c ")));
 }
 
@@ -268,7 +275,7 @@ TEST_F(MetricStoreTest, ExpiryFreesTheSeriesBudget) {
   options.max_series_total = 1;
   Store(options);
   ASSERT_TRUE(Apply(MetricKind::kGauge, "a", 1).ok());
-  EXPECT_EQ(Apply(MetricKind::kGauge, "b", 1).reason, reason::kTotalSeriesLimit);
+  EXPECT_EQ(ReasonOf(Apply(MetricKind::kGauge, "b", 1)), reason::kTotalSeriesLimit);
   clock_->Advance(minutes(16));
   store_->RemoveExpired();
   EXPECT_TRUE(Apply(MetricKind::kGauge, "b", 1).ok());
@@ -454,7 +461,7 @@ TEST_F(MetricStoreTest, ScrapesWhileSeriesAreAddedUpdatedAndExpired) {
 TEST_F(MetricStoreTest, CollectableOutlivingTheStoreCollectsNothing) {
   Store();
   ASSERT_TRUE(Apply(MetricKind::kGauge, "g", 1).ok());
-  auto collectable = store_->registry();
+  auto collectable = store_->collectable();
   store_.reset();
   EXPECT_TRUE(collectable->Collect().empty());
   Exposition exposition;

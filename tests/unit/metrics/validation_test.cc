@@ -7,6 +7,11 @@
 namespace fleetgate::metrics {
 namespace {
 
+// The reason of a refused input, "ok" when it was accepted.
+std::string_view ReasonOf(const Status& status) {
+  return status.ok() ? std::string_view("ok") : status.error().Reason();
+}
+
 TEST(ValidationTest, AcceptsPrometheusNames) {
   EXPECT_TRUE(IsValidMetricName("http_requests_total"));
   EXPECT_TRUE(IsValidMetricName("job:rate5m"));
@@ -20,9 +25,9 @@ TEST(ValidationTest, AcceptsPrometheusNames) {
 }
 
 TEST(ValidationTest, RejectsReservedMetricNames) {
-  EXPECT_EQ(CheckMetricName("__secret").reason, reason::kReservedName);
-  EXPECT_EQ(CheckMetricName("fleetgate_events_accepted_total").reason, reason::kReservedName);
-  EXPECT_EQ(CheckMetricName("bad name").reason, reason::kInvalidName);
+  EXPECT_EQ(ReasonOf(CheckMetricName("__secret")), reason::kReservedName);
+  EXPECT_EQ(ReasonOf(CheckMetricName("fleetgate_events_accepted_total")), reason::kReservedName);
+  EXPECT_EQ(ReasonOf(CheckMetricName("bad name")), reason::kInvalidName);
   EXPECT_TRUE(CheckMetricName("queue_depth").ok());
 }
 
@@ -41,20 +46,21 @@ TEST(ValidationTest, ChecksEveryLabelRule) {
   limits.max_label_name_bytes = 8;
   limits.max_label_value_bytes = 4;
   EXPECT_TRUE(CheckLabel("path", "/a", limits).ok());
-  EXPECT_EQ(CheckLabel("waytoolongname", "x", limits).reason, reason::kLabelNameTooLong);
-  EXPECT_EQ(CheckLabel("bad-name", "x", limits).reason, reason::kInvalidLabelName);
-  EXPECT_EQ(CheckLabel("", "x", limits).reason, reason::kInvalidLabelName);
-  EXPECT_EQ(CheckLabel("service", "x", limits).reason, reason::kReservedLabel);
-  EXPECT_EQ(CheckLabel("instance", "x", limits).reason, reason::kReservedLabel);
-  EXPECT_EQ(CheckLabel("__name__", "x", limits).reason, reason::kReservedLabel);
-  EXPECT_EQ(CheckLabel("le", "x", limits).reason, reason::kReservedLabel);
-  EXPECT_EQ(CheckLabel("path", "12345", limits).reason, reason::kValueTooLong);
-  EXPECT_EQ(CheckLabel("path", "\xFF", limits).reason, reason::kInvalidUtf8);
+  EXPECT_EQ(ReasonOf(CheckLabel("waytoolongname", "x", limits)), reason::kLabelNameTooLong);
+  EXPECT_EQ(ReasonOf(CheckLabel("bad-name", "x", limits)), reason::kInvalidLabelName);
+  EXPECT_EQ(ReasonOf(CheckLabel("", "x", limits)), reason::kInvalidLabelName);
+  EXPECT_EQ(ReasonOf(CheckLabel("service", "x", limits)), reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(CheckLabel("instance", "x", limits)), reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(CheckLabel("__name__", "x", limits)), reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(CheckLabel("le", "x", limits)), reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(CheckLabel("path", "12345", limits)), reason::kValueTooLong);
+  EXPECT_EQ(ReasonOf(CheckLabel("path", "\xFF", limits)), reason::kInvalidUtf8);
 }
 
 TEST(ValidationTest, MessagesNameTheOffender) {
-  auto outcome = CheckLabel("bad-name", "x", LabelLimits{});
-  EXPECT_NE(outcome.message.find("bad-name"), std::string::npos);
+  Status outcome = CheckLabel("bad-name", "x", LabelLimits{});
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error().message.find("bad-name"), std::string::npos);
 }
 
 }  // namespace

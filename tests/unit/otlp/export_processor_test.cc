@@ -72,7 +72,7 @@ class ExportProcessorTest : public ::testing::Test {
 
   std::string Text() const {
     metrics::Exposition exposition;
-    exposition.Add(store_.registry());
+    exposition.Add(store_.collectable());
     return exposition.Render();
   }
 

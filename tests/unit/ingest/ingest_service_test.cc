@@ -1,4 +1,4 @@
-#include "ingest/reporter_service.h"
+#include "ingest/ingest_service.h"
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -32,9 +32,9 @@ v1::ReportRequest CounterBatch(uint64_t batch_id, double delta, std::string serv
   return request;
 }
 
-class ReporterServiceTest : public ::testing::Test {
+class IngestServiceTest : public ::testing::Test {
  protected:
-  ReporterServiceTest()
+  IngestServiceTest()
       : clock_(std::make_shared<ManualClock>(TimePoint(seconds(1'000'000)))),
         self_registry_(std::make_shared<prometheus::Registry>()),
         self_metrics_(*self_registry_),
@@ -75,7 +75,7 @@ class ReporterServiceTest : public ::testing::Test {
   // The value of one exposed series (reported or self-metric); -1 if absent.
   double Value(const std::string& series) const {
     metrics::Exposition exposition;
-    exposition.Add(store_.registry());
+    exposition.Add(store_.collectable());
     exposition.Add(self_registry_);
     std::istringstream in(exposition.Render());
     for (std::string line; std::getline(in, line);) {
@@ -94,14 +94,14 @@ class ReporterServiceTest : public ::testing::Test {
   metrics::MetricStore store_;
   health::HealthRegistry registry_;
   BatchProcessor processor_;
-  ReporterService service_;
+  IngestService service_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Reporter::Stub> stub_;
 };
 
-TEST_F(ReporterServiceTest, UnaryReportReturnsTheResponseWithRejections) {
+TEST_F(IngestServiceTest, UnaryReportReturnsTheResponseWithRejections) {
   v1::ReportRequest request = CounterBatch(77, 2);
   request.add_events()->mutable_gauge()->set_name("bad name");
   v1::CounterEvent* negative = request.add_events()->mutable_counter();
@@ -124,7 +124,7 @@ TEST_F(ReporterServiceTest, UnaryReportReturnsTheResponseWithRejections) {
   EXPECT_EQ(Value("fleetgate_batches_total{rpc=\"Report\"}"), 1);
 }
 
-TEST_F(ReporterServiceTest, UnaryReportWithoutInstanceFailsWithInvalidArgument) {
+TEST_F(IngestServiceTest, UnaryReportWithoutInstanceFailsWithInvalidArgument) {
   v1::ReportRequest request = CounterBatch(1, 2);
   request.mutable_source()->clear_instance();
   v1::ReportResponse response;
@@ -134,7 +134,7 @@ TEST_F(ReporterServiceTest, UnaryReportWithoutInstanceFailsWithInvalidArgument) 
   EXPECT_EQ(RequestsTotal(), -1);
 }
 
-TEST_F(ReporterServiceTest, StreamReportAnswersEachRequestOnceAndInOrder) {
+TEST_F(IngestServiceTest, StreamReportAnswersEachRequestOnceAndInOrder) {
   constexpr int kBatches = 50;
   grpc::ClientContext context;
   context.set_deadline(Deadline());
@@ -164,7 +164,7 @@ TEST_F(ReporterServiceTest, StreamReportAnswersEachRequestOnceAndInOrder) {
   EXPECT_EQ(Value("fleetgate_batches_total{rpc=\"StreamReport\"}"), kBatches);
 }
 
-TEST_F(ReporterServiceTest, StreamReportWithNoRequestsEndsCleanly) {
+TEST_F(IngestServiceTest, StreamReportWithNoRequestsEndsCleanly) {
   grpc::ClientContext context;
   context.set_deadline(Deadline());
   auto stream = stub_->StreamReport(&context);
@@ -174,7 +174,7 @@ TEST_F(ReporterServiceTest, StreamReportWithNoRequestsEndsCleanly) {
   EXPECT_TRUE(stream->Finish().ok());
 }
 
-TEST_F(ReporterServiceTest, StreamEndsWithInvalidArgumentAfterARequestWithoutService) {
+TEST_F(IngestServiceTest, StreamEndsWithInvalidArgumentAfterARequestWithoutService) {
   grpc::ClientContext context;
   context.set_deadline(Deadline());
   auto stream = stub_->StreamReport(&context);
@@ -195,7 +195,7 @@ TEST_F(ReporterServiceTest, StreamEndsWithInvalidArgumentAfterARequestWithoutSer
   EXPECT_EQ(RequestsTotal(), 1 + 2);  // the fourth batch was never read
 }
 
-TEST_F(ReporterServiceTest, OversizedMessageIsResourceExhaustedAndTheServerStaysUp) {
+TEST_F(IngestServiceTest, OversizedMessageIsResourceExhaustedAndTheServerStaysUp) {
   v1::ReportRequest request = CounterBatch(1, 5);
   v1::HealthEvent* health = request.add_events()->mutable_health();
   health->set_status(v1::HEALTH_STATUS_SERVING);
@@ -212,7 +212,7 @@ TEST_F(ReporterServiceTest, OversizedMessageIsResourceExhaustedAndTheServerStays
   EXPECT_EQ(RequestsTotal(), 3);
 }
 
-TEST_F(ReporterServiceTest, OversizedMessageOnAStreamEndsItWithResourceExhausted) {
+TEST_F(IngestServiceTest, OversizedMessageOnAStreamEndsItWithResourceExhausted) {
   v1::ReportRequest oversized = CounterBatch(2, 5);
   oversized.add_events()->mutable_gauge()->set_name(std::string(kMaxReceiveBytes + 1024, 'g'));
 
@@ -244,7 +244,7 @@ v1::ReportRequest InvalidUtf8Batch(uint64_t batch_id) {
 
 // Protobuf refuses to decode a proto3 string that is not UTF-8; such a batch fails the stream with
 // INVALID_ARGUMENT after the answers to the batches before it, and nothing after it is applied.
-TEST_F(ReporterServiceTest, UndecodableRequestEndsTheStreamWithInvalidArgument) {
+TEST_F(IngestServiceTest, UndecodableRequestEndsTheStreamWithInvalidArgument) {
   grpc::ClientContext context;
   context.set_deadline(Deadline());
   auto stream = stub_->StreamReport(&context);
@@ -261,14 +261,14 @@ TEST_F(ReporterServiceTest, UndecodableRequestEndsTheStreamWithInvalidArgument) 
   EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
 }
 
-TEST_F(ReporterServiceTest, UndecodableUnaryRequestIsInvalidArgument) {
+TEST_F(IngestServiceTest, UndecodableUnaryRequestIsInvalidArgument) {
   v1::ReportResponse response;
   grpc::Status status = Report(InvalidUtf8Batch(9), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("fleetgate.v1.ReportRequest"));
 }
 
-TEST_F(ReporterServiceTest, ConcurrentUnaryCallsAllSucceedAndAddUp) {
+TEST_F(IngestServiceTest, ConcurrentUnaryCallsAllSucceedAndAddUp) {
   constexpr int kThreads = 8;
   constexpr int kCallsPerThread = 25;
   std::vector<int> failures(kThreads, 0);
@@ -295,7 +295,7 @@ TEST_F(ReporterServiceTest, ConcurrentUnaryCallsAllSucceedAndAddUp) {
   EXPECT_EQ(processor_.InFlight(), 0u);
 }
 
-TEST_F(ReporterServiceTest, DrainingAnswersUnavailableOnBothRpcs) {
+TEST_F(IngestServiceTest, DrainingAnswersUnavailableOnBothRpcs) {
   processor_.Drain();
   v1::ReportResponse response;
   grpc::Status unary = Report(CounterBatch(1, 1), &response);

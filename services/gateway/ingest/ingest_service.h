@@ -1,9 +1,10 @@
 #pragma once
-// The gRPC Reporter service on the callback API: Report (unary) and StreamReport (bidi, one
-// response per request, in order). Methods are registered raw so that a request protobuf cannot
-// decode (e.g. a string field that is not UTF-8) is answered INVALID_ARGUMENT by us, not dropped
-// or mislabelled by the generated handler. Batches are applied inline on gRPC's callback threads;
-// the work is CPU-only and short (no I/O, no SQLite). Thread-safe.
+// IngestService implements the proto service fleetgate.v1.Reporter on the callback API: Report
+// (unary) and StreamReport (bidi, one response per request, in order). Methods are registered raw
+// so that a request protobuf cannot decode (e.g. a string field that is not UTF-8) is answered
+// INVALID_ARGUMENT by us, not dropped or mislabelled by the generated handler. Batches are applied
+// inline on gRPC's callback threads; the work is CPU-only and short (no I/O, no SQLite).
+// Thread-safe.
 
 #include <functional>
 #include <mutex>
@@ -16,15 +17,15 @@
 
 namespace fleetgate::ingest {
 
-using RawReporterService = v1::Reporter::WithRawCallbackMethod_Report<
+using RawIngestServiceBase = v1::Reporter::WithRawCallbackMethod_Report<
     v1::Reporter::WithRawCallbackMethod_StreamReport<v1::Reporter::Service>>;
 
 class StreamReactor;
 
-class ReporterService final : public RawReporterService {
+class IngestService final : public RawIngestServiceBase {
  public:
   // `gate` (may be null: open) checks each call's credential and each batch's service and quota.
-  explicit ReporterService(BatchProcessor& processor, const ReportGate* gate = nullptr)
+  explicit IngestService(BatchProcessor& processor, const ReportGate* gate = nullptr)
       : processor_(processor), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Report(grpc::CallbackServerContext* context,
@@ -50,7 +51,8 @@ class ReporterService final : public RawReporterService {
 // Runs on a decoded batch before it is applied; a non-OK status fails the RPC.
 using BatchCheck = std::function<grpc::Status(const v1::ReportRequest&)>;
 
-// Decodes, checks, applies and encodes one batch; a non-OK status fails the RPC.
+// Decodes, checks, applies and encodes one batch; a non-OK status (from ToGrpcStatus or the
+// gate) fails the RPC.
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
                         grpc::ByteBuffer* response, std::string_view rpc,
                         const BatchCheck& check = {});

@@ -1,6 +1,8 @@
-#include "ingest/reporter_service.h"
+#include "ingest/ingest_service.h"
 
 #include <grpcpp/support/proto_buffer_reader.h>
+
+#include "ingest/grpc_status.h"
 
 namespace fleetgate::ingest {
 
@@ -9,7 +11,7 @@ namespace fleetgate::ingest {
 // from a reaction or from CloseStreams, whichever comes first.
 class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  StreamReactor(ReporterService& service, BatchProcessor& processor,
+  StreamReactor(IngestService& service, BatchProcessor& processor,
                 grpc::CallbackServerContext* context, const ReportGate* gate,
                 std::optional<auth::Identity> identity)
       : service_(service),
@@ -40,6 +42,8 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
+      // The client is gone and never sees this status; CANCELLED is gRPC's word for it, not an
+      // Error of ours.
       FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading"));
       return;
     }
@@ -68,7 +72,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
     };
   }
 
-  ReporterService& service_;
+  IngestService& service_;
   BatchProcessor& processor_;
   grpc::CallbackServerContext* context_;
   const ReportGate* gate_;
@@ -96,23 +100,24 @@ grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& reque
   grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
   grpc::ProtoBufferReader reader(&copy);
   if (!decoded.ParseFromZeroCopyStream(&reader)) {
-    return {grpc::StatusCode::INVALID_ARGUMENT,
-            "the request is not a valid fleetgate.v1.ReportRequest (is every string field valid "
-            "UTF-8?)"};
+    return ToGrpcStatus(MakeError(ErrorCode::kInvalidArgument,
+                                  "the request is not a valid fleetgate.v1.ReportRequest (is "
+                                  "every string field valid UTF-8?)"));
   }
   if (check) {
     grpc::Status checked = check(decoded);
     if (!checked.ok()) return checked;
   }
-  grpc::Status status = processor.Process(decoded, &answer, rpc);
-  if (!status.ok()) return status;
+  if (Status status = processor.Process(decoded, &answer, rpc); !status.ok()) {
+    return ToGrpcStatus(status.error());
+  }
   bool own_buffer = false;
   return grpc::SerializationTraits<v1::ReportResponse>::Serialize(answer, response, &own_buffer);
 }
 
-grpc::ServerUnaryReactor* ReporterService::Report(grpc::CallbackServerContext* context,
-                                                  const grpc::ByteBuffer* request,
-                                                  grpc::ByteBuffer* response) {
+grpc::ServerUnaryReactor* IngestService::Report(grpc::CallbackServerContext* context,
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (gate_ == nullptr) {
     reactor->Finish(ProcessRaw(processor_, *request, response, "Report"));
@@ -132,7 +137,7 @@ grpc::ServerUnaryReactor* ReporterService::Report(grpc::CallbackServerContext* c
   return reactor;
 }
 
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ReporterService::StreamReport(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::StreamReport(
     grpc::CallbackServerContext* context) {
   std::optional<auth::Identity> identity;
   if (gate_ != nullptr) {
@@ -145,18 +150,18 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ReporterService::St
   return stream;
 }
 
-void ReporterService::Forget(StreamReactor* stream) {
+void IngestService::Forget(StreamReactor* stream) {
   std::lock_guard<std::mutex> lock(streams_mutex_);
   streams_.erase(stream);
 }
 
-void ReporterService::CloseStreams() {
+void IngestService::CloseStreams() {
   // OnDone (which takes streams_mutex_) runs later on a gRPC thread, never inside Finish, so
   // every stream in the set stays alive while we hold the lock.
   std::lock_guard<std::mutex> lock(streams_mutex_);
   for (StreamReactor* stream : streams_) {
-    stream->FinishOnce({grpc::StatusCode::UNAVAILABLE,
-                        "fleetgate is shutting down; reconnect to another instance"});
+    stream->FinishOnce(ToGrpcStatus(MakeError(
+        ErrorCode::kUnavailable, "fleetgate is shutting down; reconnect to another instance")));
   }
 }
 

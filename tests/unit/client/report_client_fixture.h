@@ -1,5 +1,5 @@
 #pragma once
-// Shared setup of the Reporter tests: an in-process gateway and options with short intervals.
+// Shared setup of the ReportClient tests: an in-process gateway and options with short intervals.
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "client/reporter.h"
+#include "client/report_client.h"
 #include "unit/client/in_process_gateway.h"
 
 namespace fleetgate::testing {
@@ -27,7 +27,7 @@ bool Eventually(Condition condition, milliseconds deadline = seconds(10)) {
   return condition();
 }
 
-class ReporterTest : public ::testing::Test {
+class ReportClientTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(gateway_.Start()); }
 

@@ -1,4 +1,4 @@
-#include "client/reporter.h"
+#include "client/report_client.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -11,20 +11,15 @@
 #include "client/report_stream.h"
 #include "fleetgate/v1/reporter.pb.h"
 
-namespace fleetgate {
-namespace client {
+namespace fleetgate::client {
 
-struct Batch {
+struct PendingBatch {
   v1::ReportRequest request;
   uint64_t covers_seq = 0;  // every call up to here is in this or an earlier batch; 0: partial
   size_t size() const { return static_cast<size_t>(request.events_size()); }
 };
 
-}  // namespace client
-
 namespace {
-
-using client::Batch;
 
 // How long the destructor lets the sender end gracefully before cancelling its call.
 constexpr std::chrono::seconds kStopGrace{1};
@@ -102,42 +97,49 @@ ReporterOptions Sanitized(ReporterOptions options) {
   return options;
 }
 
-}  // namespace
-
-Reporter::Reporter(ReporterOptions options)
-    : options_(Sanitized(std::move(options))),
-      stream_(std::make_unique<client::ReportStream>(MakeChannel(options_), options_.token)),
-      buffer_(std::make_unique<client::EventBuffer>(options_.max_buffered_events)),
-      backoff_(options_.initial_backoff, options_.max_backoff, std::random_device{}()),
-      next_flush_(Clock::now() + options_.flush_interval),
-      next_heartbeat_(Clock::time_point::max()) {
-  sender_ = std::thread(&Reporter::Run, this);
+// The sender's tick: a batch every flush_interval, a heartbeat every heartbeat_interval.
+std::chrono::milliseconds Tick(const ReporterOptions& options) {
+  return std::min(options.flush_interval, options.heartbeat_interval);
 }
 
-Reporter::~Reporter() {
-  flush(options_.shutdown_timeout);
+}  // namespace
+
+ReportClient::ReportClient(ReporterOptions options)
+    : options_(Sanitized(std::move(options))),
+      stream_(std::make_unique<ReportStream>(MakeChannel(options_), options_.token)),
+      buffer_(std::make_unique<EventBuffer>(options_.max_buffered_events)),
+      backoff_(options_.initial_backoff, options_.max_backoff, std::random_device{}()),
+      next_heartbeat_(SteadyClock::time_point::max()),
+      sender_("fleetgate-report-client", SystemClock::Shared(), Tick(options_),
+              [this](TimePoint) { SendDue(); }) {
+  sender_.Start();
+}
+
+ReportClient::~ReportClient() {
+  Flush(options_.shutdown_timeout);
   StopSender();
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.events_dropped += buffer_->pending() + (retry_ ? retry_->size() : 0);
 }
 
-void Reporter::counter(std::string_view name, const Labels& labels, double delta) {
+void ReportClient::Counter(std::string_view name, const Labels& labels, double delta) {
   std::lock_guard<std::mutex> lock(mutex_);
   // A negative delta would cancel others once summed; refuse it here rather than hide it.
   Enqueued(delta >= 0 && std::isfinite(delta) && buffer_->AddCounter(name, labels, delta));
 }
 
-void Reporter::gauge(std::string_view name, const Labels& labels, double value) {
+void ReportClient::Gauge(std::string_view name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> lock(mutex_);
   Enqueued(buffer_->SetGauge(name, labels, value));
 }
 
-void Reporter::observe(std::string_view name, const Labels& labels, double value) {
+void ReportClient::Observe(std::string_view name, const Labels& labels, double value) {
   std::lock_guard<std::mutex> lock(mutex_);
   Enqueued(buffer_->AddObservation(name, labels, value));
 }
 
-void Reporter::health(HealthStatus status, std::string detail, std::vector<HealthCheck> checks) {
+void ReportClient::Health(HealthStatus status, std::string detail,
+                          std::vector<HealthCheck> checks) {
   auto event = std::make_unique<v1::HealthEvent>();
   event->set_status(ToProto(status));
   event->set_detail(std::move(detail));
@@ -151,54 +153,80 @@ void Reporter::health(HealthStatus status, std::string detail, std::vector<Healt
   std::lock_guard<std::mutex> lock(mutex_);
   buffer_->SetHealth(*event);
   last_health_ = std::move(event);
-  next_heartbeat_ = Clock::now() + options_.heartbeat_interval;
+  next_heartbeat_ = SteadyClock::now() + options_.heartbeat_interval;
   Enqueued(true);
-  wake_sender_.notify_one();  // its next wake-up may now be the heartbeat
 }
 
-bool Reporter::Enqueued(bool added) {
+bool ReportClient::Enqueued(bool added) {
   ++enqueued_seq_;
   if (!added) ++stats_.events_dropped;
-  if (buffer_->pending() >= options_.max_batch) wake_sender_.notify_one();
+  if (buffer_->pending() >= options_.max_batch) sender_.Wake();
   return added;
 }
 
-bool Reporter::flush(std::chrono::milliseconds timeout) {
+bool ReportClient::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (buffer_->empty() && buffer_->in_flight() == 0) resolved_seq_ = enqueued_seq_;
   uint64_t target = enqueued_seq_;
   if (resolved_seq_ >= target) return true;
   ++flush_waiters_;
-  wake_sender_.notify_one();
+  sender_.Wake();
   resolved_.wait_for(lock, timeout, [&] { return resolved_seq_ >= target || sender_done_; });
   --flush_waiters_;
   return resolved_seq_ >= target;
 }
 
-ReporterStats Reporter::stats() const {
+ReporterStats ReportClient::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_;
 }
 
-void Reporter::Run() {
+// One run of the sender: what is buffered goes out (on a tick, in batches of up to max_batch),
+// then more while a Flush waits or full batches are pending; a retryable failure is retried after
+// the backoff within the run.
+void ReportClient::SendDue() {
   std::unique_lock<std::mutex> lock(mutex_);
+  bool rest_due = true;  // a tick sends all that is buffered now
   while (!stop_) {
-    if (!ReadyToSend(Clock::now())) {
-      // Any notification re-evaluates: a reporting call may have moved the next wake-up earlier.
-      wake_sender_.wait_until(lock, NextWake(Clock::now()));
-      continue;
-    }
-    std::unique_ptr<Batch> batch = NextBatch(Clock::now());
-    if (!batch) continue;
+    if (!ReadyToSend(SteadyClock::now(), rest_due)) break;
+    std::unique_ptr<PendingBatch> batch = NextBatch(SteadyClock::now());
+    if (!batch) break;
+    rest_due = batch->covers_seq == 0;  // the buffer kept a rest
+    exchanging_ = true;
     lock.unlock();
     v1::ReportResponse response;
     grpc::Status status = stream_->Exchange(batch->request, &response);
     uint64_t opens = stream_->opens();
     const auto retry_after = status.ok() ? std::chrono::milliseconds(0) : stream_->retry_after();
     lock.lock();
+    exchanging_ = false;
     stats_.reconnects = opens > 1 ? opens - 1 : 0;
     Resolve(std::move(batch), status, response.rejected(), retry_after);
+    if (retry_ && !WaitToRetry(lock)) break;
   }
+  if (stop_) EndSender(lock);
+}
+
+bool ReportClient::ReadyToSend(SteadyClock::time_point now, bool rest_due) const {
+  if (retry_) return true;
+  if (last_health_ && now >= next_heartbeat_) return true;
+  if (buffer_->empty()) return false;
+  return rest_due || flush_waiters_ > 0 || buffer_->pending() >= options_.max_batch;
+}
+
+// Waits out the backoff before re-sending retry_; false when the client is stopping.
+bool ReportClient::WaitToRetry(std::unique_lock<std::mutex>& lock) {
+  const auto delay =
+      std::chrono::ceil<std::chrono::milliseconds>(next_attempt_ - SteadyClock::now());
+  lock.unlock();
+  const bool go_on = sender_.SleepUnlessStopping(std::max(delay, std::chrono::milliseconds(0)));
+  lock.lock();
+  return go_on && !stop_;
+}
+
+// The sender's last act: close the call gracefully, release Flush waiters. Runs once.
+void ReportClient::EndSender(std::unique_lock<std::mutex>& lock) {
+  if (sender_done_) return;
   lock.unlock();
   stream_->Close();
   lock.lock();
@@ -206,20 +234,7 @@ void Reporter::Run() {
   resolved_.notify_all();
 }
 
-bool Reporter::ReadyToSend(Clock::time_point now) const {
-  if (retry_) return now >= next_attempt_;
-  if (last_health_ && now >= next_heartbeat_) return true;
-  if (buffer_->empty()) return false;
-  return flush_waiters_ > 0 || now >= next_flush_ || buffer_->pending() >= options_.max_batch;
-}
-
-Reporter::Clock::time_point Reporter::NextWake(Clock::time_point now) {
-  if (retry_) return next_attempt_;
-  if (buffer_->empty() && now >= next_flush_) next_flush_ = now + options_.flush_interval;
-  return std::min(next_flush_, next_heartbeat_);
-}
-
-std::unique_ptr<Batch> Reporter::NextBatch(Clock::time_point now) {
+std::unique_ptr<PendingBatch> ReportClient::NextBatch(SteadyClock::time_point now) {
   if (retry_) return std::move(retry_);
   if (last_health_ && now >= next_heartbeat_) {
     if (!buffer_->has_health()) {
@@ -229,19 +244,16 @@ std::unique_ptr<Batch> Reporter::NextBatch(Clock::time_point now) {
     next_heartbeat_ = now + options_.heartbeat_interval;
   }
   if (buffer_->empty()) return nullptr;
-  auto batch = std::make_unique<Batch>();
+  auto batch = std::make_unique<PendingBatch>();
   FillSource(options_, batch->request.mutable_source());
   batch->request.set_batch_id(next_batch_id_++);
   buffer_->TakeBatch(options_.max_batch, batch->request.mutable_events());
-  if (buffer_->empty()) {
-    batch->covers_seq = enqueued_seq_;
-    next_flush_ = now + options_.flush_interval;  // a partial batch's rest goes out at once
-  }
+  if (buffer_->empty()) batch->covers_seq = enqueued_seq_;
   return batch;
 }
 
-void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status, uint32_t rejected,
-                       std::chrono::milliseconds retry_after) {
+void ReportClient::Resolve(std::unique_ptr<PendingBatch> batch, const grpc::Status& status,
+                           uint32_t rejected, std::chrono::milliseconds retry_after) {
   size_t events = batch->size();
   ++stats_.batches_sent;
   stats_.events_sent += events;
@@ -255,8 +267,9 @@ void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status,
     // A quota refusal says when to come back; the batch is kept and retried then.
     const bool throttled = retry_after.count() > 0;
     if (!stop_ && (throttled || IsRetryable(status.error_code()))) {
-      next_attempt_ = Clock::now() + (throttled ? retry_after : backoff_.Next());
+      next_attempt_ = SteadyClock::now() + (throttled ? retry_after : backoff_.Next());
       retry_ = std::move(batch);
+      resolved_.notify_all();  // StopSender waits for the exchange to end
       return;
     }
     (stop_ ? stats_.events_dropped : stats_.events_rejected) += events;
@@ -267,17 +280,19 @@ void Reporter::Resolve(std::unique_ptr<Batch> batch, const grpc::Status& status,
   resolved_.notify_all();
 }
 
-void Reporter::StopSender() {
+// Lets an exchange in progress end for kStopGrace, cancels it if the gateway does not answer,
+// then stops the sender (whose last run closes the call).
+void ReportClient::StopSender() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     stop_ = true;
-    wake_sender_.notify_all();
-    bool ended = resolved_.wait_for(lock, kStopGrace, [this] { return sender_done_; });
+    bool ended = resolved_.wait_for(lock, kStopGrace, [this] { return !exchanging_; });
     lock.unlock();
-    // The sender is stuck on a gateway that does not answer: cancel its call.
     if (!ended) stream_->Cancel();
   }
-  sender_.join();
+  sender_.Stop();
+  std::unique_lock<std::mutex> lock(mutex_);
+  EndSender(lock);  // the sender never started a run after stop_: close here
 }
 
-}  // namespace fleetgate
+}  // namespace fleetgate::client
