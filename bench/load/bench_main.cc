@@ -22,6 +22,8 @@ struct BenchOptions {
   size_t connections = 2;
   size_t window = 0;  // 0: 4 batches per stream, 64 calls per unary connection
   bool json = false;
+  std::string token;
+  std::string ca_file;
   WorkloadShape shape;
 };
 
@@ -64,7 +66,8 @@ nlohmann::ordered_json Result(const BenchOptions& options, const LoadCounters& c
           {"latency_ms",
            {{"p50", counters.latency.PercentileMs(0.50)},
             {"p99", counters.latency.PercentileMs(0.99)}}},
-          {"errors", counters.errors()}};
+          {"errors", counters.errors()},
+          {"failed_rpcs", counters.failed_rpcs.load()}};
 }
 
 int Run(const BenchOptions& options) {
@@ -74,8 +77,8 @@ int Run(const BenchOptions& options) {
   LoadCounters counters;
   std::vector<std::unique_ptr<LoadConnection>> running;
   for (size_t i = 0; i < connections; ++i) {
-    ConnectionSetup setup{NewSeparateStub(options.target, static_cast<int>(i)),
-                          workload.BatchesFor(i, connections), window, &counters};
+    ConnectionSetup setup{NewSeparateStub(options.target, static_cast<int>(i), options.ca_file),
+                          workload.BatchesFor(i, connections), window, &counters, options.token};
     running.push_back(options.mode == "stream" ? MakeStreamConnection(std::move(setup))
                                                : MakeUnaryConnection(std::move(setup)));
   }
@@ -117,6 +120,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 20));
   app.add_option("--window", options.window,
                  "batches in flight per stream / calls per unary connection (0: 4 / 64)");
+  app.add_option("--service-prefix", options.shape.service_prefix,
+                 "services are named <prefix>-<k> (default bench-svc)");
+  app.add_option("--token", options.token, "reporter bearer token sent on every call")
+      ->envname("FLEETGATE_TOKEN");
+  app.add_option("--ca-file", options.ca_file, "PEM CA bundle: connect with TLS, verified by it")
+      ->check(CLI::ExistingFile);
   app.add_flag("--json", options.json, "print the result as one JSON line");
   CLI11_PARSE(app, argc, argv);
   return fleetgate::bench::Run(options);

@@ -28,12 +28,18 @@ struct ConnectionSetup {
   std::vector<const v1::ReportRequest*> batches;  // cycled through; outlive the connection
   size_t window = 4;                              // batches or calls in flight
   LoadCounters* counters = nullptr;
+  std::string token;  // sent as `authorization: Bearer <token>` on every call when not empty
 };
 
 std::unique_ptr<LoadConnection> MakeStreamConnection(ConnectionSetup setup);
 std::unique_ptr<LoadConnection> MakeUnaryConnection(ConnectionSetup setup);
 
-// A channel of its own (local subchannel pool), so each connection is a separate TCP connection.
-std::shared_ptr<v1::Reporter::Stub> NewSeparateStub(const std::string& target, int index);
+// A channel of its own (local subchannel pool), so each connection is a separate TCP connection;
+// TLS verified against the PEM bundle `ca_file` when it is not empty (throws if unreadable).
+std::shared_ptr<v1::Reporter::Stub> NewSeparateStub(const std::string& target, int index,
+                                                    const std::string& ca_file);
+
+// Adds the bearer token to a call's metadata (nothing when `token` is empty).
+void AddToken(grpc::ClientContext& context, const std::string& token);
 
 }  // namespace fleetgate::bench

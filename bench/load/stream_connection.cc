@@ -23,6 +23,7 @@ class StreamConnection : public LoadConnection,
   explicit StreamConnection(ConnectionSetup setup) : setup_(std::move(setup)) {}
 
   void Start() override {
+    AddToken(context_, setup_.token);
     setup_.stub->async()->StreamReport(&context_, this);
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -43,6 +43,7 @@ class UnaryConnection : public LoadConnection {
     size_t next = next_.fetch_add(1, std::memory_order_relaxed) % setup_.batches.size();
     auto* call = new Call;
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    AddToken(call->context, setup_.token);
     call->started = Clock::now();
     setup_.stub->async()->Report(&call->context, setup_.batches[next], &call->response,
                                  [this, call](grpc::Status status) { Complete(call, status); });

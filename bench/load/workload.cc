@@ -33,7 +33,8 @@ Workload::Workload(const WorkloadShape& shape) : shape_(shape) {
 
 void Workload::BuildSource(size_t source, size_t share) {
   v1::ReportRequest request;
-  request.mutable_source()->set_service("bench-svc-" + std::to_string(source / shape_.instances));
+  request.mutable_source()->set_service(shape_.service_prefix + "-" +
+                                        std::to_string(source / shape_.instances));
   request.mutable_source()->set_instance("bench-inst-" + std::to_string(source % shape_.instances));
   request.mutable_source()->set_version("bench");
   size_t batches = (share + shape_.batch - 1) / shape_.batch;

@@ -5,6 +5,7 @@
 // costs only serialization. Immutable after construction; safe to read from any thread.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "fleetgate/v1/reporter.pb.h"
@@ -14,8 +15,9 @@ namespace fleetgate::bench {
 struct WorkloadShape {
   size_t series = 1000;
   size_t services = 10;
-  size_t instances = 4;  // per service
-  size_t batch = 1000;   // events per batch
+  size_t instances = 4;                      // per service
+  size_t batch = 1000;                       // events per batch
+  std::string service_prefix = "bench-svc";  // services are <prefix>-<k>
 };
 
 class Workload {

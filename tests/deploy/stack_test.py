@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Proves the compose stack's Prometheus side natively: starts the real fleetgate binary on
-loopback and Debian's prometheus with deploy/prometheus/prometheus.yml (target rewritten to the
+loopback with deploy/fleetgate/tokens.yaml (plus a test reporter) and Debian's prometheus with
+deploy/prometheus/prometheus.yml and its viewer credential (target rewritten to the
 gateway, 1s scrapes), reports metrics and health over gRPC (python3-grpcio), then asserts
 through Prometheus' HTTP API that the target is up, the shipped rules loaded, the reported
 metric is queryable and every metric named in the dashboard's queries has data.
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -26,6 +28,8 @@ from peer_testing import poll as poll_until  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROMETHEUS_YML = os.path.join(REPO, "deploy", "prometheus", "prometheus.yml")
+SHIPPED_TOKENS = os.path.join(REPO, "deploy", "fleetgate", "tokens.yaml")
+REPORTER_TOKEN = "stack-test-reporter-token"
 DASHBOARD = os.path.join(REPO, "deploy", "grafana", "dashboards", "fleetgate.json")
 DEADLINE = time.monotonic() + 100  # the whole test stays under CTest's 120 s timeout
 
@@ -78,6 +82,9 @@ def write_prometheus_config(work, http_port):
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
     check("fleetgate" in jobs, "the shipped config scrapes a job named fleetgate")
     jobs["fleetgate"]["static_configs"] = [{"targets": [f"127.0.0.1:{http_port}"]}]
+    credentials = jobs["fleetgate"].get("authorization", {})
+    if "credentials_file" in credentials:  # relative to the shipped file, which moves here
+        credentials["credentials_file"] = os.path.join(rules_dir, credentials["credentials_file"])
     config["scrape_configs"] = [jobs["fleetgate"]]
     path = os.path.join(work, "prometheus.yml")
     with open(path, "w") as f:
@@ -131,8 +138,9 @@ def report(grpc_port, work, args):
             pb.Event(health=pb.HealthEvent(status=pb.HEALTH_STATUS_NOT_SERVING,
                                            detail="database unreachable")),
             pb.Event(counter=pb.CounterEvent(name="stack_orders_total", delta=-1))])
-        first = stub.Report(healthy, timeout=10)
-        second = stub.Report(failing, timeout=10)
+        token = (("authorization", "Bearer " + REPORTER_TOKEN),)
+        first = stub.Report(healthy, timeout=10, metadata=token)
+        second = stub.Report(failing, timeout=10, metadata=token)
     check(first.accepted == 3 and second.accepted == 2 and second.rejected == 1,
           "reports accepted over gRPC (one event rejected on purpose)")
 
@@ -141,7 +149,14 @@ def run(args, work):
     exprs, names = dashboard_metric_names(DASHBOARD)
     check(len(exprs) >= 10 and names, f"dashboard has {len(exprs)} queries naming {names}")
 
-    gateway, grpc_port, http_port = start_fleetgate(args.binary, work, deadline=DEADLINE)
+    # The shipped tokens file (whose viewer entry matches the shipped scrape credential) plus a
+    # reporter for this test's reports.
+    tokens = os.path.join(work, "tokens.yaml")
+    with open(tokens, "w") as f:
+        f.write(open(SHIPPED_TOKENS).read() + "  - name: stack-test\n    token: " + REPORTER_TOKEN
+                + "\n    roles: [reporter]\n    services: [checkout]\n")
+    env = dict(os.environ, FLEETGATE_AUTH_TOKENS_FILE=tokens)
+    gateway, grpc_port, http_port = start_fleetgate(args.binary, work, env=env, deadline=DEADLINE)
     processes = [gateway]
     try:
         config_path = write_prometheus_config(work, http_port)
@@ -158,8 +173,14 @@ def run(args, work):
             return any(t["labels"]["job"] == "fleetgate" and t["health"] == "up"
                        for t in targets)
 
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=5)
+            refused = False
+        except urllib.error.HTTPError as error:
+            refused = error.code == 401
+        check(refused, "/metrics refuses a scrape without a credential (401)")
         poll("Prometheus reports the fleetgate target up", target_up, 40)
-        check(True, "Prometheus reports the fleetgate target up")
+        check(True, "Prometheus, with the shipped viewer credential, reports the fleetgate target up")
         groups = api(prom_port, "rules")["groups"]
         alerts = [r["name"] for g in groups for r in g["rules"]]
         check("FleetgateTargetDown" in alerts, "Prometheus loaded the shipped alert rules")

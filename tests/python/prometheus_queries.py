@@ -34,6 +34,9 @@ def write_config(work, http_port, extra_rule_files):
     config["rule_files"] += extra_rule_files
     job = next(j for j in config["scrape_configs"] if j["job_name"] == "fleetgate")
     job["static_configs"] = [{"targets": [f"127.0.0.1:{http_port}"]}]
+    credentials = job.get("authorization", {})
+    if "credentials_file" in credentials:  # relative to the shipped file, which moves here
+        credentials["credentials_file"] = os.path.join(base, credentials["credentials_file"])
     config["scrape_configs"] = [job]
     path = os.path.join(work, "prometheus.yml")
     with open(path, "w") as f:

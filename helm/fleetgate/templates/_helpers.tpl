@@ -86,5 +86,28 @@ path taken from containerPorts and persistence, so the pod spec and the config a
 {{- end -}}
 {{- $_ := set $alerting "rule_files" $ruleFiles -}}
 {{- $_ := set $config "alerting" $alerting -}}
+{{- if .Values.auth.existingSecret -}}
+{{- $auth := merge (dict "tokens_file" (printf "/etc/fleetgate-auth/%s" .Values.auth.existingSecretKey)) (get $config "auth" | default dict) -}}
+{{- $_ := set $config "auth" $auth -}}
+{{- end -}}
+{{- if include "fleetgate.tlsSecretName" . -}}
+{{- $tls := merge (dict "cert_file" "/etc/fleetgate-tls/tls.crt" "key_file" "/etc/fleetgate-tls/tls.key" "client_auth" .Values.tls.clientAuth) (get $config "tls" | default dict) -}}
+{{- if .Values.tls.clientCaKey -}}
+{{- $_ := set $tls "client_ca_file" (printf "/etc/fleetgate-tls/%s" .Values.tls.clientCaKey) -}}
+{{- end -}}
+{{- $_ := set $config "tls" $tls -}}
+{{- end -}}
 {{- toYaml $config -}}
+{{- end }}
+
+{{/*
+The Secret with the gRPC port's certificate: tls.existingSecret, or the one the cert-manager
+Certificate writes. Empty: the gRPC port is plaintext.
+*/}}
+{{- define "fleetgate.tlsSecretName" -}}
+{{- if .Values.tls.existingSecret -}}
+{{- .Values.tls.existingSecret -}}
+{{- else if .Values.tls.certManager.enabled -}}
+{{- printf "%s-tls" (include "fleetgate.fullname" .) -}}
+{{- end -}}
 {{- end }}
