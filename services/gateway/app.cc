@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "api/routes.h"
+#include "events/event_routes.h"
 #include "health/health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
@@ -41,7 +42,9 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       writer_(std::make_unique<storage::HistoryWriter>(*database_, WriterOptionsFrom(config_),
                                                        clock_, *self_registry_)),
       reader_(std::make_unique<storage::HistoryReader>(*database_, *self_registry_)),
-      recorder_(*writer_),
+      event_hub_(HubOptionsFrom(config_)),
+      event_tap_(*writer_, event_hub_),
+      recorder_(event_tap_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       reporter_(processor_) {
@@ -71,7 +74,7 @@ void Gateway::SetUpAlerting() {
         AlertmanagerClientOptionsFrom(config_), *self_registry_);
   }
   evaluator_ = std::make_unique<alerts::RuleEvaluator>(
-      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, *writer_, alertmanagers_.get(),
+      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, event_tap_, alertmanagers_.get(),
       clock_, *self_registry_);
 }
 
@@ -163,6 +166,7 @@ void Gateway::StartHttp() {
   api::AddFleetRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
+  events::AddEventRoutes(*router, event_hub_);
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -230,6 +234,7 @@ void Gateway::Stop() {
   stop_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
   StopAlerting();
+  event_hub_.Stop();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.

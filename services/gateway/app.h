@@ -19,6 +19,8 @@
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "events/event_tap.h"
+#include "events/sse_hub.h"
 #include "health/health_registry.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
@@ -70,6 +72,8 @@ class Gateway {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<storage::HistoryWriter> writer_;
   std::unique_ptr<storage::HistoryReader> reader_;
+  events::SseHub event_hub_;
+  events::EventTap event_tap_;  // the writer, with transitions and alert changes published live
   history::HistoryRecorder recorder_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;

@@ -92,4 +92,13 @@ alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Co
   return options;
 }
 
+events::HubOptions HubOptionsFrom(const config::Config& config) {
+  events::HubOptions options;
+  options.ring_events = config.events.ring_events;
+  options.subscriber_buffer_bytes = config.events.subscriber_buffer_bytes;
+  options.max_subscribers = config.events.max_subscribers;
+  options.heartbeat = config.events.heartbeat_interval;
+  return options;
+}
+
 }  // namespace fleetgate

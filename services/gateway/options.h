@@ -4,6 +4,7 @@
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_evaluator.h"
 #include "config/config.h"
+#include "events/sse_hub.h"
 #include "health/health_registry.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
@@ -22,5 +23,6 @@ storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config);
 storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config);
 alerts::EvaluatorOptions EvaluatorOptionsFrom(const config::Config& config);
 alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Config& config);
+events::HubOptions HubOptionsFrom(const config::Config& config);
 
 }  // namespace fleetgate

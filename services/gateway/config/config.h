@@ -78,6 +78,12 @@ struct Config {
     size_t max_alerts_per_rule = 1000;
     std::string external_url;  // empty: http://<hostname>:<HTTP port>
   } alerting;
+  struct Events {
+    size_t ring_events = 10000;
+    size_t subscriber_buffer_bytes = 256 * 1024;
+    size_t max_subscribers = 1024;
+    milliseconds heartbeat_interval = std::chrono::seconds(15);
+  } events;
   struct Log {
     std::string level = "info";
     std::string format = "text";

@@ -64,6 +64,7 @@ class EndpointHandler final : public Pistache::Http::Handler {
               std::string message);
   void Complete(Pistache::Tcp::Peer& peer, Connection& conn, std::string body);
   void Respond(Pistache::Tcp::Peer& peer, Connection& conn, Reply reply);
+  void HandOver(Pistache::Tcp::Peer& peer, Connection& conn, Reply reply);
 
   std::shared_ptr<ServerCore> core_;
 };
