@@ -164,6 +164,7 @@ void Gateway::StartHttp() {
                           evaluator_.get()};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
+  api::AddMaintenanceRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   events::AddEventRoutes(*router, event_hub_);

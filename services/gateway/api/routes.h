@@ -31,6 +31,8 @@ struct ApiContext {
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);
 void AddFleetRoutes(http::Router& router, const ApiContext& context);
+// PUT/DELETE .../instances/{instance}/maintenance (admin).
+void AddMaintenanceRoutes(http::Router& router, const ApiContext& context);
 // Health history and availability, from SQLite.
 void AddHistoryRoutes(http::Router& router, const ApiContext& context);
 // Alert rules, active alerts and the alert history; needs rules, evaluator and history.
