@@ -13,6 +13,7 @@
 #include "api/routes.h"
 #include "events/event_routes.h"
 #include "health/health_collector.h"
+#include "health/service_health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
 
@@ -47,11 +48,13 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       recorder_(event_tap_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
-      reporter_(processor_) {
+      reporter_(processor_),
+      policies_(ServicePoliciesFrom(config_)) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
+  exposition_.Add(std::make_shared<health::ServiceHealthCollector>(registry_, policies_));
   exposition_.Add(store_.registry());
   if (config_.storage.max_size_bytes > 0) {
     writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
@@ -60,6 +63,7 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
   SetUpAlerting();
   RestoreFromHistory();
   RegisterProbes();
+  RegisterComponents();
 }
 
 void Gateway::SetUpAlerting() {
@@ -161,7 +165,9 @@ void Gateway::StartHttp() {
                           config_.http.admin_token,
                           reader_.get(),
                           rules_.get(),
-                          evaluator_.get()};
+                          evaluator_.get(),
+                          &policies_,
+                          &components_};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddMaintenanceRoutes(*router, context);

@@ -16,12 +16,14 @@
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_evaluator.h"
 #include "alerts/rule_registry.h"
+#include "api/health_details.h"
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "events/event_tap.h"
 #include "events/sse_hub.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
@@ -57,6 +59,7 @@ class Gateway {
   void StartGrpc();
   void StartHttp();
   void RegisterProbes();
+  void RegisterComponents();  // gateway_health.cc
   void RestoreFromHistory();
   void SetUpAlerting();
   void StopAlerting();
@@ -84,6 +87,8 @@ class Gateway {
   std::unique_ptr<alerts::RuleEvaluator> evaluator_;
   metrics::Exposition exposition_;
   api::Probes probes_;
+  health::ServicePolicies policies_;
+  api::HealthDetails components_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<http::HttpServer> http_server_;
   int grpc_port_ = 0;

@@ -101,4 +101,18 @@ events::HubOptions HubOptionsFrom(const config::Config& config) {
   return options;
 }
 
+health::ServicePolicies ServicePoliciesFrom(const config::Config& config) {
+  std::map<std::string, health::ServicePolicy, std::less<>> each;
+  health::ServicePolicy fallback;
+  for (const auto& [service, policy] : config.health.service_policies) {
+    health::ServicePolicy converted{policy.min_serving, policy.max_unavailable_ratio};
+    if (service == "default") {
+      fallback = converted;
+    } else {
+      each.emplace(service, converted);
+    }
+  }
+  return health::ServicePolicies(fallback, std::move(each));
+}
+
 }  // namespace fleetgate

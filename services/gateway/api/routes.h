@@ -7,9 +7,11 @@
 
 #include "alerts/rule_evaluator.h"
 #include "alerts/rule_registry.h"
+#include "api/health_details.h"
 #include "api/probes.h"
 #include "core/clock.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "http/router.h"
 #include "metrics/exposition.h"
 #include "storage/history_store.h"
@@ -27,6 +29,8 @@ struct ApiContext {
   const storage::HistorySource* history = nullptr;
   alerts::RuleRegistry* rules = nullptr;
   const alerts::RuleEvaluator* evaluator = nullptr;
+  const health::ServicePolicies* policies = nullptr;  // none: services carry no health
+  const HealthDetails* components = nullptr;          // none: /health/details lists none
 };
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);

@@ -12,6 +12,13 @@ namespace fleetgate::config {
 
 using std::chrono::milliseconds;
 
+// How many of a service's instances must serve (health.service_policies).
+struct ServicePolicyConfig {
+  size_t min_serving = 1;              // fewer SERVING or DEGRADED instances: UNHEALTHY
+  double max_unavailable_ratio = 0.5;  // a larger share not serving: UNHEALTHY
+};
+using ServicePolicyMap = std::map<std::string, ServicePolicyConfig>;
+
 struct Config {
   struct Grpc {
     std::string address = "0.0.0.0:50051";
@@ -66,6 +73,8 @@ struct Config {
     milliseconds max_ttl = std::chrono::hours(24);
     milliseconds forget_after = std::chrono::hours(24);
     milliseconds sweep_interval = std::chrono::seconds(1);
+    // Per service, and "default" for the others.
+    ServicePolicyMap service_policies = {{"default", ServicePolicyConfig{}}};
   } health;
   struct Alerting {
     milliseconds evaluation_interval = std::chrono::seconds(15);

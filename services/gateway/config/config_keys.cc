@@ -115,6 +115,39 @@ std::map<std::string, std::vector<double>> ParseYaml<std::map<std::string, std::
   return out;
 }
 
+ServicePolicyConfig ParsePolicy(const std::string& key, const YAML::Node& node) {
+  if (!node.IsMap())
+    throw ConfigError(key, "must be a map with min_serving, max_unavailable_ratio");
+  ServicePolicyConfig policy;
+  for (const auto& entry : node) {
+    const std::string field = entry.first.Scalar();
+    if (field == "min_serving") {
+      policy.min_serving = ParseYaml<size_t>(key + ".min_serving", entry.second);
+    } else if (field == "max_unavailable_ratio") {
+      std::vector<double> ratio = ParseYaml<std::vector<double>>(
+          key + ".max_unavailable_ratio", YAML::Load("[" + entry.second.Scalar() + "]"));
+      if (ratio[0] < 0 || ratio[0] > 1) {
+        throw ConfigError(key + ".max_unavailable_ratio", "must lie between 0 and 1");
+      }
+      policy.max_unavailable_ratio = ratio[0];
+    } else {
+      throw ConfigError(key + "." + field, "unknown field (min_serving, max_unavailable_ratio)");
+    }
+  }
+  return policy;
+}
+
+template <>
+ServicePolicyMap ParseYaml<ServicePolicyMap>(const std::string& key, const YAML::Node& node) {
+  if (!node.IsMap()) throw ConfigError(key, "must map service names (and default) to policies");
+  ServicePolicyMap out = {{"default", ServicePolicyConfig{}}};
+  for (const auto& entry : node) {
+    std::string name = entry.first.Scalar();
+    out[name] = ParsePolicy(key + "." + name, entry.second);
+  }
+  return out;
+}
+
 YAML::Node Render(const std::string& value) { return YAML::Node(value); }
 YAML::Node Render(size_t value) { return YAML::Node(value); }
 YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
@@ -140,8 +173,21 @@ YAML::Node Render(const std::map<std::string, std::vector<double>>& value) {
   return node;
 }
 
+YAML::Node Render(const ServicePolicyMap& value) {
+  YAML::Node node(YAML::NodeType::Map);
+  for (const auto& [name, policy] : value) {
+    YAML::Node entry(YAML::NodeType::Map);
+    entry["min_serving"] = policy.min_serving;
+    entry["max_unavailable_ratio"] = policy.max_unavailable_ratio;
+    entry.SetStyle(YAML::EmitterStyle::Flow);
+    node[name] = entry;
+  }
+  return node;
+}
+
 template <typename T>
-constexpr bool kTextual = !std::is_same_v<T, std::map<std::string, std::vector<double>>>;
+constexpr bool kTextual = !std::is_same_v<T, std::map<std::string, std::vector<double>>> &&
+                          !std::is_same_v<T, ServicePolicyMap>;
 
 template <typename S, typename T>
 ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*field,
@@ -245,6 +291,9 @@ std::vector<ConfigKey> BuildKeys() {
            "stale instances leave the live registry after this"),
       Bind("health", "sweep_interval", &C::health, &C::Health::sweep_interval,
            "how often TTLs are checked"),
+      Bind("health", "service_policies", &C::health, &C::Health::service_policies,
+           "per service and default: min_serving, max_unavailable_ratio (HEALTHY/DEGRADED/"
+           "UNHEALTHY)"),
       Bind("alerting", "evaluation_interval", &C::alerting, &C::Alerting::evaluation_interval,
            "how often every alert rule is evaluated"),
       Bind("alerting", "rule_files", &C::alerting, &C::Alerting::rule_files,
