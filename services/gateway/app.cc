@@ -16,6 +16,7 @@
 #include "health/service_health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
+#include "ui/ui_routes.h"
 
 namespace fleetgate {
 
@@ -174,6 +175,7 @@ void Gateway::StartHttp() {
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   events::AddEventRoutes(*router, event_hub_);
+  ui::AddUiRoutes(*router);
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
