@@ -36,7 +36,7 @@ struct Response {
   // sent without Content-Length (the stream ends when the connection closes) and `stream` takes
   // over a descriptor of the connection together with the head's bytes; it writes everything
   // from then on, and closes the descriptor when done. False: it refused (and closed it).
-  std::function<bool(int fd, std::string head)> stream;
+  std::function<bool(int fd, std::string head)> stream = nullptr;
 };
 
 // Serialises compactly; invalid UTF-8 in strings is replaced rather than thrown on.
