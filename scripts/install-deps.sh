@@ -14,6 +14,8 @@ packages=(
   # test peers and tools
   prometheus prometheus-alertmanager python3 python3-grpcio python3-h2 python3-protobuf python3-yaml
   sqlite3 curl openssl
+  # the fleet page's browser tests and screenshots (headless)
+  chromium
 )
 
 # Helm for the chart tests comes from npm (package.json); Node.js and npm usually come with the

@@ -12,7 +12,7 @@ bool IsObserved(const std::string& status) { return !status.empty() && status !=
 
 void AddTime(AvailabilityStats& stats, const std::string& status, std::chrono::milliseconds d) {
   stats.time_in_status[status] += d;
-  stats.observed += d;
+  if (status != kMaintenance) stats.observed += d;
 }
 
 void SetShare(AvailabilityStats& stats) {

@@ -17,6 +17,9 @@ namespace fleetgate::storage {
 // "" on an instance's first sighting; `to` is "DEREGISTERED" when it is removed.
 inline constexpr char kServing[] = "SERVING";
 inline constexpr char kDeregistered[] = "DEREGISTERED";
+// Time in MAINTENANCE is reported in time_in_status but is not observed time: availability
+// leaves maintenance windows out.
+inline constexpr char kMaintenance[] = "MAINTENANCE";
 
 struct TransitionRecord {
   std::string service;
@@ -61,7 +64,7 @@ using StatusDurations = std::map<std::string, std::chrono::milliseconds>;
 struct AvailabilityStats {
   // SERVING time / observed time; nullopt when nothing was observed.
   std::optional<double> serving_share;
-  std::chrono::milliseconds observed{0};  // the sum of time_in_status
+  std::chrono::milliseconds observed{0};  // the sum of time_in_status but MAINTENANCE
   StatusDurations time_in_status;
   int64_t transitions = 0;  // rows whose time lies in the window
 };

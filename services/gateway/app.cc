@@ -10,12 +10,15 @@
 #include <cstring>
 
 #include "api/routes.h"
+#include "events/event_routes.h"
 #include "guard/descriptor_limit.h"
 #include "guard/server_arguments.h"
 #include "health/health_collector.h"
+#include "health/service_health_collector.h"
 #include "metrics/process_collector.h"
 #include "options.h"
 #include "otlp/http_route.h"
+#include "ui/ui_routes.h"
 
 namespace fleetgate {
 
@@ -43,19 +46,23 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       writer_(std::make_unique<storage::HistoryWriter>(*database_, WriterOptionsFrom(config_),
                                                        clock_, *self_registry_)),
       reader_(std::make_unique<storage::HistoryReader>(*database_, *self_registry_)),
-      recorder_(*writer_),
+      event_hub_(HubOptionsFrom(config_)),
+      event_tap_(*writer_, event_hub_),
+      recorder_(event_tap_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
       ingest_service_(processor_, trust_.report_gate()),
       otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
       otlp_service_(otlp_processor_),
+      policies_(ServicePoliciesFrom(config_)),
       maintenance_("maintenance", clock_, config_.health.sweep_interval,
                    [this](TimePoint now) { Maintain(now); }) {
   metrics::RegisterBuildInfo(*self_registry_, kVersion);
   exposition_.Add(self_registry_);
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
+  exposition_.Add(std::make_shared<health::ServiceHealthCollector>(registry_, policies_));
   exposition_.Add(store_.collectable());
   if (config_.storage.max_size_bytes > 0) {
     writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
@@ -64,6 +71,7 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
   SetUpAlerting();
   RestoreFromHistory();
   RegisterProbes();
+  RegisterComponents();
 }
 
 void Gateway::SetUpAlerting() {
@@ -78,7 +86,7 @@ void Gateway::SetUpAlerting() {
         AlertmanagerClientOptionsFrom(config_), *self_registry_);
   }
   evaluator_ = std::make_unique<alerts::RuleEvaluator>(
-      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, *writer_, alertmanagers_.get(),
+      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, event_tap_, alertmanagers_.get(),
       clock_, *self_registry_);
 }
 
@@ -179,15 +187,18 @@ void Gateway::RegisterGuardProbes() {
 
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
-  api::ApiContext context{&registry_,    &exposition_,          &probes_,
-                          clock_,        std::string(kVersion), started_at_,
-                          reader_.get(), rules_.get(),          evaluator_.get()};
+  api::ApiContext context{
+      &registry_,    &exposition_, &probes_,         clock_,     std::string(kVersion), started_at_,
+      reader_.get(), rules_.get(), evaluator_.get(), &policies_, &components_};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
+  api::AddMaintenanceRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
   otlp::AddOtlpRoutes(*router, otlp_processor_);
+  events::AddEventRoutes(*router, event_hub_);
+  ui::AddUiRoutes(*router);
   http_server_ =
       std::make_unique<http::HttpServer>(HttpOptionsFrom(config_), router, self_registry_.get());
   http_server_->Start();
@@ -258,6 +269,7 @@ void Gateway::StopOnce() {
   if (grpc_server_) DrainGrpc(deadline);
   maintenance_.Stop();
   StopAlerting();
+  event_hub_.Stop();
   trust_.Stop();
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");

@@ -14,12 +14,16 @@
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
+#include "api/health_details.h"
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/periodic_worker.h"
+#include "events/event_tap.h"
+#include "events/sse_hub.h"
 #include "guard/grpc_port_guard.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
@@ -61,6 +65,7 @@ class Gateway {
   void DrainGrpc(std::chrono::system_clock::time_point deadline);
   void StartHttp();
   void RegisterProbes();
+  void RegisterComponents();  // gateway_health.cc
   void RestoreFromHistory();
   void SetUpAlerting();
   void StopAlerting();
@@ -77,6 +82,8 @@ class Gateway {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<storage::HistoryWriter> writer_;
   std::unique_ptr<storage::HistoryReader> reader_;
+  events::SseHub event_hub_;
+  events::EventTap event_tap_;  // the writer, with transitions and alert changes published live
   history::HistoryRecorder recorder_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
@@ -91,6 +98,8 @@ class Gateway {
   metrics::Exposition exposition_;
   api::Probes probes_;
   std::unique_ptr<guard::GrpcPortGuard> grpc_guard_;  // before the server: outlives it
+  health::ServicePolicies policies_;
+  api::HealthDetails components_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<http::HttpServer> http_server_;
   int grpc_port_ = 0;

@@ -105,4 +105,27 @@ alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Co
   return options;
 }
 
+events::HubOptions HubOptionsFrom(const config::Config& config) {
+  events::HubOptions options;
+  options.ring_events = config.events.ring_events;
+  options.subscriber_buffer_bytes = config.events.subscriber_buffer_bytes;
+  options.max_subscribers = config.events.max_subscribers;
+  options.heartbeat = config.events.heartbeat_interval;
+  return options;
+}
+
+health::ServicePolicies ServicePoliciesFrom(const config::Config& config) {
+  std::map<std::string, health::ServicePolicy, std::less<>> each;
+  health::ServicePolicy fallback;
+  for (const auto& [service, policy] : config.health.service_policies) {
+    health::ServicePolicy converted{policy.min_serving, policy.max_unavailable_ratio};
+    if (service == "default") {
+      fallback = converted;
+    } else {
+      each.emplace(service, converted);
+    }
+  }
+  return health::ServicePolicies(fallback, std::move(each));
+}
+
 }  // namespace fleetgate

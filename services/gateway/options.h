@@ -4,7 +4,9 @@
 #include "alerts/alertmanager_client.h"
 #include "alerts/rule_evaluator.h"
 #include "config/config.h"
+#include "events/sse_hub.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "metrics/metric_store.h"
@@ -24,5 +26,7 @@ storage::DatabaseOptions DatabaseOptionsFrom(const config::Config& config);
 storage::HistoryWriterOptions WriterOptionsFrom(const config::Config& config);
 alerts::EvaluatorOptions EvaluatorOptionsFrom(const config::Config& config);
 alerts::AlertmanagerClientOptions AlertmanagerClientOptionsFrom(const config::Config& config);
+events::HubOptions HubOptionsFrom(const config::Config& config);
+health::ServicePolicies ServicePoliciesFrom(const config::Config& config);
 
 }  // namespace fleetgate

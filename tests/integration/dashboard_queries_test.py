@@ -32,7 +32,7 @@ from peer_testing import poll as poll_until  # noqa: E402
 from prometheus_queries import Row, non_negative, positive  # noqa: E402
 
 DEADLINE = time.monotonic() + 270  # the whole test stays under CTest's timeout
-STATUSES = ["SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN"]
+STATUSES = ["SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN", "MAINTENANCE"]
 FLEET = {("billing", "b-1"): "SERVING", ("billing", "b-2"): "DEGRADED",
          ("billing", "b-3"): "NOT_SERVING", ("checkout", "c-1"): "SERVING",
          ("checkout", "c-2"): "STALE"}

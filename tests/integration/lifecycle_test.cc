@@ -26,7 +26,7 @@ TEST(LifecycleTest, ProbesAnswerWhileServing) {
   HttpResult ready = HttpGet(gateway.http_base() + "/health/ready");
   EXPECT_EQ(ready.status, 200) << ready.body;
   json health = json::parse(HttpGet(gateway.http_base() + "/health").body);
-  EXPECT_EQ(health["status"], "ok");
+  EXPECT_EQ(health["status"], "HEALTHY");
   EXPECT_FALSE(health["version"].get<std::string>().empty());
   EXPECT_GE(health["uptime_seconds"].get<double>(), 0);
   EXPECT_EQ(health["checks"]["grpc"]["status"], "ok");

@@ -11,7 +11,8 @@
 namespace fleetgate::fgctl {
 namespace {
 
-const char* const kStatuses[] = {"SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN"};
+const char* const kStatuses[] = {"SERVING", "DEGRADED", "NOT_SERVING",
+                                 "STALE",   "UNKNOWN",  "MAINTENANCE"};
 
 std::string Percent(const nlohmann::json& share) {
   if (!share.is_number()) return "-";
@@ -24,8 +25,8 @@ Error ListServices(const Globals& globals, std::ostream& out) {
   JsonResult result = globals.rest().Call("GET", "/api/v1/services", "GET /api/v1/services");
   if (!result.ok()) return result.error;
   if (globals.json) return PrintJson(out, result.body);
-  Table table(
-      {"SERVICE", "INSTANCES", "WORST", "SERVING", "DEGRADED", "NOT_SERVING", "STALE", "UNKNOWN"});
+  Table table({"SERVICE", "INSTANCES", "WORST", "SERVING", "DEGRADED", "NOT_SERVING", "STALE",
+               "UNKNOWN", "MAINTENANCE"});
   for (const auto& service : result.body.value("services", nlohmann::json::array())) {
     std::vector<std::string> row{Cell(service["service"]), Cell(service["instances"]),
                                  Cell(service["worst_status"])};

@@ -7,9 +7,16 @@ namespace fleetgate::alerts {
 namespace {
 
 struct ServiceCounts {
-  size_t instances = 0;
+  size_t instances = 0;  // not in maintenance
   size_t serving = 0;
+  size_t maintenance = 0;
 };
+
+// An instance in maintenance is left out of every health condition: it neither fires an alert
+// nor counts against (or for) its service.
+bool InMaintenance(const health::Instance& instance) {
+  return instance.status == health::Status::kMaintenance;
+}
 
 std::map<std::string, ServiceCounts> CountByService(
     const HealthSpec& spec, const std::vector<health::Instance>& instances) {
@@ -17,6 +24,10 @@ std::map<std::string, ServiceCounts> CountByService(
   for (const health::Instance& instance : instances) {
     if (spec.service && instance.service != *spec.service) continue;
     ServiceCounts& counts = out[instance.service];
+    if (InMaintenance(instance)) {
+      ++counts.maintenance;
+      continue;
+    }
     ++counts.instances;
     if (instance.status == health::Status::kServing) ++counts.serving;
   }
@@ -28,7 +39,7 @@ std::vector<Sample> NotServing(const HealthSpec& spec,
   std::vector<Sample> out;
   for (const health::Instance& instance : instances) {
     if (spec.service && instance.service != *spec.service) continue;
-    if (instance.status == health::Status::kServing) continue;
+    if (instance.status == health::Status::kServing || InMaintenance(instance)) continue;
     out.push_back({{{"service", instance.service}, {"instance", instance.instance}}, 0});
   }
   return out;
@@ -42,6 +53,7 @@ std::vector<Sample> EvaluateHealth(const HealthSpec& spec,
   const auto counts = CountByService(spec, instances);
   std::vector<Sample> out;
   for (const auto& [service, c] : counts) {
+    if (c.instances == 0) continue;  // all in maintenance
     const double unhealthy =
         1.0 - static_cast<double>(c.serving) / static_cast<double>(c.instances);
     if (spec.condition == HealthCondition::kUnhealthyRatio && unhealthy > spec.threshold) {

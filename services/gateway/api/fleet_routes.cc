@@ -27,6 +27,16 @@ nlohmann::json WithFlaps(nlohmann::json instance, const std::map<std::string, in
   return instance;
 }
 
+nlohmann::json SummaryWithHealth(const ApiContext& context, const health::ServiceSummary& summary) {
+  nlohmann::json body = ServiceSummaryJson(summary);
+  if (context.policies != nullptr) {
+    health::ServiceVerdict verdict = context.policies->Evaluate(summary);
+    body["health"] = health::ServiceHealthName(verdict.health);
+    body["health_reason"] = verdict.reason;
+  }
+  return body;
+}
+
 http::Response UnknownService(const std::string& service) {
   return http::ErrorResponse(MakeError(ErrorCode::kNotFound,
                                        "no live instance of service \"" + service + "\"", {},
@@ -42,7 +52,7 @@ http::Response UnknownInstance(const std::string& service, const std::string& in
 http::Response ListServices(const ApiContext& context) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& summary : context.registry->Services()) {
-    services.push_back(ServiceSummaryJson(summary));
+    services.push_back(SummaryWithHealth(context, summary));
   }
   return http::Json(200, {{"services", std::move(services)}});
 }
@@ -54,7 +64,7 @@ http::Response GetService(const ApiContext& context, const std::string& service)
   for (const auto& summary_entry : context.registry->Services()) {
     if (summary_entry.service == service) summary = summary_entry;
   }
-  nlohmann::json body = ServiceSummaryJson(summary);
+  nlohmann::json body = SummaryWithHealth(context, summary);
   const auto flaps = Flaps24h(context, service);
   const bool history_known = context.history != nullptr;
   nlohmann::json list = nlohmann::json::array();

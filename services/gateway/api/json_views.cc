@@ -10,6 +10,13 @@ namespace {
 
 std::string Name(health::Status status) { return std::string(health::StatusName(status)); }
 
+nlohmann::json MaintenanceJson(const health::Instance& instance) {
+  if (!instance.maintenance) return nullptr;
+  return {{"until", FormatRfc3339(instance.maintenance->until)},
+          {"reason", instance.maintenance->reason},
+          {"reported_status", Name(instance.maintenance->reported)}};
+}
+
 }  // namespace
 
 nlohmann::json InstanceJson(const health::Instance& instance) {
@@ -32,6 +39,7 @@ nlohmann::json InstanceJson(const health::Instance& instance) {
                                            : nlohmann::json(nullptr)},
       {"ttl_seconds", std::chrono::duration<double>(instance.ttl).count()},
       {"expires_at", FormatRfc3339(instance.expires_at)},
+      {"maintenance", MaintenanceJson(instance)},
   };
 }
 

@@ -26,6 +26,37 @@ http::Response ProbeResponse(const std::vector<ProbeReport>& reports) {
   return http::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "failing"}, {"checks", checks}});
 }
 
+// HEALTHY, or UNHEALTHY when a probe fails; a component's verdict can make it worse.
+health::ServiceHealth Overall(const ApiContext& context, bool probes_ok) {
+  health::ServiceHealth overall =
+      probes_ok ? health::ServiceHealth::kHealthy : health::ServiceHealth::kUnhealthy;
+  if (context.components == nullptr) return overall;
+  for (const auto& component : context.components->Evaluate()) {
+    overall = Worst(overall, component.health);
+  }
+  return overall;
+}
+
+http::Response Details(const ApiContext& context) {
+  bool ok = false;
+  nlohmann::json probes = ChecksJson(context.probes->Evaluate(), &ok);
+  nlohmann::json components = nlohmann::json::array();
+  health::ServiceHealth overall =
+      ok ? health::ServiceHealth::kHealthy : health::ServiceHealth::kUnhealthy;
+  if (context.components != nullptr) {
+    for (const auto& component : context.components->Evaluate()) {
+      overall = Worst(overall, component.health);
+      components.push_back({{"name", component.name},
+                            {"status", health::ServiceHealthName(component.health)},
+                            {"reason", component.reason}});
+    }
+  }
+  return http::Json(overall == health::ServiceHealth::kUnhealthy ? 503 : 200,
+                    {{"status", health::ServiceHealthName(overall)},
+                     {"components", std::move(components)},
+                     {"checks", std::move(probes)}});
+}
+
 }  // namespace
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context) {
@@ -34,12 +65,16 @@ void AddProbeRoutes(http::Router& router, const ApiContext& context) {
     nlohmann::json checks = ChecksJson(context.probes->Evaluate(), &ok);
     double uptime =
         std::chrono::duration<double>(context.clock->Now() - context.started_at).count();
-    return http::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "failing"},
-                                       {"version", context.version},
-                                       {"started_at", FormatRfc3339(context.started_at)},
-                                       {"uptime_seconds", uptime},
-                                       {"checks", checks}});
+    health::ServiceHealth overall = Overall(context, ok);
+    int code = overall == health::ServiceHealth::kUnhealthy ? 503 : 200;
+    return http::Json(code, {{"status", health::ServiceHealthName(overall)},
+                             {"version", context.version},
+                             {"started_at", FormatRfc3339(context.started_at)},
+                             {"uptime_seconds", uptime},
+                             {"checks", checks}});
   });
+  router.Handle("GET", "/health/details",
+                [context](const http::Request&) { return Details(context); });
   router.Handle("GET", "/health/live", [context](const http::Request&) {
     return ProbeResponse(context.probes->EvaluateLiveness());
   });

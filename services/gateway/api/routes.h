@@ -7,10 +7,12 @@
 
 #include "alerts/rule_catalog.h"
 #include "alerts/rule_evaluator.h"
+#include "api/health_details.h"
 #include "api/probes.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "http/router.h"
 #include "metrics/exposition.h"
 #include "storage/history_store.h"
@@ -27,10 +29,14 @@ struct ApiContext {
   const storage::HistorySource* history = nullptr;
   alerts::RuleCatalog* rules = nullptr;
   const alerts::RuleEvaluator* evaluator = nullptr;
+  const health::ServicePolicies* policies = nullptr;  // none: services carry no health
+  const HealthDetails* components = nullptr;          // none: /health/details lists none
 };
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);
 void AddFleetRoutes(http::Router& router, const ApiContext& context);
+// PUT/DELETE .../instances/{instance}/maintenance (admin).
+void AddMaintenanceRoutes(http::Router& router, const ApiContext& context);
 // Health history and availability, from SQLite.
 void AddHistoryRoutes(http::Router& router, const ApiContext& context);
 // Alert rules, active alerts and the alert history; needs rules, evaluator and history.

@@ -21,6 +21,12 @@ struct RateLimit {
   Rate rate;                              // events_per_second and burst of every service
   std::map<std::string, Rate> overrides;  // by service name
 };
+// How many of a service's instances must serve (health.service_policies).
+struct ServicePolicyConfig {
+  size_t min_serving = 1;              // fewer SERVING or DEGRADED instances: UNHEALTHY
+  double max_unavailable_ratio = 0.5;  // a larger share not serving: UNHEALTHY
+};
+using ServicePolicyMap = std::map<std::string, ServicePolicyConfig>;
 
 struct Config {
   struct Grpc {
@@ -94,6 +100,8 @@ struct Config {
     milliseconds max_ttl = std::chrono::hours(24);
     milliseconds forget_after = std::chrono::hours(24);
     milliseconds sweep_interval = std::chrono::seconds(1);
+    // Per service, and "default" for the others.
+    ServicePolicyMap service_policies = {{"default", ServicePolicyConfig{}}};
   } health;
   struct Alerting {
     milliseconds evaluation_interval = std::chrono::seconds(15);
@@ -124,6 +132,12 @@ struct Config {
     std::vector<std::string> promote_resource_attributes;
     milliseconds heartbeat_ttl = std::chrono::minutes(3);  // 0: an export is no heartbeat
   } otlp;
+  struct Events {
+    size_t ring_events = 10000;
+    size_t subscriber_buffer_bytes = 256 * 1024;
+    size_t max_subscribers = 1024;
+    milliseconds heartbeat_interval = std::chrono::seconds(15);
+  } events;
   struct Log {
     std::string level = "info";
     std::string format = "text";

@@ -142,6 +142,53 @@ YAML::Node Render(const RateLimit::Rate& rate) {
 
 }  // namespace
 
+namespace {
+
+ServicePolicyConfig ParsePolicy(const std::string& key, const YAML::Node& node) {
+  if (!node.IsMap()) {
+    throw ConfigError(key, "must be a map with min_serving, max_unavailable_ratio");
+  }
+  ServicePolicyConfig policy;
+  for (const auto& entry : node) {
+    const std::string field = entry.first.Scalar();
+    if (field == "min_serving") {
+      policy.min_serving = ParseYaml<size_t>(key + ".min_serving", entry.second);
+    } else if (field == "max_unavailable_ratio") {
+      const double ratio = ParseRateNumber(key + ".max_unavailable_ratio", entry.second);
+      if (ratio > 1) throw ConfigError(key + ".max_unavailable_ratio", "must lie between 0 and 1");
+      policy.max_unavailable_ratio = ratio;
+    } else {
+      throw ConfigError(key + "." + field, "unknown field (min_serving, max_unavailable_ratio)");
+    }
+  }
+  return policy;
+}
+
+}  // namespace
+
+template <>
+ServicePolicyMap ParseYaml<ServicePolicyMap>(const std::string& key, const YAML::Node& node) {
+  if (!node.IsMap()) throw ConfigError(key, "must map service names (and default) to policies");
+  ServicePolicyMap out = {{"default", ServicePolicyConfig{}}};
+  for (const auto& entry : node) {
+    std::string name = entry.first.Scalar();
+    out[name] = ParsePolicy(key + "." + name, entry.second);
+  }
+  return out;
+}
+
+YAML::Node Render(const ServicePolicyMap& value) {
+  YAML::Node node(YAML::NodeType::Map);
+  for (const auto& [name, policy] : value) {
+    YAML::Node entry(YAML::NodeType::Map);
+    entry["min_serving"] = policy.min_serving;
+    entry["max_unavailable_ratio"] = policy.max_unavailable_ratio;
+    entry.SetStyle(YAML::EmitterStyle::Flow);
+    node[name] = entry;
+  }
+  return node;
+}
+
 template <>
 RateLimit ParseYaml<RateLimit>(const std::string& key, const YAML::Node& node) {
   if (!node.IsMap()) throw ConfigError(key, "must be a map (events_per_second, burst, overrides)");
@@ -216,6 +263,10 @@ const char* TypeName<std::vector<std::string>>() {
 template <>
 const char* TypeName<BucketsPerMetric>() {
   return "map of lists";
+}
+template <>
+const char* TypeName<ServicePolicyMap>() {
+  return "map of policies";
 }
 template <>
 const char* TypeName<RateLimit>() {

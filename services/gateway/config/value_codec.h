@@ -18,7 +18,8 @@ using BucketsPerMetric = std::map<std::string, std::vector<double>>;
 
 // Types that only YAML can express (maps); they have no environment variable or flag.
 template <typename T>
-constexpr bool kYamlOnly = std::is_same_v<T, BucketsPerMetric> || std::is_same_v<T, RateLimit>;
+constexpr bool kYamlOnly = std::is_same_v<T, BucketsPerMetric> || std::is_same_v<T, RateLimit> ||
+                           std::is_same_v<T, ServicePolicyMap>;
 
 // Parses one value of type T from text. Lists are comma-separated.
 template <typename T>
@@ -50,6 +51,8 @@ template <>
 BucketsPerMetric ParseYaml<BucketsPerMetric>(const std::string& key, const YAML::Node& node);
 template <>
 RateLimit ParseYaml<RateLimit>(const std::string& key, const YAML::Node& node);
+template <>
+ServicePolicyMap ParseYaml<ServicePolicyMap>(const std::string& key, const YAML::Node& node);
 
 YAML::Node Render(const std::string& value);
 YAML::Node Render(size_t value);
@@ -58,6 +61,7 @@ YAML::Node Render(const std::vector<double>& value);
 YAML::Node Render(const std::vector<std::string>& value);
 YAML::Node Render(const BucketsPerMetric& value);
 YAML::Node Render(const RateLimit& value);
+YAML::Node Render(const ServicePolicyMap& value);
 
 // The name of a type as the docs show it.
 template <typename T>
@@ -76,5 +80,7 @@ template <>
 const char* TypeName<BucketsPerMetric>();
 template <>
 const char* TypeName<RateLimit>();
+template <>
+const char* TypeName<ServicePolicyMap>();
 
 }  // namespace fleetgate::config

@@ -22,6 +22,9 @@ void HealthRegistry::Seen(std::string_view service, std::string_view instance,
   if (!entry.last_report) {
     entry.expires_at = now + options_.default_ttl;
     if (entry.status == Status::kStale) SetStatus(entry, Status::kUnknown, "", now);
+    if (entry.maintenance && entry.maintenance->reported == Status::kStale) {
+      entry.maintenance->reported = Status::kUnknown;
+    }
   }
 }
 
@@ -36,11 +39,59 @@ void HealthRegistry::Report(std::string_view service, std::string_view instance,
   entry.last_report = now;
   entry.ttl = ttl;
   entry.expires_at = now + ttl;
-  if (entry.status != report.status) {
-    SetStatus(entry, report.status, report.detail, now);
+  SetReported(entry, report.status, report.detail, now);
+}
+
+void HealthRegistry::SetReported(Instance& entry, Status status, const std::string& detail,
+                                 TimePoint when) {
+  if (entry.maintenance) {
+    entry.maintenance->reported = status;
+    entry.maintenance->reported_detail = detail;
+  } else if (entry.status != status) {
+    SetStatus(entry, status, detail, when);
   } else {
-    entry.detail = report.detail;
+    entry.detail = detail;
   }
+}
+
+bool HealthRegistry::StartMaintenance(std::string_view service, std::string_view instance,
+                                      TimePoint until, std::string reason) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Instance* entry = FindLocked(service, instance);
+  if (entry == nullptr) return false;
+  if (entry->maintenance) {
+    entry->maintenance->until = until;
+    entry->maintenance->reason = reason;
+    entry->detail = std::move(reason);
+    return true;
+  }
+  entry->maintenance = Maintenance{until, reason, entry->status, entry->detail};
+  SetStatus(*entry, Status::kMaintenance, reason, now);
+  return true;
+}
+
+bool HealthRegistry::EndMaintenance(std::string_view service, std::string_view instance) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Instance* entry = FindLocked(service, instance);
+  if (entry == nullptr || !entry->maintenance) return false;
+  FinishMaintenance(*entry, now, "maintenance ended");
+  return true;
+}
+
+void HealthRegistry::FinishMaintenance(Instance& entry, TimePoint when, const char* why) {
+  Maintenance window = std::move(*entry.maintenance);
+  entry.maintenance.reset();
+  std::string detail = window.reported_detail.empty() ? why : window.reported_detail;
+  SetStatus(entry, window.reported, detail, when);
+}
+
+Instance* HealthRegistry::FindLocked(std::string_view service, std::string_view instance) {
+  auto service_it = services_.find(service);
+  if (service_it == services_.end()) return nullptr;
+  auto it = service_it->second.find(instance);
+  return it == service_it->second.end() ? nullptr : &it->second;
 }
 
 Instance& HealthRegistry::Touch(std::string_view service, std::string_view instance,
@@ -89,8 +140,14 @@ void HealthRegistry::Sweep() {
     Instances& instances = service_it->second;
     for (auto it = instances.begin(); it != instances.end();) {
       Instance& entry = it->second;
-      if (entry.status != Status::kStale && now >= entry.expires_at) {
-        SetStatus(entry, Status::kStale, "no health report within its TTL", entry.expires_at);
+      if (entry.maintenance && now >= entry.maintenance->until) {
+        FinishMaintenance(entry, entry.maintenance->until, "maintenance window ended");
+      }
+      const bool stale = entry.maintenance ? entry.maintenance->reported == Status::kStale
+                                           : entry.status == Status::kStale;
+      if (!stale && now >= entry.expires_at) {
+        SetReported(entry, Status::kStale, "no health report within its TTL",
+                    std::max(entry.expires_at, entry.status_since));
       }
       if (entry.status == Status::kStale && now - entry.status_since >= options_.forget_after) {
         it = instances.erase(it);

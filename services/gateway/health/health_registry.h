@@ -43,7 +43,16 @@ class HealthRegistry {
   // A health event: sets the status (a transition when it changes) and renews the TTL.
   void Report(std::string_view service, std::string_view instance, std::string_view version,
               const HealthReport& report);
-  // Lapses instances past their TTL to STALE and forgets those stale for forget_after.
+  // Puts a known instance in maintenance until `until` (a transition to MAINTENANCE with the
+  // reason as detail); on one already in maintenance it moves the end and the reason. It ends by
+  // itself at `until` (Sweep). False when the instance is unknown.
+  bool StartMaintenance(std::string_view service, std::string_view instance, TimePoint until,
+                        std::string reason);
+  // Ends a maintenance window now: back to the status it reported meanwhile (STALE when its TTL
+  // lapsed). False when the instance is unknown or not in maintenance.
+  bool EndMaintenance(std::string_view service, std::string_view instance);
+  // Lapses instances past their TTL to STALE, ends maintenance windows that are over and forgets
+  // instances stale for forget_after.
   void Sweep();
   // Removes an instance (a transition to nothing); false when unknown.
   bool Deregister(std::string_view service, std::string_view instance);
@@ -63,6 +72,10 @@ class HealthRegistry {
   Instance& Touch(std::string_view service, std::string_view instance, std::string_view version,
                   TimePoint now);
   void SetStatus(Instance& instance, Status status, const std::string& detail, TimePoint when);
+  // The reported status: set directly, or kept aside while the instance is in maintenance.
+  void SetReported(Instance& instance, Status status, const std::string& detail, TimePoint when);
+  void FinishMaintenance(Instance& instance, TimePoint when, const char* why);
+  Instance* FindLocked(std::string_view service, std::string_view instance);
   void Emit(const StatusChange& transition, const Instance* instance);
 
   const RegistryOptions options_;

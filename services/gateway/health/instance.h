@@ -27,6 +27,15 @@ struct HealthReport {
   std::chrono::seconds ttl{0};  // 0: the registry's default
 };
 
+// An operator's maintenance window. While it lasts the instance's status is MAINTENANCE; what it
+// reports meanwhile is kept here and becomes its status again when the window ends.
+struct Maintenance {
+  TimePoint until;
+  std::string reason;
+  Status reported = Status::kUnknown;
+  std::string reported_detail;
+};
+
 struct Instance {
   std::string service;
   std::string instance;
@@ -40,6 +49,7 @@ struct Instance {
   std::optional<TimePoint> last_report;  // last health event
   std::chrono::milliseconds ttl{0};
   TimePoint expires_at;  // becomes STALE after this
+  std::optional<Maintenance> maintenance;
 };
 
 // One status change. `from` is empty on first sighting, `to` on deregistration.

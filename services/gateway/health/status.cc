@@ -14,6 +14,8 @@ std::string_view StatusName(Status status) {
       return "STALE";
     case Status::kUnknown:
       return "UNKNOWN";
+    case Status::kMaintenance:
+      return "MAINTENANCE";
   }
   return "UNKNOWN";
 }
@@ -29,14 +31,16 @@ int Severity(Status status) {
   switch (status) {
     case Status::kServing:
       return 0;
-    case Status::kUnknown:
+    case Status::kMaintenance:
       return 1;
-    case Status::kDegraded:
+    case Status::kUnknown:
       return 2;
-    case Status::kStale:
+    case Status::kDegraded:
       return 3;
-    case Status::kNotServing:
+    case Status::kStale:
       return 4;
+    case Status::kNotServing:
+      return 5;
   }
   return 1;
 }

@@ -1,5 +1,6 @@
 #include "http/endpoint_handler.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cctype>
@@ -317,6 +318,9 @@ void EndpointHandler::Respond(Peer& peer, ConnectionState& conn, Reply reply) {
   conn.head_done = false;
   conn.head.clear();
   peer.setIdle(true);  // between requests Pistache applies keepalive_timeout
+  if (reply.response.stream && !reply.wire.head_only && reply.response.status == 200) {
+    return HandOver(peer, conn, std::move(reply));
+  }
   MaybeCompress(reply, core_->options.gzip_min_bytes);
   std::string bytes = SerializeResponse(reply.response, reply.wire);
   // Counted before sending, so a client that has its answer also finds it counted.
@@ -325,6 +329,19 @@ void EndpointHandler::Respond(Peer& peer, ConnectionState& conn, Reply reply) {
   if (!core_->writer.Send(peer.fd(), std::move(bytes), !reply.wire.keep_alive, conn.output)) {
     conn.closing = true;
   }
+}
+
+// A streaming response: the connection serves no further request; the stream writes to its own
+// descriptor of the socket, so it outlives Pistache's (closed on keep-alive timeout or shutdown).
+void EndpointHandler::HandOver(Peer& peer, ConnectionState& conn, Reply reply) {
+  conn.closing = true;
+  reply.wire.keep_alive = false;
+  reply.wire.open_ended = true;
+  std::string head = SerializeResponse(reply.response, reply.wire);
+  std::chrono::duration<double> elapsed = SteadyClock::now() - reply.start;
+  core_->metrics.Observe(reply.handler, reply.method_label, reply.response.status, elapsed.count());
+  int own_fd = fcntl(peer.fd(), F_DUPFD_CLOEXEC, 0);
+  if (own_fd < 0 || !reply.response.stream(own_fd, std::move(head))) shutdown(peer.fd(), SHUT_RDWR);
 }
 
 }  // namespace fleetgate::http

@@ -35,6 +35,11 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // A response that stays open (server-sent events): when set, the body is ignored, the head is
+  // sent without Content-Length (the stream ends when the connection closes) and `stream` takes
+  // over a descriptor of the connection together with the head's bytes; it writes everything
+  // from then on, and closes the descriptor when done. False: it refused (and closed it).
+  std::function<bool(int fd, std::string head)> stream = nullptr;
 };
 
 // Serialises compactly; invalid UTF-8 in strings is replaced rather than thrown on.

@@ -77,7 +77,7 @@ std::string SerializeResponse(const Response& response, WireOptions options) {
   for (const auto& [name, value] : response.headers) {
     if (!IsFramingHeader(name)) AppendHeader(name, value, &out);
   }
-  if (!bodyless && !options.head_only) {
+  if (!bodyless && !options.head_only && !options.open_ended) {
     AppendHeader("Content-Length", std::to_string(response.body.size()), &out);
   }
   if (!options.keep_alive) {
@@ -86,7 +86,7 @@ std::string SerializeResponse(const Response& response, WireOptions options) {
     AppendHeader("Connection", "keep-alive", &out);
   }
   out.append("\r\n");
-  if (!bodyless && !options.head_only) out.append(response.body);
+  if (!bodyless && !options.head_only && !options.open_ended) out.append(response.body);
   return out;
 }
 

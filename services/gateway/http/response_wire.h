@@ -13,6 +13,8 @@ struct WireOptions {
   bool head_only = false;  // HEAD: headers only, and no Content-Length (the body was dropped)
   bool keep_alive = true;  // false: "Connection: close"
   bool http10 = false;     // an HTTP/1.0 client that keeps the connection gets "keep-alive"
+  bool open_ended =
+      false;  // a stream: no Content-Length and no body here; ends with the connection
 };
 
 std::string SerializeResponse(const Response& response, WireOptions options);

@@ -165,7 +165,10 @@ Response Router::Serve(const Route& route, const Request& request) {
     return response;
   }
   if (request.method == "OPTIONS") {
-    Response response{204, "", "", {{"Allow", AllowHeader(route.handlers)}}};
+    Response response;
+    response.status = 204;
+    response.content_type.clear();
+    response.headers.emplace_back("Allow", AllowHeader(route.handlers));
     return response;
   }
   Response response =

@@ -62,3 +62,18 @@ TEST(EvaluateHealthTest, ServiceAbsentFiresWithoutAServingInstanceOrWithoutTheSe
 
 }  // namespace
 }  // namespace fleetgate::alerts
+
+namespace fleetgate::alerts {
+namespace {
+
+TEST(EvaluateHealthTest, LeavesInstancesInMaintenanceOutOfEveryCondition) {
+  const std::vector<health::Instance> fleet{Make("pay", "p-1", Status::kMaintenance),
+                                            Make("pay", "p-2", Status::kServing),
+                                            Make("ops", "o-1", Status::kMaintenance)};
+  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kInstanceNotServing), fleet).empty());
+  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kUnhealthyRatio, "pay", 0.1), fleet).empty());
+  EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kServiceAbsent, "ops"), fleet).empty());
+}
+
+}  // namespace
+}  // namespace fleetgate::alerts

@@ -42,6 +42,18 @@ TEST_F(AvailabilityBuilderTest, CarriesTheStatusBeforeTheWindowIntoIt) {
   EXPECT_EQ(a.transitions, 2);
 }
 
+TEST_F(AvailabilityBuilderTest, LeavesMaintenanceWindowsOutOfTheObservedTime) {
+  // SERVING 1000-1400, MAINTENANCE 1400-1800, NOT_SERVING 1800-2000: 400 of 600 s observed.
+  builder_.SetInitialStatus("m", "SERVING");
+  builder_.AddTransition("m", "MAINTENANCE", At(1400));
+  builder_.AddTransition("m", "NOT_SERVING", At(1800));
+  ServiceAvailability result = builder_.Build();
+  const AvailabilityStats& m = Find(result, "m")->stats;
+  EXPECT_EQ(In(m, "MAINTENANCE"), seconds(400));
+  EXPECT_EQ(m.observed, seconds(600));
+  EXPECT_DOUBLE_EQ(*m.serving_share, 400.0 / 600.0);
+}
+
 TEST_F(AvailabilityBuilderTest, DoesNotObserveTimeBeforeTheFirstSighting) {
   // Unknown 1000-1400, SERVING 1400-1800, DEGRADED 1800-2000.
   builder_.AddTransition("b", "SERVING", At(1400));
