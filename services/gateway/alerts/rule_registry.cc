@@ -8,7 +8,7 @@
 
 namespace fleetgate::alerts {
 
-RuleRegistry::RuleRegistry(storage::RuleStore& store, std::shared_ptr<const Clock> clock)
+RuleRegistry::RuleRegistry(storage::RuleRepository& store, std::shared_ptr<const Clock> clock)
     : store_(store), clock_(std::move(clock)) {}
 
 void RuleRegistry::Provision(const std::vector<std::string>& files) {

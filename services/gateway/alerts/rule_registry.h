@@ -13,7 +13,7 @@
 
 #include "alerts/rule.h"
 #include "core/clock.h"
-#include "storage/rule_store.h"
+#include "storage/rule_repository.h"
 
 namespace fleetgate::alerts {
 
@@ -49,7 +49,7 @@ class RuleChange {
 class RuleRegistry {
  public:
   // `store` must outlive the registry.
-  RuleRegistry(storage::RuleStore& store, std::shared_ptr<const Clock> clock);
+  RuleRegistry(storage::RuleRepository& store, std::shared_ptr<const Clock> clock);
 
   // Start-up: loads every rule file; throws std::runtime_error on an invalid rule or a name
   // defined twice.
@@ -73,7 +73,7 @@ class RuleRegistry {
   std::optional<RegistryError> CheckWritableLocked(const std::string& name) const;
   static RegistryError Unavailable(const storage::Error& error);
 
-  storage::RuleStore& store_;
+  storage::RuleRepository& store_;
   const std::shared_ptr<const Clock> clock_;
   mutable std::mutex mu_;
   std::map<std::string, RuleEntry> rules_;
