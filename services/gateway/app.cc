@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -37,11 +38,8 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       self_registry_(std::make_shared<prometheus::Registry>()),
       ingest_metrics_(*self_registry_),
       store_(MetricStoreOptionsFrom(config_), clock_, &ingest_metrics_.series_active()),
-      database_(std::make_unique<storage::Database>(DatabaseOptionsFrom(config_))),
-      writer_(std::make_unique<storage::HistoryWriter>(*database_, WriterOptionsFrom(config_),
-                                                       clock_, *self_registry_)),
-      reader_(std::make_unique<storage::HistoryReader>(*database_, *self_registry_)),
-      recorder_(*writer_),
+      storage_(std::make_unique<GatewayStorage>(config_, clock_, *self_registry_)),
+      recorder_(storage_->sink()),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       reporter_(processor_) {
@@ -50,46 +48,48 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
   exposition_.Add(std::make_shared<metrics::ProcessCollector>());
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
   exposition_.Add(store_.registry());
-  if (config_.storage.max_size_bytes > 0) {
-    writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
-                             database_->options().page_size_bytes);
-  }
   SetUpAlerting();
-  RestoreFromHistory();
+  if (storage_->postgres()) {
+    processor_.SetStandby(true);  // until this replica takes the leader lock
+  } else {
+    RestoreFromHistory();
+    acting_ = true;
+  }
   RegisterProbes();
 }
 
 void Gateway::SetUpAlerting() {
-  rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_registry_);
-  rules_ = std::make_unique<alerts::RuleRegistry>(*rule_store_, clock_);
+  rules_ = std::make_unique<alerts::RuleRegistry>(storage_->rules(), clock_);
   rules_->Provision(config_.alerting.rule_files);
   const size_t provisioned = rules_->List().size();
-  spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + rules_->LoadStored(),
-               provisioned);
+  // A PostgreSQL standby loads the stored rules when it takes over: they may change until then.
+  const size_t stored = storage_->postgres() ? 0 : rules_->LoadStored();
+  spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + stored, provisioned);
   if (!config_.alerting.alertmanagers.empty()) {
     alertmanagers_ = std::make_unique<alerts::AlertmanagerClient>(
         AlertmanagerClientOptionsFrom(config_), *self_registry_);
   }
   evaluator_ = std::make_unique<alerts::RuleEvaluator>(
-      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, *writer_, alertmanagers_.get(),
-      clock_, *self_registry_);
+      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, storage_->sink(),
+      alertmanagers_.get(), clock_, *self_registry_);
 }
 
 void Gateway::RestoreFromHistory() {
-  auto states = reader_->LoadInstanceStates();
+  const std::string& where = storage_->description();
+  auto states = storage_->source().LoadInstanceStates();
   if (!states.ok()) {
-    throw std::runtime_error("cannot read instance states from " + config_.storage.database + ": " +
+    throw std::runtime_error("cannot read instance states from " + where + ": " +
                              states.error().message);
   }
   size_t restored = history::RestoreRegistry(states.value(), clock_->Now(), registry_);
-  auto alert_states = reader_->LoadAlertStates();
+  auto alert_states = storage_->source().LoadAlertStates();
   if (!alert_states.ok()) {
-    throw std::runtime_error("cannot read alert states from " + config_.storage.database + ": " +
+    throw std::runtime_error("cannot read alert states from " + where + ": " +
                              alert_states.error().message);
   }
   evaluator_->Restore(alert_states.value());
-  spdlog::info("database {} open; {} instances and the alerts of {} rules restored",
-               config_.storage.database, restored, alert_states.value().size());
+  spdlog::info("database {} open; {} instances and the alerts of {} rules restored", where,
+               restored, alert_states.value().size());
 }
 
 Gateway::~Gateway() { Stop(); }
@@ -101,9 +101,15 @@ void Gateway::RegisterProbes() {
                : api::ProbeResult{false, "not accepting reports"};
   });
   probes_.Add("storage", api::ProbeKind::kReadiness, [this] {
-    return writer_->Healthy() ? api::ProbeResult{true, config_.storage.database}
-                              : api::ProbeResult{false, writer_->LastError()};
+    return storage_->sink().Healthy() ? api::ProbeResult{true, storage_->description()}
+                                      : api::ProbeResult{false, storage_->sink().LastError()};
   });
+  if (storage_->postgres()) {
+    probes_.Add("leader", api::ProbeKind::kReadiness, [this] {
+      return acting_.load() ? api::ProbeResult{true, "holds the leader lock"}
+                            : api::ProbeResult{false, "standby: another replica leads", "standby"};
+    });
+  }
   probes_.Add("maintenance", api::ProbeKind::kLiveness, [this] {
     auto since = clock_->Now() - TimePoint(std::chrono::nanoseconds(last_maintenance_ns_.load()));
     bool ok = since < config_.health.sweep_interval * kMissedSweepsBeforeUnhealthy;
@@ -117,7 +123,11 @@ void Gateway::Start() {
   StartHttp();
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
   evaluator_->SetExternalUrl(ExternalUrl());
-  evaluator_->Start();
+  if (storage_->postgres()) {
+    SetUpLeadership();
+  } else {
+    evaluator_->Start();
+  }
   serving_ = true;
   spdlog::info("fleetgate {} serving gRPC on port {} and HTTP on port {}", kVersion, grpc_port_,
                http_port());
@@ -156,7 +166,7 @@ void Gateway::StartHttp() {
                           std::string(kVersion),
                           started_at_,
                           config_.http.admin_token,
-                          reader_.get(),
+                          &storage_->source(),
                           rules_.get(),
                           evaluator_.get()};
   api::AddProbeRoutes(*router, context);
@@ -185,7 +195,7 @@ void Gateway::MaintenanceLoop() {
   std::unique_lock<std::mutex> lock(stop_mutex_);
   while (!stopping_) {
     lock.unlock();
-    registry_.Sweep();
+    if (acting_.load()) registry_.Sweep();  // a standby's registry is rebuilt on takeover
     if (std::chrono::steady_clock::now() >= next_series_sweep) {
       size_t removed = store_.RemoveExpired();
       if (removed > 0) spdlog::debug("removed {} series past series_ttl", removed);
@@ -233,9 +243,53 @@ void Gateway::Stop() {
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.
-  writer_->Stop();
+  storage_->Stop();
   spdlog::debug("history writer flushed");
+  // Last: the lock is released once this leader's writes are committed, so a standby that
+  // takes over reads them all.
+  if (leadership_) leadership_->Stop();
   spdlog::info("fleetgate stopped");
+}
+
+// High availability. Leadership polls the PostgreSQL advisory lock; the replica that takes it
+// rebuilds the registry, the stored rules and the alert states from PostgreSQL before it admits
+// reports, sweeps TTLs and evaluates alerts, and only then turns Ready. A leader whose lock
+// session breaks stops all of that at once (another replica may take the lock as soon as the
+// server notices) and asks to be stopped: a fresh process rejoins as a standby.
+void Gateway::SetUpLeadership() {
+  leadership_ = std::make_unique<Leadership>(
+      PostgresConnectOptionsFrom(config_), config_.storage.leader_poll_interval, clock_,
+      *self_registry_, [this] { BecomeLeader(); }, [this] { StopActing(); });
+  leadership_->Start();
+}
+
+void Gateway::BecomeLeader() {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    const size_t stored = rules_->LoadStored();
+    RestoreFromHistory();
+    spdlog::info("{} stored alert rules loaded", stored);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot take over as leader: {}", e.what());
+    StopActing();
+    return;
+  }
+  evaluator_->Start();
+  processor_.SetStandby(false);
+  acting_ = true;
+  spdlog::info("leader: state rebuilt from PostgreSQL in {} ms; now Ready",
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+}
+
+void Gateway::StopActing() {
+  acting_ = false;
+  processor_.SetStandby(true);
+  evaluator_->Stop();
+  if (lost_leadership_.exchange(true)) return;
+  spdlog::error("no longer the leader: reports refused, alerting stopped; stopping the process");
+  kill(getpid(), SIGTERM);
 }
 
 }  // namespace fleetgate

@@ -19,18 +19,16 @@
 #include "api/probes.h"
 #include "config/config.h"
 #include "core/clock.h"
+#include "gateway_storage.h"
 #include "health/health_registry.h"
 #include "history/history_recorder.h"
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "ingest/reporter_service.h"
+#include "leadership.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
-#include "storage/database.h"
-#include "storage/history_reader.h"
-#include "storage/history_writer.h"
-#include "storage/rule_store.h"
 
 namespace fleetgate {
 
@@ -50,6 +48,9 @@ class Gateway {
 
   int grpc_port() const { return grpc_port_; }
   uint16_t http_port() const;
+  // True once this replica lost the PostgreSQL leader lock; it stopped acting and asked to be
+  // stopped (main exits non-zero so the supervisor restarts it as a standby).
+  bool lost_leadership() const { return lost_leadership_.load(); }
 
  private:
   void StartGrpc();
@@ -60,6 +61,10 @@ class Gateway {
   void StopAlerting();
   std::string ExternalUrl() const;
   void MaintenanceLoop();
+  // High availability (storage.backend postgres): leader election and the hand-over.
+  void SetUpLeadership();
+  void BecomeLeader();
+  void StopActing();
 
   const config::Config config_;
   const std::shared_ptr<const Clock> clock_;
@@ -67,14 +72,11 @@ class Gateway {
   std::shared_ptr<prometheus::Registry> self_registry_;
   metrics::IngestMetrics ingest_metrics_;
   metrics::MetricStore store_;
-  std::unique_ptr<storage::Database> database_;
-  std::unique_ptr<storage::HistoryWriter> writer_;
-  std::unique_ptr<storage::HistoryReader> reader_;
+  std::unique_ptr<GatewayStorage> storage_;
   history::HistoryRecorder recorder_;
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   ingest::ReporterService reporter_;
-  std::unique_ptr<storage::RuleStore> rule_store_;
   std::unique_ptr<alerts::RuleRegistry> rules_;
   std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured
   std::unique_ptr<alerts::RuleEvaluator> evaluator_;
@@ -84,6 +86,10 @@ class Gateway {
   std::unique_ptr<http::HttpServer> http_server_;
   int grpc_port_ = 0;
   std::atomic<bool> serving_{false};
+  // Ingests, sweeps TTLs and evaluates alerts: always on SQLite, only the leader on PostgreSQL.
+  std::atomic<bool> acting_{false};
+  std::atomic<bool> lost_leadership_{false};
+  std::unique_ptr<Leadership> leadership_;  // null on SQLite
   std::atomic<int64_t> last_maintenance_ns_{0};
 
   std::mutex stop_mutex_;

@@ -13,6 +13,10 @@ bool PgLeaderLock::Poll() {
       held_ = false;
       connection_.reset();
       connection_.emplace(options_);
+      // The server side too: a leader whose node vanished loses the lock within ~15 s.
+      connection_->Exec("SET tcp_keepalives_idle = 5");
+      connection_->Exec("SET tcp_keepalives_interval = 2");
+      connection_->Exec("SET tcp_keepalives_count = 3");
     }
     if (held_) {
       // The lock is the session's: a round trip proves the session (and so the lock) is alive,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <regex>
 
 #include "config/config_keys.h"
 
@@ -26,6 +27,13 @@ YAML::Node ReadFile(const std::string& path) {
   } catch (const YAML::Exception& e) {
     throw ConfigError("--config", "\"" + path + "\" is not valid YAML: " + e.what());
   }
+}
+
+// A URI's user:password@ written as user:***@ (the key=value form's password= as well).
+std::string RedactedUrl(const std::string& url) {
+  static const std::regex uri(R"(^([a-z]+://[^:/@]*):[^@]*@)");
+  static const std::regex keyword(R"((^|[\s?&])password\s*=\s*('[^']*'|[^\s&]+))");
+  return std::regex_replace(std::regex_replace(url, uri, "$1:***@"), keyword, "$1password=***");
 }
 
 void ApplyFile(Config& config, const std::string& path) {
@@ -118,6 +126,13 @@ void Validate(const Config& c) {
   CheckPositive("http.keepalive_timeout", c.http.keepalive_timeout);
   CheckPositive("http.write_timeout", c.http.write_timeout);
   if (c.storage.database.empty()) throw ConfigError("storage.database", "must not be empty");
+  if (c.storage.backend != "sqlite" && c.storage.backend != "postgres") {
+    throw ConfigError("storage.backend",
+                      "must be sqlite or postgres (got \"" + c.storage.backend + "\")");
+  }
+  if (c.storage.backend == "postgres" && c.storage.postgres_url.empty()) {
+    throw ConfigError("storage.postgres_url", "is required with storage.backend postgres");
+  }
   if (c.storage.synchronous != "normal" && c.storage.synchronous != "full") {
     throw ConfigError("storage.synchronous",
                       "must be normal or full (got \"" + c.storage.synchronous + "\")");
@@ -179,6 +194,9 @@ void Validate(const Config& c) {
 std::string RenderYaml(const Config& config) {
   YAML::Node root(YAML::NodeType::Map);
   for (const auto& entry : AllKeys()) root[entry.section][entry.key] = entry.to_yaml(config);
+  // Secrets are shown as set or not, never printed.
+  if (!config.storage.postgres_password.empty()) root["storage"]["postgres_password"] = "<set>";
+  root["storage"]["postgres_url"] = RedactedUrl(config.storage.postgres_url);
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

@@ -70,6 +70,9 @@ grpc::Status BatchProcessor::Process(const v1::ReportRequest& request, v1::Repor
   if (draining_.load()) {
     return {grpc::StatusCode::UNAVAILABLE, "fleetgate is shutting down; retry another instance"};
   }
+  if (standby_.load()) {
+    return {grpc::StatusCode::UNAVAILABLE, "fleetgate is a standby; report to the leader"};
+  }
   if (in_flight.count() > options_.max_inflight_batches) {
     return {grpc::StatusCode::UNAVAILABLE, "fleetgate is overloaded; retry with backoff"};
   }
