@@ -81,3 +81,9 @@ path taken from containerPorts and persistence, so the pod spec and the config a
 {{- $_ := set $config "alerting" $alerting -}}
 {{- toYaml $config -}}
 {{- end }}
+
+{{/* "true" when the gateway keeps its state in PostgreSQL (several replicas allowed). */}}
+{{- define "fleetgate.postgres" -}}
+{{- $storage := get (.Values.config | default dict) "storage" | default dict -}}
+{{- eq (get $storage "backend" | default "sqlite") "postgres" -}}
+{{- end -}}
