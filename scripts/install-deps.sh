@@ -6,7 +6,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config make
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libpistache-dev prometheus-cpp-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev
+  libpistache-dev prometheus-cpp-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev libpq-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # style: make test checks clang-format; make tidy runs clang-tidy
@@ -16,6 +16,8 @@ packages=(
   sqlite3 curl openssl
   # the fleet page's browser tests and screenshots (headless)
   chromium
+  # the HA backend: the tests start a real PostgreSQL 15 server as an unprivileged user
+  postgresql-15
 )
 
 # Helm for the chart tests comes from npm (package.json); Node.js and npm usually come with the

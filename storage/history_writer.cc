@@ -2,13 +2,30 @@
 
 #include <algorithm>
 #include <iterator>
+#include <stdexcept>
 #include <utility>
 
 namespace fleetgate::storage {
 
+namespace {
+
+// The config-backed fields have no defaults here (config declares them); a caller that forgot
+// one would silently drop every write, so it is a start-up error.
+const HistoryWriterOptions& Checked(const HistoryWriterOptions& options) {
+  if (options.queue_capacity == 0 || options.batch_rows == 0 || options.max_transaction_rows == 0 ||
+      options.flush_interval.count() <= 0 || options.retention_interval.count() <= 0) {
+    throw std::invalid_argument(
+        "HistoryWriterOptions: queue_capacity, batch_rows, max_transaction_rows, flush_interval "
+        "and retention_interval must be set (options.cc builds them from the config)");
+  }
+  return options;
+}
+
+}  // namespace
+
 HistoryWriter::HistoryWriter(const Database& database, HistoryWriterOptions options,
                              std::shared_ptr<const Clock> clock, prometheus::Registry& registry)
-    : options_(options),
+    : options_(Checked(options)),
       clock_(std::move(clock)),
       metrics_(registry),
       connection_(database.Connect(ConnectionRole::kWriter)),

@@ -12,16 +12,10 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "storage/database.h"
+#include "storage/rule_repository.h"
 #include "storage/storage_metrics.h"
 
 namespace fleetgate::storage {
-
-struct StoredRule {
-  std::string name;
-  std::string definition_json;  // stored as given
-  TimePoint created;            // millisecond precision
-  TimePoint updated;
-};
 
 struct RuleStoreOptions {
   // How long a call keeps retrying while another connection (the history writer in a long
@@ -29,7 +23,7 @@ struct RuleStoreOptions {
   std::chrono::milliseconds busy_deadline{std::chrono::seconds(10)};
 };
 
-class RuleStore {
+class RuleStore final : public RuleRepository {
  public:
   // Opens the connection (throws SqliteError: a start-up error). `database` must outlive it.
   RuleStore(const Database& database, prometheus::Registry& registry,
@@ -37,15 +31,16 @@ class RuleStore {
 
   // Each call answers kUnavailable (with SQLite's message, reason storage_unavailable) when
   // the database cannot; kNotFound has the reason rule_not_found, kAlreadyExists rule_exists.
-  Result<std::vector<StoredRule>> List() const;           // sorted by name
-  Result<StoredRule> Get(const std::string& name) const;  // kNotFound
+  Result<std::vector<StoredRule>> List() const override;           // sorted by name
+  Result<StoredRule> Get(const std::string& name) const override;  // kNotFound
   // kAlreadyExists when `name` exists; created = updated = now.
   Result<StoredRule> Insert(const std::string& name, const std::string& definition_json,
-                            TimePoint now);
+                            TimePoint now) override;
   // kNotFound when `name` does not exist; keeps `created`, sets updated = now.
   Result<StoredRule> Update(const std::string& name, const std::string& definition_json,
-                            TimePoint now);
-  Result<bool> Delete(const std::string& name);  // true; kNotFound when `name` does not exist
+                            TimePoint now) override;
+  Result<bool> Delete(
+      const std::string& name) override;  // true; kNotFound when `name` does not exist
 
  private:
   template <typename T, typename Body>

@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -42,12 +43,9 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       self_registry_(std::make_shared<prometheus::Registry>()),
       ingest_metrics_(*self_registry_),
       store_(MetricStoreOptionsFrom(config_), clock_, &ingest_metrics_.series_active()),
-      database_(std::make_unique<storage::Database>(DatabaseOptionsFrom(config_))),
-      writer_(std::make_unique<storage::HistoryWriter>(*database_, WriterOptionsFrom(config_),
-                                                       clock_, *self_registry_)),
-      reader_(std::make_unique<storage::HistoryReader>(*database_, *self_registry_)),
+      storage_(std::make_unique<GatewayStorage>(config_, clock_, *self_registry_)),
       event_hub_(HubOptionsFrom(config_)),
-      event_tap_(*writer_, event_hub_),
+      event_tap_(storage_->sink(), event_hub_),
       recorder_(event_tap_),
       registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
@@ -64,19 +62,19 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
   exposition_.Add(std::make_shared<health::HealthCollector>(registry_));
   exposition_.Add(std::make_shared<health::ServiceHealthCollector>(registry_, policies_));
   exposition_.Add(store_.collectable());
-  if (config_.storage.max_size_bytes > 0) {
-    writer_->SetMaxPageCount(static_cast<int64_t>(config_.storage.max_size_bytes) /
-                             database_->options().page_size_bytes);
-  }
   SetUpAlerting();
-  RestoreFromHistory();
+  if (storage_->postgres()) {
+    processor_.SetStandby(true);  // until this replica takes the leader lock
+  } else {
+    RestoreFromHistory();
+    acting_ = true;
+  }
   RegisterProbes();
   RegisterComponents();
 }
 
 void Gateway::SetUpAlerting() {
-  rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_registry_);
-  rules_ = std::make_unique<alerts::RuleCatalog>(*rule_store_, clock_);
+  rules_ = std::make_unique<alerts::RuleCatalog>(storage_->rules(), clock_);
   rules_->Provision(config_.alerting.rule_files);
   const size_t provisioned = rules_->List().size();
   spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + rules_->LoadStored(),
@@ -91,20 +89,21 @@ void Gateway::SetUpAlerting() {
 }
 
 void Gateway::RestoreFromHistory() {
-  auto states = reader_->LoadInstanceStates();
+  const std::string& where = storage_->description();
+  auto states = storage_->source().LoadInstanceStates();
   if (!states.ok()) {
-    throw std::runtime_error("cannot read instance states from " + config_.storage.database + ": " +
+    throw std::runtime_error("cannot read instance states from " + where + ": " +
                              states.error().message);
   }
   size_t restored = history::RestoreRegistry(states.value(), clock_->Now(), registry_);
-  auto alert_states = reader_->LoadAlertStates();
+  auto alert_states = storage_->source().LoadAlertStates();
   if (!alert_states.ok()) {
-    throw std::runtime_error("cannot read alert states from " + config_.storage.database + ": " +
+    throw std::runtime_error("cannot read alert states from " + where + ": " +
                              alert_states.error().message);
   }
   evaluator_->Restore(alert_states.value());
-  spdlog::info("database {} open; {} instances and the alerts of {} rules restored",
-               config_.storage.database, restored, alert_states.value().size());
+  spdlog::info("database {} open; {} instances and the alerts of {} rules restored", where,
+               restored, alert_states.value().size());
 }
 
 Gateway::~Gateway() { Stop(); }
@@ -116,9 +115,15 @@ void Gateway::RegisterProbes() {
                : api::ProbeResult{false, "not accepting reports"};
   });
   probes_.Add("storage", api::ProbeKind::kReadiness, [this] {
-    return writer_->Healthy() ? api::ProbeResult{true, config_.storage.database}
-                              : api::ProbeResult{false, writer_->LastError()};
+    return storage_->sink().Healthy() ? api::ProbeResult{true, storage_->description()}
+                                      : api::ProbeResult{false, storage_->sink().LastError()};
   });
+  if (storage_->postgres()) {
+    probes_.Add("leader", api::ProbeKind::kReadiness, [this] {
+      return acting_.load() ? api::ProbeResult{true, "holds the leader lock"}
+                            : api::ProbeResult{false, "standby: another replica leads", "standby"};
+    });
+  }
   probes_.Add("maintenance", api::ProbeKind::kLiveness, [this] {
     auto since = clock_->Now() - TimePoint(std::chrono::nanoseconds(last_maintenance_ns_.load()));
     bool ok = since < config_.health.sweep_interval * kMissedSweepsBeforeUnhealthy;
@@ -134,7 +139,11 @@ void Gateway::Start() {
   maintenance_.Start();
   maintenance_.Wake();  // the first sweep at once, not one interval later
   evaluator_->SetExternalUrl(ExternalUrl());
-  evaluator_->Start();
+  if (storage_->postgres()) {
+    SetUpLeadership();
+  } else {
+    evaluator_->Start();
+  }
   serving_ = true;
   spdlog::info("fleetgate {} serving gRPC on port {} and HTTP on port {}", kVersion, grpc_port_,
                http_port());
@@ -188,8 +197,9 @@ void Gateway::RegisterGuardProbes() {
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
   api::ApiContext context{
-      &registry_,    &exposition_, &probes_,         clock_,     std::string(kVersion), started_at_,
-      reader_.get(), rules_.get(), evaluator_.get(), &policies_, &components_};
+      &registry_,  &exposition_,        &probes_,     clock_,           std::string(kVersion),
+      started_at_, &storage_->source(), rules_.get(), evaluator_.get(), &policies_,
+      &components_};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddMaintenanceRoutes(*router, context);
@@ -218,7 +228,7 @@ void Gateway::Maintain(TimePoint now) {
   const auto series_sweep_every = std::max<std::chrono::milliseconds>(
       std::chrono::seconds(1), std::min<std::chrono::milliseconds>(config_.metrics.series_ttl / 10,
                                                                    std::chrono::seconds(30)));
-  registry_.Sweep();
+  if (acting_.load()) registry_.Sweep();  // a standby's registry is rebuilt on takeover
   if (next_series_sweep_ == TimePoint{}) next_series_sweep_ = now + series_sweep_every;
   if (now >= next_series_sweep_) {
     size_t removed = store_.RemoveExpired();
@@ -274,9 +284,53 @@ void Gateway::StopOnce() {
   if (http_server_) http_server_->Shutdown();
   spdlog::debug("HTTP server stopped");
   // Everything the registry recorded is in the queue now; commit it before exiting.
-  writer_->Stop();
+  storage_->Stop();
   spdlog::debug("history writer flushed");
+  // Last: the lock is released once this leader's writes are committed, so a standby that
+  // takes over reads them all.
+  if (leadership_) leadership_->Stop();
   spdlog::info("fleetgate stopped");
+}
+
+// High availability. Leadership polls the PostgreSQL advisory lock; the replica that takes it
+// rebuilds the registry, the stored rules and the alert states from PostgreSQL before it admits
+// reports, sweeps TTLs and evaluates alerts, and only then turns Ready. A leader whose lock
+// session breaks stops all of that at once (another replica may take the lock as soon as the
+// server notices) and asks to be stopped: a fresh process rejoins as a standby.
+void Gateway::SetUpLeadership() {
+  leadership_ = std::make_unique<Leadership>(
+      PostgresConnectOptionsFrom(config_), config_.storage.leader_poll_interval, clock_,
+      *self_registry_, [this] { BecomeLeader(); }, [this] { StopActing(); });
+  leadership_->Start();
+}
+
+void Gateway::BecomeLeader() {
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    const size_t stored = rules_->LoadStored();
+    RestoreFromHistory();
+    spdlog::info("{} stored alert rules loaded", stored);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot take over as leader: {}", e.what());
+    StopActing();
+    return;
+  }
+  evaluator_->Start();
+  processor_.SetStandby(false);
+  acting_ = true;
+  spdlog::info("leader: state rebuilt from PostgreSQL in {} ms; now Ready",
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+}
+
+void Gateway::StopActing() {
+  acting_ = false;
+  processor_.SetStandby(true);
+  evaluator_->Stop();
+  if (lost_leadership_.exchange(true)) return;
+  spdlog::error("no longer the leader: reports refused, alerting stopped; stopping the process");
+  kill(getpid(), SIGTERM);
 }
 
 }  // namespace fleetgate

@@ -21,6 +21,7 @@
 #include "core/periodic_worker.h"
 #include "events/event_tap.h"
 #include "events/sse_hub.h"
+#include "gateway_storage.h"
 #include "guard/grpc_port_guard.h"
 #include "health/health_registry.h"
 #include "health/service_policy.h"
@@ -28,15 +29,12 @@
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "ingest/ingest_service.h"
+#include "leadership.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
 #include "otlp/export_processor.h"
 #include "otlp/metrics_service.h"
-#include "storage/database.h"
-#include "storage/history_reader.h"
-#include "storage/history_writer.h"
-#include "storage/rule_store.h"
 #include "trust.h"
 
 namespace fleetgate {
@@ -58,6 +56,9 @@ class Gateway {
 
   int grpc_port() const { return grpc_port_; }
   uint16_t http_port() const;
+  // True once this replica lost the PostgreSQL leader lock; it stopped acting and asked to be
+  // stopped (main exits non-zero so the supervisor restarts it as a standby).
+  bool lost_leadership() const { return lost_leadership_.load(); }
 
  private:
   void StartGrpc();
@@ -72,6 +73,10 @@ class Gateway {
   std::string ExternalUrl() const;
   void StopOnce();
   void Maintain(TimePoint now);
+  // High availability (storage.backend postgres): leader election and the hand-over.
+  void SetUpLeadership();
+  void BecomeLeader();
+  void StopActing();
 
   const config::Config config_;
   const std::shared_ptr<const Clock> clock_;
@@ -79,9 +84,7 @@ class Gateway {
   std::shared_ptr<prometheus::Registry> self_registry_;
   metrics::IngestMetrics ingest_metrics_;
   metrics::MetricStore store_;
-  std::unique_ptr<storage::Database> database_;
-  std::unique_ptr<storage::HistoryWriter> writer_;
-  std::unique_ptr<storage::HistoryReader> reader_;
+  std::unique_ptr<GatewayStorage> storage_;
   events::SseHub event_hub_;
   events::EventTap event_tap_;  // the writer, with transitions and alert changes published live
   history::HistoryRecorder recorder_;
@@ -91,7 +94,6 @@ class Gateway {
   ingest::IngestService ingest_service_;
   otlp::ExportProcessor otlp_processor_;
   otlp::MetricsService otlp_service_;
-  std::unique_ptr<storage::RuleStore> rule_store_;
   std::unique_ptr<alerts::RuleCatalog> rules_;
   std::unique_ptr<alerts::AlertmanagerClient> alertmanagers_;  // null: none configured
   std::unique_ptr<alerts::RuleEvaluator> evaluator_;
@@ -104,6 +106,10 @@ class Gateway {
   std::unique_ptr<http::HttpServer> http_server_;
   int grpc_port_ = 0;
   std::atomic<bool> serving_{false};
+  // Ingests, sweeps TTLs and evaluates alerts: always on SQLite, only the leader on PostgreSQL.
+  std::atomic<bool> acting_{false};
+  std::atomic<bool> lost_leadership_{false};
+  std::unique_ptr<Leadership> leadership_;  // null on SQLite
   std::atomic<int64_t> last_maintenance_ns_{0};
   TimePoint next_series_sweep_{};  // only touched by the maintenance worker
   PeriodicWorker maintenance_;     // TTL sweeps of the registry and the metric store

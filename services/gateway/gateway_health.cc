@@ -26,11 +26,11 @@ void Gateway::RegisterComponents() {
     return api::ComponentHealth{"", ServiceHealth::kHealthy, "accepting reports; " + load};
   });
   components_.Add("storage", [this] {
-    if (writer_->Healthy()) {
+    if (storage_->sink().Healthy()) {
       return api::ComponentHealth{"", ServiceHealth::kHealthy, "writes committing"};
     }
     return api::ComponentHealth{"", ServiceHealth::kUnhealthy,
-                                "writes failing: " + writer_->LastError()};
+                                "writes failing: " + storage_->sink().LastError()};
   });
   components_.Add("evaluator", [this] {
     std::vector<std::string> failing;

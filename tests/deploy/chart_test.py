@@ -336,10 +336,13 @@ def run_schema(_args):
                 ["--set", "config.health.default_ttl=soon"],
                 ["--set", "config.grpc.no_such_key=1"], ["--set", "service.grpcPort=70000"],
                 ["--set", "persistence.enabled=yes please"],
-                ["--set", "terminationGracePeriodSeconds=10"]):
+                ["--set", "terminationGracePeriodSeconds=10"],
+                ["--set", "replicaCount=2"],
+                ["--set", "replicaCount=2", "--set", "config.storage.backend=postgres"],
+                ["--set", "config.storage.backend=postgres"]):
         result = helm("template", "fg", CHART, *bad, expect_ok=False)
         check(result.returncode != 0 and "schema" in result.stderr,
-              f"values.schema.json refuses {bad[1]}")
+              f"values.schema.json refuses {' '.join(bad[1::2])}")
     # Combinations that would start a gateway that cannot serve what it was asked to.
     for bad, why in (
             (["--set", "tls.clientAuth=require", "--set", "tls.existingSecret=x"],
@@ -375,6 +378,26 @@ def run_schema(_args):
         said = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "accepted"
         check(result.returncode != 0 and "schema" in result.stderr and name in result.stderr,
               f"values.schema.json refuses {key}, which the chart derives itself ({said})")
+    run_high_availability()
+
+
+def run_high_availability():
+    """Several replicas on PostgreSQL: URL from the Secret, pods start together, anti-affinity."""
+    objects = render("--set", "replicaCount=3", "--set", "config.storage.backend=postgres",
+                     "--set", "postgres.existingSecret=fg-pg",
+                     "--set", "postgres.existingSecretPasswordKey=password")
+    spec = objects[("StatefulSet", "fg-fleetgate")]["spec"]
+    _, pod, container = container_of(objects)
+    env = {e["name"]: e for e in container.get("env", [])}
+    check(spec["replicas"] == 3, "replicaCount=3 is allowed with PostgreSQL")
+    check(env["FLEETGATE_STORAGE_POSTGRES_URL"]["valueFrom"]["secretKeyRef"] ==
+          {"name": "fg-pg", "key": "url"}, "the PostgreSQL URL comes from the existing Secret")
+    check(env["FLEETGATE_STORAGE_POSTGRES_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] ==
+          "password", "the password comes from the Secret's key")
+    check(spec["podManagementPolicy"] == "Parallel" and spec["updateStrategy"]["type"] ==
+          "OnDelete", "standbys (never Ready) do not block start-up or updates")
+    check("podAntiAffinity" in pod["affinity"], "replicas prefer different nodes by default")
+    check(("PodDisruptionBudget", "fg-fleetgate") in objects, "a PodDisruptionBudget is rendered")
 
 
 def main():

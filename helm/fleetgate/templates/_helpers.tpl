@@ -111,3 +111,9 @@ Certificate writes. Empty: the gRPC port is plaintext.
 {{- printf "%s-tls" (include "fleetgate.fullname" .) -}}
 {{- end -}}
 {{- end }}
+
+{{/* "true" when the gateway keeps its state in PostgreSQL (several replicas allowed). */}}
+{{- define "fleetgate.postgres" -}}
+{{- $storage := get (.Values.config | default dict) "storage" | default dict -}}
+{{- eq (get $storage "backend" | default "sqlite") "postgres" -}}
+{{- end -}}

@@ -16,7 +16,7 @@ Error Unavailable(const Error& error) {
 
 }  // namespace
 
-RuleCatalog::RuleCatalog(storage::RuleStore& store, std::shared_ptr<const Clock> clock)
+RuleCatalog::RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock)
     : store_(store), clock_(std::move(clock)) {}
 
 void RuleCatalog::Provision(const std::vector<std::string>& files) {

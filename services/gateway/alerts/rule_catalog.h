@@ -13,7 +13,7 @@
 #include "alerts/rule.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "storage/rule_store.h"
+#include "storage/rule_repository.h"
 
 namespace fleetgate::alerts {
 
@@ -37,7 +37,7 @@ inline constexpr std::string_view kRuleReadOnly = "rule_read_only";
 class RuleCatalog {
  public:
   // `store` must outlive the catalog.
-  RuleCatalog(storage::RuleStore& store, std::shared_ptr<const Clock> clock);
+  RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock);
 
   // Start-up: loads every rule file; throws std::runtime_error on an invalid rule or a name
   // defined twice.
@@ -61,7 +61,7 @@ class RuleCatalog {
  private:
   Status CheckWritableLocked(const std::string& name) const;
 
-  storage::RuleStore& store_;
+  storage::RuleRepository& store_;
   const std::shared_ptr<const Clock> clock_;
   mutable std::mutex mu_;
   std::map<std::string, RuleEntry> rules_;

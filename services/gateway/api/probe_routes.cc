@@ -15,6 +15,7 @@ nlohmann::json ChecksJson(const std::vector<ProbeReport>& reports, bool* all_ok)
         {"status", report.result.ok ? "ok" : "failing"},
         {"kind", report.kind == ProbeKind::kLiveness ? "liveness" : "readiness"}};
     if (!report.result.detail.empty()) check["detail"] = report.result.detail;
+    if (!report.result.reason.empty()) check["reason"] = report.result.reason;
     checks[report.name] = std::move(check);
   }
   return checks;
@@ -23,7 +24,15 @@ nlohmann::json ChecksJson(const std::vector<ProbeReport>& reports, bool* all_ok)
 http::Response ProbeResponse(const std::vector<ProbeReport>& reports) {
   bool ok = false;
   nlohmann::json checks = ChecksJson(reports, &ok);
-  return http::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "failing"}, {"checks", checks}});
+  nlohmann::json body = {{"status", ok ? "ok" : "failing"}, {"checks", checks}};
+  // The first failing check's reason, so a probe (or a person) sees "standby" at a glance.
+  for (const auto& report : reports) {
+    if (!report.result.ok && !report.result.reason.empty()) {
+      body["reason"] = report.result.reason;
+      break;
+    }
+  }
+  return http::Json(ok ? 200 : 503, body);
 }
 
 // HEALTHY, or UNHEALTHY when a probe fails; a component's verdict can make it worse.

@@ -12,6 +12,7 @@ namespace fleetgate::api {
 struct ProbeResult {
   bool ok = true;
   std::string detail;
+  std::string reason = {};  // machine-readable, when failing ("standby"); may be empty
 };
 
 enum class ProbeKind {

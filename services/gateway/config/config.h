@@ -78,6 +78,12 @@ struct Config {
     milliseconds flush_interval = std::chrono::seconds(1);
     milliseconds retention = std::chrono::hours(24 * 30);
     milliseconds retention_interval = std::chrono::hours(1);
+    // High availability on PostgreSQL (docs/operations.md).
+    std::string backend = "sqlite";  // sqlite | postgres
+    std::string postgres_url;        // libpq URI or key=value string; secret
+    std::string postgres_password;   // secret: never logged or printed
+    std::string postgres_password_file;
+    milliseconds leader_poll_interval = std::chrono::seconds(1);
   } storage;
   struct Limits {
     size_t max_labels_per_series = 30;

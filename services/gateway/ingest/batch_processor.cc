@@ -70,6 +70,9 @@ Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportRespo
   if (draining_.load()) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
   }
+  if (standby_.load()) {
+    return MakeError(ErrorCode::kUnavailable, "fleetgate is a standby; report to the leader");
+  }
   if (in_flight.count() > options_.max_inflight_batches) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is overloaded; retry with backoff");
   }

@@ -44,6 +44,8 @@ class BatchProcessor {
 
   // From now on every batch gets UNAVAILABLE (graceful shutdown: clients retry elsewhere).
   void Drain() { draining_.store(true); }
+  // A standby replica (high availability) refuses reports with UNAVAILABLE until it leads.
+  void SetStandby(bool standby) { standby_.store(standby); }
   size_t InFlight() const { return in_flight_.load(); }
 
  private:
@@ -62,6 +64,7 @@ class BatchProcessor {
   health::HealthRegistry& registry_;
   const metrics::IngestMetrics& self_metrics_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> standby_{false};
   std::atomic<size_t> in_flight_{0};
 };
 

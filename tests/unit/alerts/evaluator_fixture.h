@@ -15,6 +15,7 @@
 #include "alerts/rule_evaluator.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
+#include "storage/rule_store.h"
 
 namespace fleetgate::alerts {
 

@@ -1,0 +1,177 @@
+// High availability on PostgreSQL with the real binary: two gateways on one real PostgreSQL,
+// one leader (Ready) and one standby (503, reason standby); kill -9 of the leader while a
+// reporter keeps reporting; the standby takes over with every committed transition and the
+// last states. The takeover time is measured and printed, not asserted tightly.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "gateway_process.h"
+#include "http_client.h"
+#include "report_builders.h"
+#include "support/postgres_server.h"
+
+namespace fleetgate::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kInstances = 8;
+
+class HighAvailabilityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Start();
+    url_ = server_.CreateDatabase("fleetgate");
+  }
+
+  std::unique_ptr<GatewayProcess> StartGateway() {
+    GatewayProcess::Options options;
+    options.env = {{"FLEETGATE_STORAGE_BACKEND", "postgres"},
+                   {"FLEETGATE_STORAGE_POSTGRES_URL", url_},
+                   {"FLEETGATE_STORAGE_FLUSH_INTERVAL", "50ms"},
+                   {"FLEETGATE_STORAGE_LEADER_POLL_INTERVAL", "200ms"}};
+    auto gateway = std::make_unique<GatewayProcess>();
+    EXPECT_TRUE(gateway->Start(options)) << gateway->Log();
+    return gateway;
+  }
+
+  static json Ready(const GatewayProcess& gateway, int* status) {
+    HttpResult result = HttpGet(gateway.http_base() + "/health/ready");
+    *status = result.status;
+    return json::parse(result.body, nullptr, false);
+  }
+
+  static bool IsReady(const GatewayProcess& gateway) {
+    int status = 0;
+    Ready(gateway, &status);
+    return status == 200;
+  }
+
+  // Every page of the service's history, newest first, as {"transitions": [...]}.
+  static json History(const GatewayProcess& gateway) {
+    json all = {{"transitions", json::array()}};
+    std::string cursor;
+    do {
+      HttpResult result =
+          HttpGet(gateway.http_base() + "/api/v1/services/checkout/history?limit=1000" +
+                  (cursor.empty() ? "" : "&cursor=" + cursor));
+      if (result.status != 200) return all;
+      json page = json::parse(result.body, nullptr, false);
+      for (const json& row : page["transitions"]) all["transitions"].push_back(row);
+      cursor = page["next_cursor"].is_string() ? page["next_cursor"].get<std::string>() : "";
+    } while (!cursor.empty());
+    return all;
+  }
+
+  static std::string InstanceStatus(const GatewayProcess& gateway, int i) {
+    HttpResult result =
+        HttpGet(gateway.http_base() + "/api/v1/services/checkout/instances/i-" + std::to_string(i));
+    if (result.status != 200) return "";
+    return json::parse(result.body, nullptr, false).value("status", "");
+  }
+
+  static v1::HealthStatus StatusOf(int round) {
+    return round % 2 == 0 ? v1::HEALTH_STATUS_SERVING : v1::HEALTH_STATUS_NOT_SERVING;
+  }
+
+  // One round: every instance reports StatusOf(round) to whichever gateway accepts it.
+  static bool ReportRound(const std::vector<v1::Reporter::Stub*>& stubs, int round) {
+    bool all = true;
+    for (int i = 0; i < kInstances; ++i) {
+      bool accepted = false;
+      for (v1::Reporter::Stub* stub : stubs) {
+        v1::ReportResponse response;
+        if (Report(*stub,
+                   Batch("checkout", "i-" + std::to_string(i), {HealthEvent(StatusOf(round))},
+                         static_cast<uint64_t>(round * kInstances + i + 1)),
+                   &response)
+                .ok()) {
+          accepted = true;
+          break;
+        }
+      }
+      all = all && accepted;
+    }
+    return all;
+  }
+
+  PostgresServer server_;
+  std::string url_;
+};
+
+TEST_F(HighAvailabilityTest, TheStandbyTakesOverAfterTheLeaderIsKilled) {
+  auto first = StartGateway();
+  ASSERT_TRUE(Eventually([&] { return IsReady(*first); })) << first->Log();
+  auto second = StartGateway();
+  int status = 0;
+  ASSERT_TRUE(Eventually([&] {
+    json body = Ready(*second, &status);
+    return status == 503 && body.value("reason", "") == "standby";
+  })) << second->Log();
+  EXPECT_TRUE(IsReady(*first));
+
+  auto leader_stub = ReporterStub(first->grpc_target());
+  auto standby_stub = ReporterStub(second->grpc_target());
+  v1::ReportResponse response;
+  EXPECT_EQ(Report(*standby_stub, Batch("checkout", "i-0", {HealthEvent(StatusOf(0))}), &response)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  // Rounds 0..9 on the leader, then wait until all of them are committed (visible over REST).
+  const int committed_rounds = 10;
+  for (int round = 0; round < committed_rounds; ++round) {
+    ASSERT_TRUE(ReportRound({leader_stub.get()}, round));
+  }
+  // First sighting (UNKNOWN), then one transition per round per instance.
+  const size_t committed = kInstances * (committed_rounds + 1);
+  ASSERT_TRUE(Eventually([&] { return History(*first)["transitions"].size() == committed; }))
+      << History(*first).dump();
+  json before = History(*first)["transitions"];
+
+  // A reporter keeps reporting to whichever gateway accepts while the leader is killed.
+  std::atomic<bool> stop{false};
+  std::atomic<int> rounds_after{0};
+  std::thread reporter([&] {
+    for (int round = committed_rounds; !stop.load(); ++round) {
+      if (ReportRound({leader_stub.get(), standby_stub.get()}, round)) ++rounds_after;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a reporter's pace
+    }
+  });
+  const auto killed_at = std::chrono::steady_clock::now();
+  first->Stop(SIGKILL);
+  ASSERT_FALSE(first->Running());
+  bool took_over = Eventually([&] { return IsReady(*second); }, std::chrono::seconds(60));
+  const auto took = std::chrono::steady_clock::now() - killed_at;
+  std::cout << "[ MEASURED ] standby Ready "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+            << " ms after kill -9 of the leader" << std::endl;
+  ASSERT_TRUE(took_over) << second->Log();
+
+  // Reports keep landing on the new leader.
+  const int seen = rounds_after.load();
+  EXPECT_TRUE(Eventually([&] { return rounds_after.load() > seen + 2; })) << second->Log();
+  stop = true;
+  reporter.join();
+
+  // Every transition the old leader had committed is in the new leader's history.
+  json after = History(*second)["transitions"];
+  std::multiset<std::string> have;
+  for (const json& row : after) have.insert(row.dump());
+  for (const json& row : before) EXPECT_EQ(have.count(row.dump()), 1u) << row.dump();
+  // And the registry holds every instance, with a status the reporter sent.
+  for (int i = 0; i < kInstances; ++i) {
+    std::string state = InstanceStatus(*second, i);
+    EXPECT_TRUE(state == "SERVING" || state == "NOT_SERVING") << "i-" << i << ": " << state;
+  }
+  EXPECT_NE(second->Log().find("leadership acquired"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetgate::testing
