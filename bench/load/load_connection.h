@@ -4,6 +4,8 @@
 // until every batch in flight has been answered or failed, so acknowledged counts are final.
 // Start/Stop/WaitDrained are called from one controlling thread; completions arrive on gRPC's.
 
+#include <grpcpp/channel.h>
+
 #include <chrono>
 #include <memory>
 #include <string>

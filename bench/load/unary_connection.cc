@@ -41,7 +41,7 @@ class UnaryConnection : public LoadConnection {
   struct Call {
     grpc::ClientContext context;
     v1::ReportResponse response;
-    grpc::ByteBuffer health_request, health_response;
+    grpc::ByteBuffer health_response;
     Clock::time_point started;
   };
 
@@ -53,7 +53,7 @@ class UnaryConnection : public LoadConnection {
     call->started = Clock::now();
     if (health_ != nullptr) {
       health_->UnaryCall(&call->context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                         &call->health_request, &call->health_response,
+                         &health_request_, &call->health_response,
                          [this, call](grpc::Status status) { Complete(call, status); });
       return;
     }
@@ -80,6 +80,8 @@ class UnaryConnection : public LoadConnection {
 
   ConnectionSetup setup_;
   std::unique_ptr<grpc::GenericStub> health_;  // set in health mode
+  const grpc::Slice empty_{std::string()};
+  const grpc::ByteBuffer health_request_{&empty_, 1};  // an empty HealthCheckRequest, shared
   std::atomic<size_t> next_{0};
   std::atomic<size_t> outstanding_{0};
   std::atomic<bool> stopping_{false};
