@@ -126,8 +126,8 @@ run_wrk() {
   run_load wrk -t "$connections" -c "$connections" -d "${duration}s" \
     -s "$repo/bench/compare/push.lua" "http://127.0.0.1:$port" -- "$work/bodies" "$groups" \
     "$connections" "$mode"
-  local _ requests non2xx socket_errors
-  read -r _ requests non2xx socket_errors wrk_seconds < <(grep '^WRK ' "$work/load.out")
+  local _ non2xx socket_errors
+  read -r _ _ non2xx socket_errors wrk_seconds < <(grep '^WRK ' "$work/load.out")
   wrk_errors=$((non2xx + socket_errors))
 }
 
@@ -236,6 +236,7 @@ for series in $series_counts; do
     done
   done
   fleet_median=""
+  # shellcheck disable=SC2086
   [[ -z "${rates[fleetgate]:-}" ]] || fleet_median=$(median ${rates[fleetgate]})
   for peer in $peers; do
     # shellcheck disable=SC2086
