@@ -73,14 +73,25 @@ nlohmann::ordered_json Result(const BenchOptions& options, const LoadCounters& c
 int Run(const BenchOptions& options) {
   Workload workload(options.shape);
   size_t connections = std::min(options.connections, workload.sources());
-  size_t window = options.window != 0 ? options.window : (options.mode == "stream" ? 4 : 64);
+  size_t window = options.window != 0 ? options.window
+                                      : (options.mode == "stream" ? 4 : 64);  // unary, health: 64
   LoadCounters counters;
   std::vector<std::unique_ptr<LoadConnection>> running;
   for (size_t i = 0; i < connections; ++i) {
-    ConnectionSetup setup{NewSeparateStub(options.target, static_cast<int>(i), options.ca_file),
-                          workload.BatchesFor(i, connections), window, &counters, options.token};
-    running.push_back(options.mode == "stream" ? MakeStreamConnection(std::move(setup))
-                                               : MakeUnaryConnection(std::move(setup)));
+    auto channel = NewSeparateChannel(options.target, static_cast<int>(i), options.ca_file);
+    ConnectionSetup setup{channel,
+                          v1::Reporter::NewStub(channel),
+                          workload.BatchesFor(i, connections),
+                          window,
+                          &counters,
+                          options.token};
+    if (options.mode == "stream") {
+      running.push_back(MakeStreamConnection(std::move(setup)));
+    } else if (options.mode == "unary") {
+      running.push_back(MakeUnaryConnection(std::move(setup)));
+    } else {
+      running.push_back(MakeHealthConnection(std::move(setup)));
+    }
   }
   auto start = Clock::now();
   for (auto& connection : running) connection->Start();
@@ -106,8 +117,9 @@ int main(int argc, char** argv) {
   fleetgate::bench::BenchOptions options;
   CLI::App app{"fleetgate-bench: load generator for the fleetgate Reporter service"};
   app.add_option("--target", options.target, "gateway gRPC address, HOST:PORT")->required();
-  app.add_option("--mode", options.mode, "stream (StreamReport) or unary (Report)")
-      ->check(CLI::IsMember({"stream", "unary"}));
+  app.add_option("--mode", options.mode,
+                 "stream (StreamReport), unary (Report) or health (grpc.health.v1 Check)")
+      ->check(CLI::IsMember({"stream", "unary", "health"}));
   app.add_option("--duration", options.duration, "seconds of load")->check(CLI::PositiveNumber);
   app.add_option("--batch", options.shape.batch, "events per batch")->check(CLI::Range(1, 10000));
   app.add_option("--series", options.shape.series, "distinct counter series")

@@ -4,6 +4,8 @@
 // until every batch in flight has been answered or failed, so acknowledged counts are final.
 // Start/Stop/WaitDrained are called from one controlling thread; completions arrive on gRPC's.
 
+#include <grpcpp/channel.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -24,7 +26,8 @@ class LoadConnection {
 };
 
 struct ConnectionSetup {
-  std::shared_ptr<v1::Reporter::Stub> stub;
+  std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<v1::Reporter::Stub> stub;       // on `channel`
   std::vector<const v1::ReportRequest*> batches;  // cycled through; outlive the connection
   size_t window = 4;                              // batches or calls in flight
   LoadCounters* counters = nullptr;
@@ -33,11 +36,13 @@ struct ConnectionSetup {
 
 std::unique_ptr<LoadConnection> MakeStreamConnection(ConnectionSetup setup);
 std::unique_ptr<LoadConnection> MakeUnaryConnection(ConnectionSetup setup);
+// grpc.health.v1.Health/Check calls instead of Report (the batches are not sent).
+std::unique_ptr<LoadConnection> MakeHealthConnection(ConnectionSetup setup);
 
 // A channel of its own (local subchannel pool), so each connection is a separate TCP connection;
 // TLS verified against the PEM bundle `ca_file` when it is not empty (throws if unreadable).
-std::shared_ptr<v1::Reporter::Stub> NewSeparateStub(const std::string& target, int index,
-                                                    const std::string& ca_file);
+std::shared_ptr<grpc::Channel> NewSeparateChannel(const std::string& target, int index,
+                                                  const std::string& ca_file);
 
 // Adds the bearer token to a call's metadata (nothing when `token` is empty).
 void AddToken(grpc::ClientContext& context, const std::string& token);

@@ -33,14 +33,14 @@ void AddToken(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }
 
-std::shared_ptr<v1::Reporter::Stub> NewSeparateStub(const std::string& target, int index,
-                                                    const std::string& ca_file) {
+std::shared_ptr<grpc::Channel> NewSeparateChannel(const std::string& target, int index,
+                                                  const std::string& ca_file) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   // Distinct arguments as well, so no two channels can ever share a subchannel.
   args.SetInt("fleetgate.bench.connection", index);
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
-  return v1::Reporter::NewStub(grpc::CreateCustomChannel(target, Credentials(ca_file), args));
+  return grpc::CreateCustomChannel(target, Credentials(ca_file), args);
 }
 
 }  // namespace fleetgate::bench

@@ -1,5 +1,8 @@
 // Unary mode: `window` concurrent Report calls on one channel via the callback API; each completion
-// records its latency and, unless stopping, immediately issues the next call.
+// records its latency and, unless stopping, immediately issues the next call. Health mode: the same
+// with grpc.health.v1.Health/Check (an empty request), the floor of any unary RPC on the server.
+
+#include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -15,7 +18,9 @@ using Clock = std::chrono::steady_clock;
 
 class UnaryConnection : public LoadConnection {
  public:
-  explicit UnaryConnection(ConnectionSetup setup) : setup_(std::move(setup)) {}
+  UnaryConnection(ConnectionSetup setup, bool health)
+      : setup_(std::move(setup)),
+        health_(health ? std::make_unique<grpc::GenericStub>(setup_.channel) : nullptr) {}
 
   void Start() override {
     outstanding_.store(setup_.window);
@@ -36,6 +41,7 @@ class UnaryConnection : public LoadConnection {
   struct Call {
     grpc::ClientContext context;
     v1::ReportResponse response;
+    grpc::ByteBuffer health_response;
     Clock::time_point started;
   };
 
@@ -45,6 +51,12 @@ class UnaryConnection : public LoadConnection {
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     AddToken(call->context, setup_.token);
     call->started = Clock::now();
+    if (health_ != nullptr) {
+      health_->UnaryCall(&call->context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                         &health_request_, &call->health_response,
+                         [this, call](grpc::Status status) { Complete(call, status); });
+      return;
+    }
     setup_.stub->async()->Report(&call->context, setup_.batches[next], &call->response,
                                  [this, call](grpc::Status status) { Complete(call, status); });
   }
@@ -67,6 +79,9 @@ class UnaryConnection : public LoadConnection {
   }
 
   ConnectionSetup setup_;
+  std::unique_ptr<grpc::GenericStub> health_;  // set in health mode
+  const grpc::Slice empty_{std::string()};
+  const grpc::ByteBuffer health_request_{&empty_, 1};  // an empty HealthCheckRequest, shared
   std::atomic<size_t> next_{0};
   std::atomic<size_t> outstanding_{0};
   std::atomic<bool> stopping_{false};
@@ -77,7 +92,11 @@ class UnaryConnection : public LoadConnection {
 }  // namespace
 
 std::unique_ptr<LoadConnection> MakeUnaryConnection(ConnectionSetup setup) {
-  return std::make_unique<UnaryConnection>(std::move(setup));
+  return std::make_unique<UnaryConnection>(std::move(setup), false);
+}
+
+std::unique_ptr<LoadConnection> MakeHealthConnection(ConnectionSetup setup) {
+  return std::make_unique<UnaryConnection>(std::move(setup), true);
 }
 
 }  // namespace fleetgate::bench

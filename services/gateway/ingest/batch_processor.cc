@@ -24,20 +24,36 @@ class InFlightGuard {
   size_t count_;
 };
 
-std::string_view KindLabel(v1::Event::KindCase kind) {
-  switch (kind) {
-    case v1::Event::kCounter:
-      return "counter";
-    case v1::Event::kGauge:
-      return "gauge";
-    case v1::Event::kObservation:
-      return "observation";
-    case v1::Event::kHealth:
-      return "health";
-    default:
-      return "";
+// The event kinds with an accepted-events counter, in the order of AcceptedByKind's slots. An
+// event of no kind is never accepted.
+constexpr std::array<v1::Event::KindCase, 4> kKinds = {v1::Event::kCounter, v1::Event::kGauge,
+                                                       v1::Event::kObservation, v1::Event::kHealth};
+constexpr std::array<std::string_view, 4> kKindLabels = {"counter", "gauge", "observation",
+                                                         "health"};
+
+// Accepted events of one batch by kind, added to fleetgate_events_accepted_total once per batch
+// rather than once per event (a map lookup and an atomic add each).
+class AcceptedByKind {
+ public:
+  void Count(v1::Event::KindCase kind) {
+    for (size_t k = 0; k < kKinds.size(); ++k) {
+      if (kKinds[k] == kind) {
+        ++counts_[k];
+        return;
+      }
+    }
   }
-}
+  void AddTo(const metrics::IngestMetrics& self_metrics) const {
+    for (size_t k = 0; k < kKinds.size(); ++k) {
+      if (counts_[k] != 0) {
+        self_metrics.accepted(kKindLabels[k]).Increment(static_cast<double>(counts_[k]));
+      }
+    }
+  }
+
+ private:
+  std::array<uint32_t, 4> counts_{};
+};
 
 // How many events ahead of the one being applied a metric event's key is built and its table slot
 // prefetched; its series is prefetched one event ahead, when the slot is in cache. With 100k
@@ -102,6 +118,7 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
   uint32_t accepted = 0;
+  AcceptedByKind accepted_by_kind;
   // A pipeline: while event i is applied, event i + kPrefetchAhead is prepared (its slot
   // prefetched) and event i + 1's series is prefetched.
   thread_local std::array<PreparedEvent, kPrefetchAhead + 1> ring;
@@ -124,11 +141,12 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
     Status outcome = ApplyEvent(event, source, prepared(i));
     if (outcome.ok()) {
       ++accepted;
-      self_metrics_.accepted(KindLabel(event.kind_case())).Increment();
+      accepted_by_kind.Count(event.kind_case());
     } else {
       Reject(response, i, outcome.error());
     }
   }
+  accepted_by_kind.AddTo(self_metrics_);
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();

@@ -103,20 +103,37 @@ std::vector<metrics::LabelView> SortedLabels(const v1::Source& source) {
   return labels;
 }
 
+// Without allocating once `out` has grown: the event's labels are sorted in `out`, then the source
+// labels it does not override are merged in from the back (std::inplace_merge would take a
+// temporary buffer per event). Names are unique on each side (protobuf map keys), so comparing
+// names alone orders the labels.
 void MergeLabels(const std::vector<metrics::LabelView>& source,
                  const google::protobuf::Map<std::string, std::string>& event,
                  std::vector<metrics::LabelView>& out) {
+  auto by_name = [](const metrics::LabelView& a, const metrics::LabelView& b) {
+    return a.first < b.first;
+  };
   out.clear();
   out.insert(out.end(), event.begin(), event.end());
-  std::sort(out.begin(), out.end());
+  std::sort(out.begin(), out.end(), by_name);
   if (source.empty()) return;
   const size_t own = out.size();
-  for (const auto& label : source) {
-    auto it = std::lower_bound(out.begin(), out.begin() + own, label,
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (it == out.begin() + own || it->first != label.first) out.push_back(label);
+  size_t added = 0;  // source labels the event does not override
+  for (size_t i = 0, j = 0; j < source.size(); ++j) {
+    while (i < own && out[i].first < source[j].first) ++i;
+    if (i == own || out[i].first != source[j].first) ++added;
   }
-  std::inplace_merge(out.begin(), out.begin() + own, out.end());
+  if (added == 0) return;
+  out.resize(own + added);
+  size_t i = own, j = source.size(), k = own + added;  // one past the next to place
+  while (j > 0) {
+    if (i > 0 && out[i - 1].first >= source[j - 1].first) {
+      if (out[i - 1].first == source[j - 1].first) --j;  // the event's label wins
+      out[--k] = out[--i];
+    } else {
+      out[--k] = source[--j];
+    }
+  }
 }
 
 Status ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,

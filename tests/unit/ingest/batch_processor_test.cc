@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -709,6 +711,81 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
     EXPECT_EQ(Rejected(c.reason), before + 1);
   }
   EXPECT_EQ(covered, std::set<std::string_view>(reason::kAll.begin(), reason::kAll.end()));
+}
+
+namespace {
+
+// A random event: good or bad counters, gauges, observations and health, or an empty event.
+v1::Event RandomEvent(std::mt19937& random) {
+  const std::string series = "m" + std::to_string(random() % 4);
+  const Labels labels = {{"route", "/r" + std::to_string(random() % 3)}};
+  switch (random() % 8) {
+    case 0:
+      return Counter(series + "_total", static_cast<double>(random() % 5), labels);
+    case 1:
+      return Counter(series + "_total", -1, labels);  // negative delta
+    case 2:
+      return Gauge(series + "_total", 1, labels);  // a type conflict once it is a counter
+    case 3:
+      return Gauge(series, random() % 2 ? 1.5 : std::numeric_limits<double>::quiet_NaN(), labels);
+    case 4:
+      return Observation("h_" + series, 0.25, labels);
+    case 5:
+      return Health(random() % 2 ? v1::HEALTH_STATUS_SERVING : v1::HEALTH_STATUS_UNSPECIFIED);
+    case 6:
+      return Empty();
+    default:
+      return Counter("bad name", 1);
+  }
+}
+
+std::string_view KindOf(const v1::Event& event) {
+  switch (event.kind_case()) {
+    case v1::Event::kCounter:
+      return "counter";
+    case v1::Event::kGauge:
+      return "gauge";
+    case v1::Event::kObservation:
+      return "observation";
+    case v1::Event::kHealth:
+      return "health";
+    default:
+      return "none";
+  }
+}
+
+}  // namespace
+
+// The accepted-events counters are added once per batch; they must equal what counting each
+// accepted event of the responses gives, whatever mix of kinds and rejections the batches hold.
+TEST_F(BatchProcessorTest, AcceptedCountersEqualTheAcceptedEventsOfEveryResponse) {
+  std::mt19937 random(20261201);
+  std::map<std::string_view, double> expected;
+  for (int batch = 0; batch < 200; ++batch) {
+    std::vector<v1::Event> events;
+    const int size = static_cast<int>(random() % 40);
+    for (int i = 0; i < size; ++i) events.push_back(RandomEvent(random));
+    const v1::ReportRequest request = Batch(events, static_cast<uint64_t>(batch));
+    Result result = Process(request);
+    ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+    std::set<uint32_t> rejected;
+    for (const v1::Rejection& rejection : result.response.rejections()) {
+      rejected.insert(rejection.index());
+    }
+    uint32_t accepted = 0;
+    for (int i = 0; i < size; ++i) {
+      if (rejected.count(static_cast<uint32_t>(i)) != 0) continue;
+      ++accepted;
+      ++expected[KindOf(request.events(i))];
+    }
+    EXPECT_EQ(result.response.accepted(), accepted);
+    for (std::string_view kind : {"counter", "gauge", "observation", "health"}) {
+      EXPECT_EQ(std::max(Accepted(kind), 0.0), expected[kind]) << kind << " after batch " << batch;
+    }
+  }
+  EXPECT_EQ(expected.count("none"), 0u);
+  EXPECT_GT(expected["counter"], 0);
+  EXPECT_GT(expected["health"], 0);
 }
 
 }  // namespace

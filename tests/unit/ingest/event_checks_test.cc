@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -173,6 +175,30 @@ TEST(MergeLabelsTest, ResultIsSortedByName) {
   MergeLabels(SortedLabels(source), event, out);
   EXPECT_THAT(out, ElementsAre(Pair("a", "event"), Pair("b", "event"), Pair("c", "event"),
                                Pair("d", "source"), Pair("e", "event"), Pair("f", "source")));
+}
+
+// The merge against a plain reference (a std::map overlaid by the event), on random label sets
+// that overlap in every way, with one `out` reused as the ingest path does.
+TEST(MergeLabelsTest, EqualsAMapOverlayOnRandomLabelSets) {
+  std::mt19937 random(15);
+  std::vector<LabelView> out;
+  for (int round = 0; round < 2000; ++round) {
+    Labels source_labels, event_labels;
+    for (int k = 0; k < 12; ++k) {
+      const std::string name(1, static_cast<char>('a' + random() % 12));
+      if (random() % 3 == 0) source_labels.emplace_back(name, "s" + std::to_string(k));
+      if (random() % 4 == 0) event_labels.emplace_back(name, "e" + std::to_string(k));
+    }
+    v1::Source source = MakeSource(source_labels);
+    auto event = EventLabels(event_labels);
+    std::map<std::string, std::string> expected(source.labels().begin(), source.labels().end());
+    for (const auto& [name, value] : event) expected[name] = value;
+
+    MergeLabels(SortedLabels(source), event, out);
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    ASSERT_EQ(Pairs(out.begin(), out.end()), Pairs(expected.begin(), expected.end()))
+        << "round " << round;
+  }
 }
 
 TEST(MergeLabelsTest, KeepsSourceLabelsWhenTheEventHasNone) {

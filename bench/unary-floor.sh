@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Unary Report (one event per call) against the gRPC floor on the same gateway: fleetgate-bench
+# --mode unary and --mode health (grpc.health.v1 Health/Check) alternately, --rounds times, on one
+# fresh fleetgate. Prints each run and the medians of RPC/s, p50 and p99.
+#
+#   bench/unary-floor.sh [--build-dir build] [--duration 10] [--rounds 3] [--connections 2]
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir="$repo/build"
+duration=10
+rounds=3
+connections=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+fleetgate="$build_dir/services/gateway/fleetgate"
+bench="$build_dir/bench/fleetgate-bench"
+# shellcheck source=bench/compare/common.sh
+source "$repo/bench/compare/common.sh"
+
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+start_fleetgate
+for ((round = 1; round <= rounds; round++)); do
+  for mode in unary health; do
+    json=$("$bench" --target "127.0.0.1:$grpc_port" --mode "$mode" --duration "$duration" \
+      --batch 1 --series 1000 --connections "$connections" --json 2>/dev/null)
+    python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print("%s %.0f %.2f %.2f %d" % (r["mode"], r["rpcs_per_second"], r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["errors"]))' "$json" |
+      tee -a "$work/runs"
+    echo "  round $round, $mode, load average $(cut -d' ' -f1 /proc/loadavg)" >&2
+  done
+done
+stop_server
+echo "| mode | RPC/s (median) | runs | p50 ms | p99 ms | errors |"
+echo "|---|---|---|---|---|---|"
+for mode in unary health; do
+  awk -v m="$mode" '$1 == m' "$work/runs" | python3 -c '
+import statistics, sys
+rows = [line.split() for line in sys.stdin]
+col = lambda i: [float(r[i]) for r in rows]
+print("| %s | %.0f | %s | %.2f | %.2f | %d |" % (rows[0][0], statistics.median(col(1)),
+      " ".join(r[1] for r in rows), statistics.median(col(2)), statistics.median(col(3)),
+      sum(int(r[4]) for r in rows)))'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
