@@ -282,8 +282,11 @@ def scenario_flood(args, gateway, floods):
     check(gateway.peak_rss < args.rss_bound_mb * MIB,
           f"peak RSS stays under {args.rss_bound_mb} MiB")
     check(kept < args.rss_bound_mb * MIB, f"RSS after the flood is under {args.rss_bound_mb} MiB")
-    check(latencies and max(latencies) < args.latency_bound,
-          f"a normal client kept getting answers within {args.latency_bound} s")
+    # Latency is printed, not asserted (no timed assertions in tests): the normal client must
+    # keep getting answers, almost all of them successful.
+    answered = len(latencies)
+    check(answered >= 10 and len(failures) <= answered // 10,
+          "a normal client kept getting answers during the flood (at most 10% failed)")
 
 
 def scenario_descriptors(args, gateway):
@@ -374,7 +377,6 @@ def main():
     parser.add_argument("--protoc", required=True)
     parser.add_argument("--grpc-python-plugin", required=True)
     parser.add_argument("--rss-bound-mb", type=int, default=400)
-    parser.add_argument("--latency-bound", type=float, default=2.0)
     parser.add_argument("--recover-deadline", type=float, default=15.0)
     parser.add_argument("--drain-seconds", type=float, default=3.0)
     args = parser.parse_args()
