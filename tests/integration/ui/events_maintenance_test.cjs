@@ -157,6 +157,33 @@ async function maintenance(gw) {
   ok("DELETE ends it: the reported status returns, history holds the window, the rule fires");
 }
 
+// A service_unhealthy rule fires when the service's policy says UNHEALTHY, with the same verdict
+// as fleetgate_service_health, and exports the matching PromQL.
+async function serviceUnhealthy(gw) {
+  await report(fgctl, gw, "payments", "p-1", "SERVING");
+  const rule = await api(gw, "POST", "/api/v1/rules", { name: "PaymentsUnhealthy", kind: "health",
+    health: { service: "payments", condition: "service_unhealthy" }, for: "0s" });
+  assert.equal(rule.status, 201, JSON.stringify(rule.body));
+  await twoEvaluations(gw, "PaymentsUnhealthy");
+  const firing = async () => (await api(gw, "GET", "/api/v1/alerts")).body.data.alerts
+    .filter((a) => a.labels.alertname === "PaymentsUnhealthy");
+  assert.deepEqual(await firing(), []);
+  await report(fgctl, gw, "payments", "p-1", "NOT_SERVING");
+  const alerts = await until("PaymentsUnhealthy firing", async () => {
+    const now = await firing();
+    return now.length === 1 && now[0].state === "firing" && now;
+  });
+  assert.deepEqual(alerts[0].labels, { alertname: "PaymentsUnhealthy", service: "payments" });
+  const metrics = (await request(gw.http, { path: "/metrics" })).body.toString();
+  assert.ok(metrics.includes('fleetgate_service_health{service="payments",status="UNHEALTHY"} 1'));
+  const exported = (await request(gw.http, { path: "/api/v1/rules/export" })).body.toString();
+  // The export is YAML with the expression as a double-quoted string.
+  assert.ok(exported.includes(
+    String.raw`max by (service) (fleetgate_service_health{service=\"payments\",status=\"UNHEALTHY\"}) == 1`),
+    exported);
+  ok("a service_unhealthy rule fires on the policy's UNHEALTHY and exports its PromQL");
+}
+
 async function main() {
   const gw = await startGateway(fleetgate, { FLEETGATE_EVENTS_RING_EVENTS: String(RING),
     FLEETGATE_ALERTING_EVALUATION_INTERVAL: "100ms" });
@@ -164,6 +191,7 @@ async function main() {
     const stream = await eventsInOrder(gw);
     await reconnectReplays(gw, stream);
     await maintenance(gw);
+    await serviceUnhealthy(gw);
   } catch (error) {
     console.error(gw.log());
     throw error;
