@@ -24,7 +24,9 @@ packages=(
 # machine image, and Debian's npm conflicts with such an install, so it is added only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
-# The npm test peers (OpenTelemetry JS SDK, helm), exactly as package-lock.json pins them.
+# The npm test peers (OpenTelemetry JS SDK, helm, puppeteer-core for the browser tests, which
+# drives the Debian chromium above and never downloads a browser), exactly as package-lock.json
+# pins them.
 install_npm_packages() {
   (cd "$(dirname "$0")/.." && npm ci --no-audit --no-fund)
 }

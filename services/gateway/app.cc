@@ -83,8 +83,10 @@ void Gateway::SetUpAlerting() {
     alertmanagers_ = std::make_unique<alerts::AlertmanagerClient>(
         AlertmanagerClientOptionsFrom(config_), *self_registry_);
   }
+  alerts::EvaluatorOptions evaluator_options = EvaluatorOptionsFrom(config_);
+  evaluator_options.policies = &policies_;
   evaluator_ = std::make_unique<alerts::RuleEvaluator>(
-      EvaluatorOptionsFrom(config_), *rules_, store_, registry_, event_tap_, alertmanagers_.get(),
+      std::move(evaluator_options), *rules_, store_, registry_, event_tap_, alertmanagers_.get(),
       clock_, *self_registry_);
 }
 

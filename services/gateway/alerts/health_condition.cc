@@ -45,11 +45,37 @@ std::vector<Sample> NotServing(const HealthSpec& spec,
   return out;
 }
 
+// Each service's summary, as the registry gives it to the policy.
+std::vector<Sample> UnhealthyByPolicy(const HealthSpec& spec,
+                                      const std::vector<health::Instance>& instances,
+                                      const health::ServicePolicies& policies) {
+  std::map<std::string, health::ServiceSummary> summaries;
+  for (const health::Instance& instance : instances) {
+    if (spec.service && instance.service != *spec.service) continue;
+    health::ServiceSummary& summary = summaries[instance.service];
+    summary.service = instance.service;
+    ++summary.counts[instance.status];
+    ++summary.instances;
+  }
+  std::vector<Sample> out;
+  for (const auto& [service, summary] : summaries) {
+    if (policies.Evaluate(summary).health == health::ServiceHealth::kUnhealthy) {
+      out.push_back({{{"service", service}}, 1});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Sample> EvaluateHealth(const HealthSpec& spec,
-                                   const std::vector<health::Instance>& instances) {
+                                   const std::vector<health::Instance>& instances,
+                                   const health::ServicePolicies* policies) {
   if (spec.condition == HealthCondition::kInstanceNotServing) return NotServing(spec, instances);
+  if (spec.condition == HealthCondition::kServiceUnhealthy) {
+    static const health::ServicePolicies kDefaults(health::ServicePolicy{}, {});
+    return UnhealthyByPolicy(spec, instances, policies ? *policies : kDefaults);
+  }
   const auto counts = CountByService(spec, instances);
   std::vector<Sample> out;
   for (const auto& [service, c] : counts) {

@@ -7,6 +7,7 @@ namespace fleetgate::alerts {
 namespace {
 
 constexpr std::string_view kInstanceUp = "fleetgate_instance_up";
+constexpr std::string_view kServiceHealth = "fleetgate_service_health";
 
 std::string Selector(std::string_view name, const std::vector<Matcher>& matchers) {
   std::string out(name);
@@ -54,6 +55,11 @@ std::string HealthExpr(const HealthSpec& h) {
     case HealthCondition::kServiceAbsent: {
       std::string none_serving = Aggregate("sum", {"service"}, up) + " == 0";
       return h.service ? none_serving + " or absent(" + up + ")" : none_serving;
+    }
+    case HealthCondition::kServiceUnhealthy: {
+      // By service, so the alert's labels are {service} as fleetgate's own (no status label).
+      matchers.push_back({"status", MatchOp::kEqual, "UNHEALTHY"});
+      return Aggregate("max", {"service"}, Selector(kServiceHealth, matchers)) + " == 1";
     }
   }
   return "";

@@ -18,6 +18,8 @@ namespace fleetgate::alerts {
 //   unhealthy_ratio       1 - (sum by (service) (up{…}) / count by (service) (up{…})) > t
 //   service_absent        sum by (service) (up{service="s"}) == 0
 //                         or absent(fleetgate_instance_up{service="s"})
+//   service_unhealthy     max by (service) (fleetgate_service_health{service="s",
+//                         status="UNHEALTHY"}) == 1   (the policy's verdict, one per service)
 // service_absent needs both arms: the sum catches a service whose instances are all known but
 // none SERVING, and absent() catches a service with no instance left at all (evicted instances
 // drop their series, so the sum would be empty and never fire). absent() copies the equality

@@ -21,7 +21,12 @@ enum class RuleKind { kMetric, kHealth };
 enum class MatchOp { kEqual, kNotEqual, kRegexMatch, kRegexNoMatch };
 enum class Aggregation { kSum, kAvg, kMin, kMax, kCount, kRate };
 enum class CompareOp { kGreater, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
-enum class HealthCondition { kInstanceNotServing, kUnhealthyRatio, kServiceAbsent };
+enum class HealthCondition {
+  kInstanceNotServing,
+  kUnhealthyRatio,
+  kServiceAbsent,
+  kServiceUnhealthy
+};
 
 struct Matcher {
   std::string label;

@@ -182,7 +182,7 @@ Result<std::vector<Sample>> RuleEvaluator::Samples(Runtime& runtime, Round& roun
   std::vector<Sample> out;
   if (rule.kind == RuleKind::kHealth) {
     if (!round.fleet) round.fleet = registry_.Snapshot();
-    out = EvaluateHealth(rule.health, *round.fleet);
+    out = EvaluateHealth(rule.health, *round.fleet, options_.policies);
   } else {
     std::vector<SeriesSample> series =
         Select(CurrentSeries(store_, rule.metric.name), runtime.matchers);

@@ -28,6 +28,7 @@
 #include "core/error.h"
 #include "core/periodic_worker.h"
 #include "health/health_registry.h"
+#include "health/service_policy.h"
 #include "metrics/metric_store.h"
 #include "storage/alert_records.h"
 #include "storage/history_store.h"
@@ -43,6 +44,9 @@ struct EvaluatorOptions {
   // A rule whose condition holds for more label sets than this fails its evaluation (its
   // alerts stay as they were) instead of flooding Alertmanager, as Prometheus' rule `limit`.
   size_t max_alerts_per_rule = config::Defaults().alerting.max_alerts_per_rule;
+  // The service health policies of service_unhealthy conditions; null: the defaults. Must
+  // outlive the evaluator.
+  const health::ServicePolicies* policies = nullptr;
 };
 
 // A rule's last evaluation, as Prometheus' rules API reports it.

@@ -62,6 +62,8 @@ std::string_view ToString(HealthCondition condition) {
       return "unhealthy_ratio";
     case HealthCondition::kServiceAbsent:
       return "service_absent";
+    case HealthCondition::kServiceUnhealthy:
+      return "service_unhealthy";
   }
   return "";
 }

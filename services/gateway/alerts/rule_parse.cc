@@ -162,7 +162,7 @@ Check ReadHealth(const json& j, HealthSpec& out) {
     out.service = service;
   }
   auto conditions = {HealthCondition::kInstanceNotServing, HealthCondition::kUnhealthyRatio,
-                     HealthCondition::kServiceAbsent};
+                     HealthCondition::kServiceAbsent, HealthCondition::kServiceUnhealthy};
   if (auto e =
           ReadEnum(j.value("condition", json()), f + ".condition", conditions, out.condition)) {
     return e;

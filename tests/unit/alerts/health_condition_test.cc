@@ -75,5 +75,33 @@ TEST(EvaluateHealthTest, LeavesInstancesInMaintenanceOutOfEveryCondition) {
   EXPECT_TRUE(EvaluateHealth(Spec(HealthCondition::kServiceAbsent, "ops"), fleet).empty());
 }
 
+TEST(EvaluateHealthTest, ServiceUnhealthyFollowsEachServicePolicy) {
+  // Defaults (min_serving 1, max_unavailable_ratio 0.5): billing has 1 of 4 unavailable
+  // (DEGRADED), search has none serving.
+  auto samples = EvaluateHealth(Spec(HealthCondition::kServiceUnhealthy), kFleet);
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0].labels, (LabelSet{{"service", "search"}}));
+  EXPECT_EQ(samples[0].value, 1);
+
+  health::ServicePolicies strict(health::ServicePolicy{},
+                                 {{"billing", health::ServicePolicy{4, 0.5}}});
+  auto both = EvaluateHealth(Spec(HealthCondition::kServiceUnhealthy), kFleet, &strict);
+  ASSERT_EQ(both.size(), 2u);  // billing: 3 serving or degraded, fewer than its min_serving 4
+  EXPECT_EQ(both[0].labels, (LabelSet{{"service", "billing"}}));
+}
+
+TEST(EvaluateHealthTest, ServiceUnhealthyLeavesInstancesInMaintenanceOut) {
+  const std::vector<health::Instance> fleet{Make("ops", "o-1", Status::kMaintenance),
+                                            Make("ops", "o-2", Status::kServing),
+                                            Make("ops", "o-3", Status::kNotServing)};
+  health::ServicePolicies policies(health::ServicePolicy{1, 0.4}, {});
+  auto samples = EvaluateHealth(Spec(HealthCondition::kServiceUnhealthy, "ops"), fleet, &policies);
+  ASSERT_EQ(samples.size(), 1u);  // 1 of 2 considered unavailable: 0.5 > 0.4
+  // Counted, the one in maintenance would make 2 of 3 unavailable, above 0.5.
+  health::ServicePolicies lenient(health::ServicePolicy{1, 0.5}, {});
+  EXPECT_TRUE(
+      EvaluateHealth(Spec(HealthCondition::kServiceUnhealthy, "ops"), fleet, &lenient).empty());
+}
+
 }  // namespace
 }  // namespace fleetgate::alerts

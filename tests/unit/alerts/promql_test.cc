@@ -124,6 +124,14 @@ TEST(PromQLTest, RendersServiceAbsentWithAnAbsentArmForANamedService) {
             "sum by (service) (fleetgate_instance_up) == 0");
 }
 
+TEST(PromQLTest, RendersServiceUnhealthyOverTheServiceHealthByService) {
+  EXPECT_EQ(ToPromQL(HealthRule(HealthCondition::kServiceUnhealthy, "billing")),
+            R"(max by (service) (fleetgate_service_health{service="billing",status="UNHEALTHY"}))"
+            R"( == 1)");
+  EXPECT_EQ(ToPromQL(HealthRule(HealthCondition::kServiceUnhealthy, std::nullopt)),
+            R"(max by (service) (fleetgate_service_health{status="UNHEALTHY"}) == 1)");
+}
+
 TEST(PromQLTest, EscapesTheServiceName) {
   EXPECT_EQ(ToPromQL(HealthRule(HealthCondition::kInstanceNotServing, "a\"b")),
             R"(fleetgate_instance_up{service="a\"b"} == 0)");
