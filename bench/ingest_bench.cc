@@ -21,18 +21,16 @@
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
+#include "support/ingest_pipeline.h"
 
 namespace fleetgate {
 namespace {
 
-struct Gateway {
+// The gateway's own ingest wiring (tests/support), with a series cap large enough for every
+// benchmark.
+struct Gateway : testing::IngestPipeline {
   explicit Gateway(size_t max_series = 1'000'000)
-      : clock(SystemClock::Shared()),
-        self(std::make_shared<prometheus::Registry>()),
-        ingest_metrics(*self),
-        store(StoreOptions(max_series), clock, &ingest_metrics.series_active()),
-        registry(health::RegistryOptions{}, clock),
-        processor(ingest::IngestOptions{}, store, registry, ingest_metrics) {}
+      : IngestPipeline(SystemClock::Shared(), StoreOptions(max_series)) {}
 
   static metrics::MetricStoreOptions StoreOptions(size_t max_series) {
     metrics::MetricStoreOptions options;
@@ -40,13 +38,6 @@ struct Gateway {
     options.max_series_per_metric = max_series;
     return options;
   }
-
-  std::shared_ptr<Clock> clock;
-  std::shared_ptr<prometheus::Registry> self;
-  metrics::IngestMetrics ingest_metrics;
-  metrics::MetricStore store;
-  health::HealthRegistry registry;
-  ingest::BatchProcessor processor;
 };
 
 // A batch of `events` counter increments spread over `series` distinct label values.
@@ -145,7 +136,7 @@ void BM_Scrape(benchmark::State& state) {
   Gateway gateway;
   Fill(gateway, static_cast<int>(state.range(0)));
   metrics::Exposition exposition;
-  exposition.Add(gateway.self);
+  exposition.Add(gateway.self_registry);
   exposition.Add(gateway.store.collectable());
   size_t bytes = 0;
   FLEETGATE_PROFILE_BEGIN();

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "client/report_client.h"
-#include "unit/client/in_process_gateway.h"
+#include "support/in_process_gateway.h"
 
 namespace fleetgate::testing {
 

@@ -1,6 +1,6 @@
 #pragma once
-// A real fleetgate ingest path in the test process: IngestService over BatchProcessor,
-// MetricStore and HealthRegistry, served by a grpc::Server on 127.0.0.1. It can stop and start
+// A real fleetgate ingest path in the test process: IngestService over the IngestPipeline,
+// served by a grpc::Server on 127.0.0.1. It can stop and start
 // again on the same port with the same store, like a gateway that restarts. Not thread-safe.
 
 #include <grpcpp/grpcpp.h>
@@ -9,11 +9,8 @@
 #include <string>
 
 #include "core/clock.h"
-#include "health/health_registry.h"
-#include "ingest/batch_processor.h"
 #include "ingest/ingest_service.h"
-#include "metrics/metric_store.h"
-#include "metrics/self_metrics.h"
+#include "support/ingest_pipeline.h"
 
 namespace fleetgate::testing {
 
@@ -29,7 +26,7 @@ class InProcessGateway {
 
   int port() const { return port_; }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-  health::HealthRegistry& registry() { return registry_; }
+  health::HealthRegistry& registry() { return pipeline_.registry; }
 
   // The value of one exposed series (reported or self-metric); -1 if absent.
   double Value(const std::string& series) const;
@@ -39,12 +36,7 @@ class InProcessGateway {
  private:
   std::string Render() const;
 
-  std::shared_ptr<ManualClock> clock_;
-  std::shared_ptr<prometheus::Registry> self_registry_;
-  metrics::IngestMetrics self_metrics_;
-  metrics::MetricStore store_;
-  health::HealthRegistry registry_;
-  ingest::BatchProcessor processor_;
+  IngestPipeline pipeline_;
   std::unique_ptr<ingest::IngestService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

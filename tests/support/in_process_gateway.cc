@@ -1,4 +1,4 @@
-#include "unit/client/in_process_gateway.h"
+#include "support/in_process_gateway.h"
 
 #include <sstream>
 
@@ -7,15 +7,11 @@
 namespace fleetgate::testing {
 
 InProcessGateway::InProcessGateway(ingest::IngestOptions options)
-    : clock_(std::make_shared<ManualClock>(TimePoint(std::chrono::seconds(1'000'000)))),
-      self_registry_(std::make_shared<prometheus::Registry>()),
-      self_metrics_(*self_registry_),
-      store_(metrics::MetricStoreOptions{}, clock_, &self_metrics_.series_active()),
-      registry_(health::RegistryOptions{}, clock_),
-      processor_(options, store_, registry_, self_metrics_) {}
+    : pipeline_(std::make_shared<ManualClock>(TimePoint(std::chrono::seconds(1'000'000))),
+                metrics::MetricStoreOptions{}, options) {}
 
 bool InProcessGateway::Start(int port) {
-  service_ = std::make_unique<ingest::IngestService>(processor_);
+  service_ = std::make_unique<ingest::IngestService>(pipeline_.processor);
   grpc::ServerBuilder builder;
   int bound = 0;
   builder.AddListeningPort("127.0.0.1:" + std::to_string(port), grpc::InsecureServerCredentials(),
@@ -38,8 +34,8 @@ void InProcessGateway::Stop() {
 
 std::string InProcessGateway::Render() const {
   metrics::Exposition exposition;
-  exposition.Add(store_.collectable());
-  exposition.Add(self_registry_);
+  exposition.Add(pipeline_.store.collectable());
+  exposition.Add(pipeline_.self_registry);
   return exposition.Render();
 }
 
