@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "core/hex.h"
+
 namespace fleetgate::auth {
 
 Digest Sha256(std::string_view data) {
@@ -22,17 +24,6 @@ std::string ToHex(const Digest& digest) {
   }
   return out;
 }
-
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<Digest> ParseHexDigest(std::string_view hex) {
   Digest digest{};

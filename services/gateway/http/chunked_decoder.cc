@@ -2,17 +2,9 @@
 
 #include <algorithm>
 
+#include "core/hex.h"
+
 namespace fleetgate::http {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 ChunkedDecoder::State ChunkedDecoder::Fail(State state, std::string why) {
   state_ = state;

@@ -1,16 +1,9 @@
 #include "http/url_codec.h"
 
+#include "core/hex.h"
+
 namespace fleetgate::http {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string PercentDecode(std::string_view text, bool plus_as_space) {
   std::string out;

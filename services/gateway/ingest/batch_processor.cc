@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/in_flight.h"
 #include "ingest/event_checks.h"
 
 namespace fleetgate::ingest {
@@ -11,18 +12,6 @@ namespace {
 using metrics::EventError;
 using metrics::MetricKind;
 namespace reason = metrics::reason;
-
-// Counts a batch in flight for as long as it lives.
-class InFlightGuard {
- public:
-  explicit InFlightGuard(std::atomic<size_t>& counter) : counter_(counter), count_(++counter) {}
-  ~InFlightGuard() { --counter_; }
-  size_t count() const { return count_; }
-
- private:
-  std::atomic<size_t>& counter_;
-  size_t count_;
-};
 
 // The event kinds with an accepted-events counter, in the order of AcceptedByKind's slots. An
 // event of no kind is never accepted.
@@ -82,7 +71,7 @@ BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& stor
 
 Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportResponse* response,
                                std::string_view rpc) {
-  InFlightGuard in_flight(in_flight_);
+  fleetgate::InFlight in_flight(in_flight_);
   if (draining_.load()) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
   }

@@ -1,21 +1,10 @@
 #include "otlp/export_processor.h"
 
+#include "core/in_flight.h"
 #include "otlp/export_batch.h"
 
 namespace fleetgate::otlp {
 namespace {
-
-// Counts an export in flight for as long as it lives.
-class InFlightGuard {
- public:
-  explicit InFlightGuard(std::atomic<size_t>& counter) : counter_(counter), count_(++counter) {}
-  ~InFlightGuard() { --counter_; }
-  size_t count() const { return count_; }
-
- private:
-  std::atomic<size_t>& counter_;
-  size_t count_;
-};
 
 size_t TotalPoints(const ExportRequest& request) {
   size_t points = 0;
@@ -58,7 +47,7 @@ ExportProcessor::ExportProcessor(OtlpOptions options, metrics::MetricStore& stor
       streams_(options_.streams, std::move(clock)) {}
 
 Result<ExportSummary> ExportProcessor::Export(const ExportRequest& request) {
-  InFlightGuard in_flight(in_flight_);
+  fleetgate::InFlight in_flight(in_flight_);
   if (draining_.load()) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
   }
