@@ -76,7 +76,7 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
 
 void Gateway::SetUpAlerting() {
   rule_store_ = std::make_unique<storage::RuleStore>(*database_, *self_registry_);
-  rules_ = std::make_unique<alerts::RuleCatalog>(*rule_store_, clock_);
+  rules_ = std::make_unique<alerts::RuleCatalog>(*rule_store_, clock_, config_.alerting.max_rules);
   rules_->Provision(config_.alerting.rule_files);
   const size_t provisioned = rules_->List().size();
   spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + rules_->LoadStored(),
