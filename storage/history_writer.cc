@@ -11,6 +11,7 @@ HistoryWriter::HistoryWriter(const Database& database, HistoryWriterOptions opti
     : options_(options),
       clock_(std::move(clock)),
       metrics_(registry),
+      problems_(clock_, options_.log_interval),
       connection_(database.Connect(ConnectionRole::kWriter)),
       retry_backoff_(options_.retry_backoff, options_.max_retry_backoff),
       next_retention_(clock_->Now()),
@@ -40,6 +41,7 @@ bool HistoryWriter::Push(WriteOp op) {
     DropReason reason = stop_ ? DropReason::kStopped : DropReason::kQueueFull;
     lock.unlock();
     metrics_.CountDropped(reason, 1);
+    problems_.Dropped(stop_ ? "the writer is stopped" : "the write queue is full", 1);
     return false;
   }
   queue_.push_back(std::move(op));
@@ -124,6 +126,7 @@ void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
     if (TryWrite(ops, &failure)) return;
     if (ShouldGiveUp(failure, attempt)) {
       metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
+      problems_.Dropped("a write failed after its retries", ops.size());
       return;
     }
     worker_.SleepUnlessStopping(retry_backoff_.Next());
@@ -158,6 +161,7 @@ bool HistoryWriter::ShouldGiveUp(FailureKind failure, int attempt) const {
 
 void HistoryWriter::RecordFailure(StorageOp op, FailureKind kind, const std::string& message) {
   metrics_.CountError(op, kind);
+  problems_.Error(op == StorageOp::kRetention ? "retention" : "write", message);
   {
     std::lock_guard<std::mutex> lock(error_mu_);
     last_error_ = message;
