@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # style: make test checks clang-format; make tidy runs clang-tidy
   clang-format clang-tidy
+  # make fuzz: libFuzzer and the sanitizer runtimes come with Debian's clang
+  clang
   # test peers and tools
   prometheus prometheus-alertmanager python3 python3-grpcio python3-h2 python3-protobuf python3-yaml
   sqlite3 curl openssl

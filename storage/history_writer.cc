@@ -13,10 +13,10 @@ namespace {
 // one would silently drop every write, so it is a start-up error.
 const HistoryWriterOptions& Checked(const HistoryWriterOptions& options) {
   if (options.queue_capacity == 0 || options.batch_rows == 0 || options.max_transaction_rows == 0 ||
-      options.flush_interval.count() <= 0 || options.retention_interval.count() <= 0) {
+      options.flush_interval.count() <= 0) {
     throw std::invalid_argument(
-        "HistoryWriterOptions: queue_capacity, batch_rows, max_transaction_rows, flush_interval "
-        "and retention_interval must be set (options.cc builds them from the config)");
+        "HistoryWriterOptions: queue_capacity, batch_rows, max_transaction_rows and "
+        "flush_interval must be set (options.cc builds them from the config)");
   }
   return options;
 }
@@ -28,6 +28,7 @@ HistoryWriter::HistoryWriter(const Database& database, HistoryWriterOptions opti
     : options_(Checked(options)),
       clock_(std::move(clock)),
       metrics_(registry),
+      problems_(clock_, options_.log_interval),
       connection_(database.Connect(ConnectionRole::kWriter)),
       retry_backoff_(options_.retry_backoff, options_.max_retry_backoff),
       next_retention_(clock_->Now()),
@@ -57,6 +58,7 @@ bool HistoryWriter::Push(WriteOp op) {
     DropReason reason = stop_ ? DropReason::kStopped : DropReason::kQueueFull;
     lock.unlock();
     metrics_.CountDropped(reason, 1);
+    problems_.Dropped(stop_ ? "the writer is stopped" : "the write queue is full", 1);
     return false;
   }
   queue_.push_back(std::move(op));
@@ -141,6 +143,7 @@ void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
     if (TryWrite(ops, &failure)) return;
     if (ShouldGiveUp(failure, attempt)) {
       metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
+      problems_.Dropped("a write failed after its retries", ops.size());
       return;
     }
     worker_.SleepUnlessStopping(retry_backoff_.Next());
@@ -175,6 +178,7 @@ bool HistoryWriter::ShouldGiveUp(FailureKind failure, int attempt) const {
 
 void HistoryWriter::RecordFailure(StorageOp op, FailureKind kind, const std::string& message) {
   metrics_.CountError(op, kind);
+  problems_.Error(op == StorageOp::kRetention ? "retention" : "write", message);
   {
     std::lock_guard<std::mutex> lock(error_mu_);
     last_error_ = message;

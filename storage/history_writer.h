@@ -21,6 +21,7 @@
 #include "core/periodic_worker.h"
 #include "storage/database.h"
 #include "storage/history_store.h"
+#include "storage/problem_log.h"
 #include "storage/storage_metrics.h"
 #include "storage/write_ops.h"
 
@@ -48,6 +49,9 @@ struct HistoryWriterOptions {
   std::chrono::milliseconds retention{};
   std::chrono::milliseconds retention_interval{};
   int64_t retention_batch_rows = 1000;
+  // Storage errors and dropped writes are logged at most once per this interval, with the last
+  // SQLite error and the counts since the previous line.
+  std::chrono::milliseconds log_interval{std::chrono::seconds(10)};
 };
 
 class HistoryWriter final : public HistorySink {
@@ -111,6 +115,7 @@ class HistoryWriter final : public HistorySink {
   const HistoryWriterOptions options_;
   const std::shared_ptr<const Clock> clock_;
   StorageMetrics metrics_;
+  ProblemLog problems_;          // errors and drops, logged at most once per log_interval
   SqliteConnection connection_;  // only the worker touches it after construction
 
   mutable std::mutex mu_;

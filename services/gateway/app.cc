@@ -74,7 +74,8 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
 }
 
 void Gateway::SetUpAlerting() {
-  rules_ = std::make_unique<alerts::RuleCatalog>(storage_->rules(), clock_);
+  rules_ =
+      std::make_unique<alerts::RuleCatalog>(storage_->rules(), clock_, config_.alerting.max_rules);
   rules_->Provision(config_.alerting.rule_files);
   const size_t provisioned = rules_->List().size();
   spdlog::info("{} alert rules loaded ({} from rule files)", provisioned + rules_->LoadStored(),

@@ -7,6 +7,7 @@ metrics::LabelLimits LabelLimitsFrom(const config::Config& config) {
   limits.max_labels_per_series = config.limits.max_labels_per_series;
   limits.max_label_name_bytes = config.limits.max_label_name_bytes;
   limits.max_label_value_bytes = config.limits.max_label_value_bytes;
+  limits.max_metric_name_bytes = config.limits.max_metric_name_length;
   return limits;
 }
 
@@ -26,6 +27,8 @@ health::RegistryOptions RegistryOptionsFrom(const config::Config& config) {
   options.default_ttl = config.health.default_ttl;
   options.max_ttl = config.health.max_ttl;
   options.forget_after = config.health.forget_after;
+  options.max_instances = config.health.max_instances;
+  options.max_instances_per_service = config.health.max_instances_per_service;
   return options;
 }
 
@@ -33,6 +36,8 @@ ingest::IngestOptions IngestOptionsFrom(const config::Config& config) {
   ingest::IngestOptions options;
   options.max_events_per_batch = config.limits.max_events_per_batch;
   options.max_source_bytes = config.limits.max_label_value_bytes;
+  options.max_service_bytes = config.limits.max_service_name_bytes;
+  options.max_instance_bytes = config.limits.max_instance_name_bytes;
   options.max_detail_bytes = config.limits.max_detail_bytes;
   options.max_checks = config.limits.max_checks;
   options.max_inflight_batches = config.limits.max_inflight_batches;

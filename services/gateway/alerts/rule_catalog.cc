@@ -16,8 +16,9 @@ Error Unavailable(const Error& error) {
 
 }  // namespace
 
-RuleCatalog::RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock)
-    : store_(store), clock_(std::move(clock)) {}
+RuleCatalog::RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock,
+                         size_t max_rules)
+    : store_(store), clock_(std::move(clock)), max_rules_(max_rules) {}
 
 void RuleCatalog::Provision(const std::vector<std::string>& files) {
   const TimePoint now = clock_->Now();
@@ -64,6 +65,12 @@ Result<RuleEntry> RuleCatalog::Create(const Rule& rule) {
   if (rules_.count(rule.name)) {
     return MakeError(ErrorCode::kAlreadyExists, "a rule named " + rule.name + " exists already", {},
                      kRuleExists);
+  }
+  if (rules_.size() >= max_rules_) {
+    return MakeError(ErrorCode::kResourceExhausted,
+                     "fleetgate holds " + std::to_string(rules_.size()) +
+                         " rules already, the most alerting.max_rules allows",
+                     {}, kTooManyRules);
   }
   auto stored = store_.Insert(rule.name, RuleToJson(rule).dump(), clock_->Now());
   if (!stored.ok()) {

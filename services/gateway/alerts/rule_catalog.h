@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "alerts/rule.h"
+#include "config/config.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "storage/rule_repository.h"
@@ -33,11 +34,15 @@ inline constexpr std::string_view kRuleExists = "rule_exists";       // kAlready
 // kFailedPrecondition: a rule provisioned from a file cannot be changed over the API.
 inline constexpr std::string_view kRuleReadOnly = "rule_read_only";
 // kUnavailable (storage_unavailable): the rule could not be stored.
+// kResourceExhausted (HTTP 429): alerting.max_rules rules are held already.
+inline constexpr std::string_view kTooManyRules = "too_many_rules";
 
 class RuleCatalog {
  public:
-  // `store` must outlive the catalog.
-  RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock);
+  // `store` must outlive the catalog. Create refuses a rule beyond `max_rules` (files and API
+  // together).
+  RuleCatalog(storage::RuleRepository& store, std::shared_ptr<const Clock> clock,
+              size_t max_rules = config::Defaults().alerting.max_rules);
 
   // Start-up: loads every rule file; throws std::runtime_error on an invalid rule or a name
   // defined twice.
@@ -63,6 +68,7 @@ class RuleCatalog {
 
   storage::RuleRepository& store_;
   const std::shared_ptr<const Clock> clock_;
+  const size_t max_rules_;
   mutable std::mutex mu_;
   std::map<std::string, RuleEntry> rules_;
 };

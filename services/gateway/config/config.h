@@ -95,6 +95,9 @@ struct Config {
     size_t max_detail_bytes = 4096;
     size_t max_checks = 32;
     size_t max_inflight_batches = 1024;
+    size_t max_metric_name_length = 256;
+    size_t max_service_name_bytes = 128;
+    size_t max_instance_name_bytes = 128;
   } limits;
   struct Metrics {
     milliseconds series_ttl = std::chrono::minutes(15);
@@ -108,6 +111,8 @@ struct Config {
     milliseconds sweep_interval = std::chrono::seconds(1);
     // Per service, and "default" for the others.
     ServicePolicyMap service_policies = {{"default", ServicePolicyConfig{}}};
+    size_t max_instances = 50000;
+    size_t max_instances_per_service = 5000;
   } health;
   struct Alerting {
     milliseconds evaluation_interval = std::chrono::seconds(15);
@@ -118,6 +123,7 @@ struct Config {
     size_t notification_queue_capacity = 10000;
     size_t notification_max_attempts = 5;
     size_t max_alerts_per_rule = 1000;
+    size_t max_rules = 1000;
     std::string external_url;  // empty: http://<hostname>:<HTTP port>
   } alerting;
   struct Auth {

@@ -13,11 +13,13 @@ HealthRegistry::HealthRegistry(RegistryOptions options, std::shared_ptr<const Cl
                                TransitionSink* sink)
     : options_(options), clock_(std::move(clock)), sink_(sink) {}
 
-void HealthRegistry::Seen(std::string_view service, std::string_view instance,
+bool HealthRegistry::Seen(std::string_view service, std::string_view instance,
                           std::string_view version) {
   const TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(mutex_);
-  Instance& entry = Touch(service, instance, version, now);
+  Instance* touched = Touch(service, instance, version, now);
+  if (touched == nullptr) return false;
+  Instance& entry = *touched;
   // Until an instance reports its health, any event is its heartbeat.
   if (!entry.last_report) {
     entry.expires_at = now + options_.default_ttl;
@@ -26,20 +28,24 @@ void HealthRegistry::Seen(std::string_view service, std::string_view instance,
       entry.maintenance->reported = Status::kUnknown;
     }
   }
+  return true;
 }
 
-void HealthRegistry::Report(std::string_view service, std::string_view instance,
+bool HealthRegistry::Report(std::string_view service, std::string_view instance,
                             std::string_view version, const HealthReport& report) {
   const TimePoint now = clock_->Now();
   milliseconds ttl = report.ttl.count() > 0 ? milliseconds(report.ttl) : options_.default_ttl;
   ttl = std::min(ttl, options_.max_ttl);
   std::lock_guard<std::mutex> lock(mutex_);
-  Instance& entry = Touch(service, instance, version, now);
+  Instance* touched = Touch(service, instance, version, now);
+  if (touched == nullptr) return false;
+  Instance& entry = *touched;
   entry.checks = report.checks;
   entry.last_report = now;
   entry.ttl = ttl;
   entry.expires_at = now + ttl;
   SetReported(entry, report.status, report.detail, now);
+  return true;
 }
 
 void HealthRegistry::SetReported(Instance& entry, Status status, const std::string& detail,
@@ -94,14 +100,21 @@ Instance* HealthRegistry::FindLocked(std::string_view service, std::string_view 
   return it == service_it->second.end() ? nullptr : &it->second;
 }
 
-Instance& HealthRegistry::Touch(std::string_view service, std::string_view instance,
+Instance* HealthRegistry::Touch(std::string_view service, std::string_view instance,
                                 std::string_view version, TimePoint now) {
   auto service_it = services_.find(service);
   if (service_it == services_.end()) {
+    if (instance_count_ >= options_.max_instances) return nullptr;
     service_it = services_.emplace(std::string(service), Instances{}).first;
   }
   auto it = service_it->second.find(instance);
   if (it == service_it->second.end()) {
+    if (instance_count_ >= options_.max_instances ||
+        service_it->second.size() >= options_.max_instances_per_service) {
+      if (service_it->second.empty()) services_.erase(service_it);
+      return nullptr;
+    }
+    ++instance_count_;
     Instance fresh;
     fresh.service = std::string(service);
     fresh.instance = std::string(instance);
@@ -116,7 +129,7 @@ Instance& HealthRegistry::Touch(std::string_view service, std::string_view insta
   Instance& entry = it->second;
   entry.last_seen = now;
   if (!version.empty() && entry.version != version) entry.version = std::string(version);
-  return entry;
+  return &entry;
 }
 
 void HealthRegistry::SetStatus(Instance& instance, Status status, const std::string& detail,
@@ -151,6 +164,7 @@ void HealthRegistry::Sweep() {
       }
       if (entry.status == Status::kStale && now - entry.status_since >= options_.forget_after) {
         it = instances.erase(it);
+        --instance_count_;
       } else {
         ++it;
       }
@@ -170,6 +184,7 @@ bool HealthRegistry::Deregister(std::string_view service, std::string_view insta
         now},
        nullptr);
   service_it->second.erase(it);
+  --instance_count_;
   if (service_it->second.empty()) services_.erase(service_it);
   return true;
 }
@@ -178,7 +193,8 @@ void HealthRegistry::Restore(Instance instance) {
   std::lock_guard<std::mutex> lock(mutex_);
   Instances& instances = services_[instance.service];
   std::string name = instance.instance;
-  instances.insert_or_assign(std::move(name), std::move(instance));
+  // Restored instances are not capped: they were accepted before the restart.
+  if (instances.insert_or_assign(std::move(name), std::move(instance)).second) ++instance_count_;
 }
 
 std::vector<ServiceSummary> HealthRegistry::Services() const {

@@ -31,6 +31,8 @@ struct RegistryOptions {
   std::chrono::milliseconds default_ttl = config::Defaults().health.default_ttl;
   std::chrono::milliseconds max_ttl = config::Defaults().health.max_ttl;
   std::chrono::milliseconds forget_after = config::Defaults().health.forget_after;
+  size_t max_instances = config::Defaults().health.max_instances;
+  size_t max_instances_per_service = config::Defaults().health.max_instances_per_service;
 };
 
 class HealthRegistry {
@@ -38,10 +40,13 @@ class HealthRegistry {
   HealthRegistry(RegistryOptions options, std::shared_ptr<const Clock> clock,
                  TransitionSink* sink = nullptr);
 
-  // Any event from the instance: it is known from now on and its last-seen time moves.
-  void Seen(std::string_view service, std::string_view instance, std::string_view version);
-  // A health event: sets the status (a transition when it changes) and renews the TTL.
-  void Report(std::string_view service, std::string_view instance, std::string_view version,
+  // Any event from the instance: it is known from now on and its last-seen time moves. False
+  // (nothing registered) when the instance is new and max_instances or
+  // max_instances_per_service is reached.
+  bool Seen(std::string_view service, std::string_view instance, std::string_view version);
+  // A health event: sets the status (a transition when it changes) and renews the TTL. False, as
+  // Seen, at the instance caps.
+  bool Report(std::string_view service, std::string_view instance, std::string_view version,
               const HealthReport& report);
   // Puts a known instance in maintenance until `until` (a transition to MAINTENANCE with the
   // reason as detail); on one already in maintenance it moves the end and the reason. It ends by
@@ -69,7 +74,8 @@ class HealthRegistry {
 
  private:
   using Instances = std::map<std::string, Instance, std::less<>>;
-  Instance& Touch(std::string_view service, std::string_view instance, std::string_view version,
+  // The instance, registered when new; nullptr when new and a cap is reached.
+  Instance* Touch(std::string_view service, std::string_view instance, std::string_view version,
                   TimePoint now);
   void SetStatus(Instance& instance, Status status, const std::string& detail, TimePoint when);
   // The reported status: set directly, or kept aside while the instance is in maintenance.
@@ -83,6 +89,7 @@ class HealthRegistry {
   TransitionSink* const sink_;
   mutable std::mutex mutex_;
   std::map<std::string, Instances, std::less<>> services_;
+  size_t instance_count_ = 0;  // over every service
 };
 
 }  // namespace fleetgate::health

@@ -297,8 +297,7 @@ void EndpointHandler::Complete(Peer& peer, ConnectionState& conn, std::string bo
   Reply reply;
   reply.method_label = MethodLabel(head->method);
   reply.wire.head_only = head->method == "HEAD";
-  // Pipelined bytes were dropped, so say we close.
-  reply.wire.keep_alive = WantsKeepAlive(*head) && !pipelined;
+  reply.wire.keep_alive = WantsKeepAlive(*head);
   reply.wire.http10 = head->version == "HTTP/1.0";
   auto accept = head->headers.find("accept-encoding");
   if (accept != head->headers.end()) reply.accept_encoding = accept->second;
@@ -311,6 +310,13 @@ void EndpointHandler::Complete(Peer& peer, ConnectionState& conn, std::string bo
   }
   if (!reply.wire.keep_alive) conn.closing = true;
   Respond(peer, conn, std::move(reply));
+  // Pipelined bytes were dropped (Pistache's parser cannot keep them): the next request gets a
+  // clear refusal, in order after this answer, and the connection closes. Clients resend it.
+  if (pipelined && !conn.closing) {
+    Reject(peer, conn, 503, "pipelining_unsupported",
+           "HTTP/1.1 pipelining is not supported: send the next request once this answer is read, "
+           "on this connection or a new one");
+  }
 }
 
 void EndpointHandler::Respond(Peer& peer, ConnectionState& conn, Reply reply) {

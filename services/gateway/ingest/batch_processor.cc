@@ -103,7 +103,6 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
                           std::to_string(options_.max_events_per_batch) + " per batch");
   }
   self_metrics_.batches(rpc).Increment();
-  registry_.Seen(source.service(), source.instance(), source.version());
   const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
   uint32_t accepted = 0;
@@ -136,6 +135,10 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
     }
   }
   accepted_by_kind.AddTo(self_metrics_);
+  // Only an accepted event makes the instance known: an empty batch, or one whose events were
+  // all refused, registers nothing. At the instance caps, metrics still count; the instance
+  // just stays out of the registry.
+  if (accepted > 0) registry_.Seen(source.service(), source.instance(), source.version());
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();
@@ -185,8 +188,14 @@ Status BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& sour
 Status BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Source& source) {
   health::HealthReport report;
   Status outcome = ToHealthReport(event, options_, report);
-  if (outcome.ok()) registry_.Report(source.service(), source.instance(), source.version(), report);
-  return outcome;
+  if (!outcome.ok()) return outcome;
+  if (!registry_.Report(source.service(), source.instance(), source.version(), report)) {
+    return EventError(reason::kInstanceLimit,
+                      "instance \"" + source.instance() + "\" of service \"" + source.service() +
+                          "\" is new and the registry is full (health.max_instances or "
+                          "health.max_instances_per_service)");
+  }
+  return Status::Ok();
 }
 
 void BatchProcessor::Reject(v1::ReportResponse* response, int index, const Error& error) {

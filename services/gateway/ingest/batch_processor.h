@@ -20,7 +20,9 @@ namespace fleetgate::ingest {
 struct IngestOptions {
   // Defaults: the limits.* and health.max_ttl configuration keys.
   size_t max_events_per_batch = config::Defaults().limits.max_events_per_batch;
-  size_t max_source_bytes = 256;  // service, instance, version
+  size_t max_source_bytes = 256;  // version
+  size_t max_service_bytes = config::Defaults().limits.max_service_name_bytes;
+  size_t max_instance_bytes = config::Defaults().limits.max_instance_name_bytes;
   // Bytes of a health detail and of a check detail.
   size_t max_detail_bytes = config::Defaults().limits.max_detail_bytes;
   size_t max_checks = config::Defaults().limits.max_checks;

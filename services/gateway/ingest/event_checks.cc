@@ -75,10 +75,11 @@ Status ToCheck(const v1::Check& check, const IngestOptions& options, health::Che
 }  // namespace
 
 Status CheckSource(const v1::Source& source, const IngestOptions& options) {
-  for (auto [field, value, required] : {std::tuple{"service", &source.service(), true},
-                                        std::tuple{"instance", &source.instance(), true},
-                                        std::tuple{"version", &source.version(), false}}) {
-    Status status = CheckSourceField(field, *value, options.max_source_bytes, required);
+  for (auto [field, value, max_bytes, required] :
+       {std::tuple{"service", &source.service(), options.max_service_bytes, true},
+        std::tuple{"instance", &source.instance(), options.max_instance_bytes, true},
+        std::tuple{"version", &source.version(), options.max_source_bytes, false}}) {
+    Status status = CheckSourceField(field, *value, max_bytes, required);
     if (!status.ok()) return status;
   }
   if (source.labels_size() + 2 > static_cast<int>(options.label_limits.max_labels_per_series)) {

@@ -107,6 +107,10 @@ Status MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_vie
                                                  std::string(KindName(series.kind)) + ", not a " +
                                                  std::string(KindName(kind)));
   }
+  if (kind == MetricKind::kCounter && !std::isfinite(series.value.get() + value)) {
+    return EventError(reason::kNonFiniteValue,
+                      "counter \"" + std::string(name) + "\" would overflow to +Inf");
+  }
   Update(series, value);
   series.last_update_ns = now_ns;
   return Status::Ok();
@@ -182,7 +186,9 @@ MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& ke
 
 Status MetricStore::CheckNewSeries(MetricKind kind, std::string_view name,
                                    const std::vector<LabelView>& labels) const {
-  if (Status bad = CheckMetricName(name); !bad.ok()) return bad;
+  if (Status bad = CheckMetricName(name, options_.label_limits.max_metric_name_bytes); !bad.ok()) {
+    return bad;
+  }
   if (kind == MetricKind::kCounter && !EndsWith(name, "_total")) {
     return EventError(reason::kInvalidName,
                       "counter name \"" + std::string(name) + "\" must end in _total");

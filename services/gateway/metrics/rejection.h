@@ -13,6 +13,7 @@ namespace fleetgate::metrics {
 namespace reason {
 inline constexpr std::string_view kEmptyEvent = "empty_event";
 inline constexpr std::string_view kInvalidName = "invalid_name";
+inline constexpr std::string_view kNameTooLong = "name_too_long";
 inline constexpr std::string_view kReservedName = "reserved_name";
 inline constexpr std::string_view kInvalidLabelName = "invalid_label_name";
 inline constexpr std::string_view kReservedLabel = "reserved_label";
@@ -31,6 +32,7 @@ inline constexpr std::string_view kInvalidTtl = "invalid_ttl";
 inline constexpr std::string_view kTooManyChecks = "too_many_checks";
 inline constexpr std::string_view kInvalidCheck = "invalid_check";
 inline constexpr std::string_view kRateLimited = "rate_limited";  // the service's quota (auth/)
+inline constexpr std::string_view kInstanceLimit = "instance_limit";
 
 // OTLP ingest
 inline constexpr std::string_view kInvalidHistogram = "invalid_histogram";
@@ -41,7 +43,7 @@ inline constexpr std::string_view kMissingInstance = "missing_instance";
 inline constexpr std::string_view kStreamLimit = "stream_limit";
 
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 25> kAll{
+inline constexpr std::array<std::string_view, 27> kAll{
     kEmptyEvent,         kInvalidName,
     kReservedName,       kInvalidLabelName,
     kReservedLabel,      kTooManyLabels,
@@ -54,12 +56,13 @@ inline constexpr std::array<std::string_view, 25> kAll{
     kInvalidCheck,       kRateLimited,
     kInvalidHistogram,   kUnsupportedExponentialHistogram,
     kInvalidTemporality, kMissingInstance,
-    kStreamLimit};
+    kStreamLimit,        kNameTooLong,
+    kInstanceLimit};
 }  // namespace reason
 
 // The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,
-// total_series_limit, too_many_events) is kResourceExhausted, anything else kInvalidArgument.
-// Out of line and cold: it keeps the accepting path of the callers small.
+// total_series_limit, too_many_events, instance_limit) is kResourceExhausted, anything else
+// kInvalidArgument. Out of line and cold: it keeps the accepting path of the callers small.
 [[gnu::cold]] Error EventError(std::string_view why, std::string message, std::string field = {});
 
 }  // namespace fleetgate::metrics

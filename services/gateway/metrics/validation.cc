@@ -48,7 +48,7 @@ std::string Quote(std::string_view s) {
 
 Error EventError(std::string_view why, std::string message, std::string field) {
   const bool limit = why == reason::kSeriesLimit || why == reason::kTotalSeriesLimit ||
-                     why == reason::kTooManyEvents;
+                     why == reason::kTooManyEvents || why == reason::kInstanceLimit;
   return MakeError(limit ? ErrorCode::kResourceExhausted : ErrorCode::kInvalidArgument,
                    std::move(message), std::move(field), why);
 }
@@ -80,7 +80,11 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Status CheckMetricName(std::string_view name) {
+Status CheckMetricName(std::string_view name, size_t max_bytes) {
+  if (name.size() > max_bytes) {
+    return EventError(reason::kNameTooLong, "metric name " + Quote(name) + " is longer than " +
+                                                std::to_string(max_bytes) + " bytes");
+  }
   if (!IsValidUtf8(name)) {
     return EventError(reason::kInvalidUtf8, "metric name is not valid UTF-8");
   }
@@ -88,9 +92,10 @@ Status CheckMetricName(std::string_view name) {
     return EventError(reason::kInvalidName,
                       "metric name " + Quote(name) + " does not match [a-zA-Z_:][a-zA-Z0-9_:]*");
   }
-  if (StartsWith(name, "__") || StartsWith(name, "fleetgate_")) {
-    return EventError(reason::kReservedName,
-                      "metric name " + Quote(name) + " is reserved (prefix __ or fleetgate_)");
+  if (StartsWith(name, "__") || StartsWith(name, "fleetgate_") || StartsWith(name, "process_")) {
+    return EventError(reason::kReservedName, "metric name " + Quote(name) +
+                                                 " is reserved (prefix __, fleetgate_ or process_: "
+                                                 "the gateway's own metrics)");
   }
   return Status::Ok();
 }
@@ -106,7 +111,8 @@ Status CheckLabel(std::string_view name, std::string_view value, const LabelLimi
                                                      Quote(IsValidUtf8(name) ? name : "?") +
                                                      " does not match [a-zA-Z_][a-zA-Z0-9_]*");
   }
-  if (name == "service" || name == "instance" || name == "le" || StartsWith(name, "__")) {
+  if (name == "service" || name == "instance" || name == "le" || name == "job" ||
+      StartsWith(name, "__")) {
     return EventError(reason::kReservedLabel,
                       "label " + Quote(name) + " is set by the gateway and may not be reported");
   }

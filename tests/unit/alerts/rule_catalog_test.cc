@@ -39,6 +39,18 @@ TEST_F(RuleCatalogTest, CreatesOnceAndRefusesADuplicateName) {
   EXPECT_EQ(again.error().Reason(), kRuleExists);
 }
 
+TEST_F(RuleCatalogTest, RefusesARuleBeyondMaxRulesAsResourceExhausted) {
+  RuleCatalog capped(*rule_store_, clock_, 2);
+  ASSERT_TRUE(capped.Create(ParseOrDie(Health("A"))).ok());
+  ASSERT_TRUE(capped.Create(ParseOrDie(Health("B"))).ok());
+  auto third = capped.Create(ParseOrDie(Health("C")));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(third.error().Reason(), kTooManyRules);
+  ASSERT_TRUE(capped.Delete("A").ok());
+  EXPECT_TRUE(capped.Create(ParseOrDie(Health("C"))).ok());
+}
+
 TEST_F(RuleCatalogTest, ReplacesAndDeletesOnlyKnownRules) {
   EXPECT_EQ(rules_->Replace(ParseOrDie(Health("Absent"))).error().Reason(), kRuleNotFound);
   EXPECT_EQ(rules_->Delete("Absent").error().code, ErrorCode::kNotFound);

@@ -56,6 +56,23 @@ TEST_F(HealthRegistryTest, KnowsAnInstanceFromItsFirstEvent) {
   EXPECT_EQ(sink_.transitions[0].to, Status::kUnknown);
 }
 
+TEST_F(HealthRegistryTest, RegistersNoNewInstanceBeyondItsCapsAndFreesASlotWhenOneLeaves) {
+  RegistryOptions options = Options();
+  options.max_instances = 2;
+  options.max_instances_per_service = 1;
+  HealthRegistry capped(options, clock_, &sink_);
+  EXPECT_TRUE(capped.Seen("billing", "i-1", ""));
+  EXPECT_FALSE(capped.Seen("billing", "i-2", ""));
+  EXPECT_FALSE(capped.Report("billing", "i-2", "", HealthReport{Status::kServing, "", {}, {}}));
+  EXPECT_TRUE(capped.Seen("search", "i-1", ""));
+  EXPECT_FALSE(capped.Seen("payments", "i-1", ""));
+  EXPECT_TRUE(capped.Seen("billing", "i-1", ""));  // known: still seen
+  EXPECT_EQ(capped.size(), 2u);
+  EXPECT_EQ(capped.Services().size(), 2u);  // no empty service left behind
+  ASSERT_TRUE(capped.Deregister("search", "i-1"));
+  EXPECT_TRUE(capped.Seen("payments", "i-1", ""));
+}
+
 TEST_F(HealthRegistryTest, HealthReportSetsStatusAndEmitsOneTransitionPerChange) {
   ReportStatus("i-1", Status::kServing);
   ReportStatus("i-1", Status::kServing);

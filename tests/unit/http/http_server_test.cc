@@ -112,14 +112,18 @@ TEST_F(HttpServerTest, ConnectionCloseAndHttp10AreHonoured) {
   EXPECT_TRUE(old.WaitForEof(In(seconds(10))));
 }
 
-TEST_F(HttpServerTest, PipelinedRequestIsAnsweredOnceThenClosed) {
+TEST_F(HttpServerTest, PipelinedSecondRequestIsRefusedInOrderWithAClearStatusThenClosed) {
   StartServer();
   TestClient client(port());
   ASSERT_TRUE(client.Send(MakeRequest("GET", "/health") + MakeRequest("GET", "/health")));
   auto first = client.ReadResponse(In(seconds(10)));
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 200);
-  EXPECT_EQ(first->Header("connection"), "close");
+  auto second = client.ReadResponse(In(seconds(10)));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 503);
+  EXPECT_NE(second->body.find("\"pipelining_unsupported\""), std::string::npos) << second->body;
+  EXPECT_EQ(second->Header("connection"), "close");
   EXPECT_TRUE(client.WaitForEof(In(seconds(10))));
 }
 

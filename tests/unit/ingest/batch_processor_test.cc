@@ -510,7 +510,7 @@ TEST_F(BatchProcessorTest, HealthWithoutTtlHoldsForTheRegistryDefault) {
   EXPECT_EQ(found->ttl, seconds(30));
 }
 
-TEST_F(BatchProcessorTest, AnyBatchMarksTheInstanceSeen) {
+TEST_F(BatchProcessorTest, AnAcceptedEventMarksTheInstanceSeen) {
   ExpectRejections(Process(Batch({Gauge("queue_depth", 1)})), {});
   auto found = registry_.Find("billing", "i-1");
   ASSERT_TRUE(found);
@@ -519,15 +519,66 @@ TEST_F(BatchProcessorTest, AnyBatchMarksTheInstanceSeen) {
   EXPECT_EQ(found->last_seen, clock_->Now());
 
   clock_->Advance(seconds(5));
-  ExpectRejections(Process(Batch({Counter("bad", 1)}, 2, {}, "billing", "i-1")),
-                   {{0, reason::kInvalidName}});
+  ExpectRejections(Process(Batch({Counter("jobs_total", 1)}, 2, {}, "billing", "i-1")), {});
   EXPECT_EQ(registry_.Find("billing", "i-1")->last_seen, clock_->Now());
+}
 
-  clock_->Advance(seconds(5));
-  ExpectRejections(Process(Batch({}, 3, {}, "billing", "i-2")), {});
-  ASSERT_TRUE(registry_.Find("billing", "i-2"));
-  EXPECT_EQ(registry_.Find("billing", "i-2")->last_seen, clock_->Now());
-  EXPECT_EQ(registry_.size(), 2u);
+TEST_F(BatchProcessorTest, ABatchWithoutAnAcceptedEventRegistersNothing) {
+  ExpectRejections(Process(Batch({}, 1, {}, "billing", "empty")), {});
+  ExpectRejections(Process(Batch({Counter("bad", 1), Health(v1::HEALTH_STATUS_UNSPECIFIED)}, 2, {},
+                                 "billing", "refused")),
+                   {{0, reason::kInvalidName}, {1, reason::kInvalidStatus}});
+  EXPECT_FALSE(registry_.Find("billing", "empty"));
+  EXPECT_FALSE(registry_.Find("billing", "refused"));
+  EXPECT_EQ(registry_.size(), 0u);
+}
+
+TEST_F(BatchProcessorTest, AHealthEventOfANewInstanceBeyondTheCapIsRejectedAndCounted) {
+  health::RegistryOptions capped = TestRegistryOptions();
+  capped.max_instances = 3;
+  capped.max_instances_per_service = 2;
+  health::HealthRegistry registry(capped, clock_);
+  processor_ = std::make_unique<BatchProcessor>(IngestOptions{}, *store_, registry, self_metrics_);
+  auto report = [&](const std::string& service, const std::string& instance) {
+    return Process(Batch({Health(v1::HEALTH_STATUS_SERVING)}, 1, {}, service, instance));
+  };
+  ExpectRejections(report("billing", "i-1"), {});
+  ExpectRejections(report("billing", "i-2"), {});
+  ExpectRejections(report("billing", "i-3"), {{0, reason::kInstanceLimit}});  // per service
+  ExpectRejections(report("search", "i-1"), {});
+  ExpectRejections(report("search", "i-2"), {{0, reason::kInstanceLimit}});  // in total
+  ExpectRejections(report("billing", "i-1"), {});  // known instances still report
+  EXPECT_EQ(registry.size(), 3u);
+  EXPECT_FALSE(registry.Find("billing", "i-3"));
+  EXPECT_FALSE(registry.Find("search", "i-2"));
+  EXPECT_EQ(Rejected(reason::kInstanceLimit), 2);
+  // A metric event of an instance beyond the cap still counts; the instance stays unknown.
+  ExpectRejections(Process(Batch({Gauge("workers", 1)}, 2, {}, "billing", "i-9")), {});
+  EXPECT_FALSE(registry.Find("billing", "i-9"));
+  processor_.reset();
+}
+
+TEST_F(BatchProcessorTest, ServiceAndInstanceNamesBeyondTheirLimitFailTheRequest) {
+  for (auto [service, instance, field] :
+       {std::tuple{std::string(129, 's'), std::string("i-1"), "source.service"},
+        std::tuple{std::string("billing"), std::string(129, 'i'), "source.instance"}}) {
+    Result result = Process(Batch({Gauge("workers", 1)}, 1, {}, service, instance));
+    EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(result.status.error_message(), HasSubstr(field));
+  }
+  EXPECT_EQ(registry_.size(), 0u);
+  ExpectRejections(Process(Batch({Gauge("workers", 1)}, 1, {}, std::string(128, 's'))), {});
+}
+
+TEST_F(BatchProcessorTest, ACounterIsNeverPushedToInfinity) {
+  ExpectRejections(Process(Batch({Counter("big_total", 1e308), Counter("big_total", 1e308)})),
+                   {{1, reason::kNonFiniteValue}});
+  EXPECT_EQ(Value("big_total{instance=\"i-1\",service=\"billing\"}"), 1e308);
+}
+
+TEST_F(BatchProcessorTest, RefusesTheGatewaysOwnNamesAndTheJobLabel) {
+  ExpectRejections(Process(Batch({Gauge("process_open_fds", 1), Gauge("g", 1, {{"job", "evil"}})})),
+                   {{0, reason::kReservedName}, {1, reason::kReservedLabel}});
 }
 
 TEST_F(BatchProcessorTest, MissingServiceFailsTheWholeBatchAndAppliesNothing) {
@@ -660,6 +711,7 @@ std::vector<ReasonCase> EveryReasonCase() {
   std::vector<ReasonCase> cases = {
       {reason::kEmptyEvent, {Gauge("ok", 1), Empty()}},
       {reason::kInvalidName, {Gauge("bad-name", 1)}},
+      {reason::kNameTooLong, {Gauge("g", 1), Gauge(std::string(257, 'g'), 1)}},
       {reason::kReservedName, {Gauge("fleetgate_up", 1)}},
       {reason::kInvalidLabelName, {Gauge("g", 1, {{"bad.label", "x"}})}},
       {reason::kReservedLabel, {Gauge("g", 1, {{"instance", "x"}})}},
@@ -693,6 +745,7 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   std::set<std::string_view> covered;
   covered.insert(reason::kTooManyEvents);  // refuses the whole batch; tested above
   covered.insert(reason::kRateLimited);    // the ReportGate's quota, before the processor (auth/)
+  covered.insert(reason::kInstanceLimit);  // needs a capped registry; tested above
   // Reasons only OTLP ingest gives (tests/unit/otlp).
   for (std::string_view otlp :
        {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,

@@ -86,6 +86,8 @@ TEST(CheckSourceTest, NamesTheMissingInstanceField) {
 TEST(CheckSourceTest, RejectsFieldsLongerThanTheLimit) {
   IngestOptions options;
   options.max_source_bytes = 8;
+  options.max_service_bytes = 8;
+  options.max_instance_bytes = 8;
   v1::Source source = MakeSource();
   source.set_service(std::string(8, 's'));
   EXPECT_TRUE(CheckSource(source, options).ok());

@@ -29,6 +29,10 @@ TEST(ValidationTest, RejectsReservedMetricNames) {
   EXPECT_EQ(ReasonOf(CheckMetricName("fleetgate_events_accepted_total")), reason::kReservedName);
   EXPECT_EQ(ReasonOf(CheckMetricName("bad name")), reason::kInvalidName);
   EXPECT_TRUE(CheckMetricName("queue_depth").ok());
+  EXPECT_EQ(ReasonOf(CheckMetricName("process_open_fds")), reason::kReservedName);
+  EXPECT_EQ(ReasonOf(CheckMetricName(std::string(257, 'a'))), reason::kNameTooLong);
+  EXPECT_TRUE(CheckMetricName(std::string(256, 'a')).ok());
+  EXPECT_EQ(ReasonOf(CheckMetricName("abcd", 3)), reason::kNameTooLong);
 }
 
 TEST(ValidationTest, ValidatesUtf8) {
@@ -53,6 +57,7 @@ TEST(ValidationTest, ChecksEveryLabelRule) {
   EXPECT_EQ(ReasonOf(CheckLabel("instance", "x", limits)), reason::kReservedLabel);
   EXPECT_EQ(ReasonOf(CheckLabel("__name__", "x", limits)), reason::kReservedLabel);
   EXPECT_EQ(ReasonOf(CheckLabel("le", "x", limits)), reason::kReservedLabel);
+  EXPECT_EQ(ReasonOf(CheckLabel("job", "x", limits)), reason::kReservedLabel);
   EXPECT_EQ(ReasonOf(CheckLabel("path", "12345", limits)), reason::kValueTooLong);
   EXPECT_EQ(ReasonOf(CheckLabel("path", "\xFF", limits)), reason::kInvalidUtf8);
 }
