@@ -152,6 +152,37 @@ TEST_F(AlertingTest, InvalidRulesAnswer400NamingTheFieldAndTheGatewayStaysUp) {
   EXPECT_EQ(Call("GET", "/health/ready").status, 200);
 }
 
+TEST_F(AlertingTest, UnsupportedAnnotationTemplatesAnswer400NamingTheAnnotation) {
+  Start();
+  ASSERT_EQ(Call("POST", "/api/v1/rules", kDown).status, 201);
+  for (const char* text : {"{{ $foo }}", "{{ range . }}x{{ end }}", "{{ $labels.service",
+                           "{{ .Labels.x }}", "{{ $labels.service | toUpper }}"}) {
+    json rule = kDown;
+    rule["annotations"]["description"] = text;
+    for (const char* method : {"POST", "PUT"}) {
+      std::string path = std::string("/api/v1/rules") + (method[1] == 'U' ? "/InstanceDown" : "");
+      if (method[1] == 'O') rule["name"] = "Other";
+      if (method[1] == 'U') rule["name"] = "InstanceDown";
+      HttpResult result = Call(method, path, rule);
+      EXPECT_EQ(result.status, 400) << method << " " << text;
+      EXPECT_EQ(Code(result), "invalid_rule") << text;
+      EXPECT_EQ(json::parse(result.body)["error"]["field"], "annotations.description") << text;
+    }
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/rules/Other").status, 404);
+}
+
+TEST_F(AlertingTest, ARuleFileWithAnUnsupportedTemplateStopsTheStart) {
+  const std::string file = dir_.path() + "/rules.yaml";
+  std::ofstream(file) << "- {name: Bad, kind: health, for: 1m,\n"
+                         "   health: {condition: service_absent},\n"
+                         "   annotations: {summary: '{{ $labels.service | toUpper }}'}}\n";
+  auto [code, output] =
+      GatewayProcess::RunToExit({"--check-config"}, {{"FLEETGATE_ALERTING_RULE_FILES", file}});
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(output, HasSubstr("rules.yaml: rule 0 (Bad): annotations.summary"));
+}
+
 TEST_F(AlertingTest, ChangesNeedTheAdminTokenWhenOneIsSet) {
   Start({{"FLEETGATE_HTTP_ADMIN_TOKEN", "s3cret"}});
   EXPECT_EQ(Call("POST", "/api/v1/rules", kDown).status, 401);
