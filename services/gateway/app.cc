@@ -190,6 +190,11 @@ void Gateway::StartHttp() {
   api::ApiContext context{
       &registry_,    &exposition_, &probes_,         clock_,     std::string(kVersion), started_at_,
       reader_.get(), rules_.get(), evaluator_.get(), &policies_, &components_};
+  if (writer_) {
+    context.commit_history = [writer = writer_.get()](std::chrono::milliseconds wait) {
+      return writer->FlushFor(wait);
+    };
+  }
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddMaintenanceRoutes(*router, context);

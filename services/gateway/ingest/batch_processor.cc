@@ -95,7 +95,6 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
                           std::to_string(options_.max_events_per_batch) + " per batch");
   }
   self_metrics_.batches(rpc).Increment();
-  registry_.Seen(source.service(), source.instance(), source.version());
   const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
   uint32_t accepted = 0;
@@ -126,6 +125,9 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
       Reject(response, i, outcome.error());
     }
   }
+  // After the events: a new instance whose batch carries a health report is first seen with
+  // that status (one first-sighting transition), not as UNKNOWN and then again.
+  registry_.Seen(source.service(), source.instance(), source.version());
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();
