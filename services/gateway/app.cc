@@ -15,6 +15,7 @@
 #include "guard/server_arguments.h"
 #include "health/health_collector.h"
 #include "health/service_health_collector.h"
+#include "logging.h"
 #include "metrics/process_collector.h"
 #include "options.h"
 #include "otlp/http_route.h"
@@ -201,6 +202,7 @@ void Gateway::StartHttp() {
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
+  router->SetObserver(AuditChange);
   otlp::AddOtlpRoutes(*router, otlp_processor_);
   events::AddEventRoutes(*router, event_hub_);
   ui::AddUiRoutes(*router);
