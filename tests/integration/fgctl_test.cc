@@ -109,6 +109,25 @@ TEST_F(FgctlTest, UnknownServiceFailsWithTheGatewaysReason) {
   EXPECT_THAT(run.err, HasSubstr("404 service_not_found"));
 }
 
+TEST_F(FgctlTest, UnknownServiceFailsTheSameWayForHistoryAndAvailability) {
+  for (const char* command : {"service", "history", "availability"}) {
+    FgctlRun run = Rest({command, "nope"});
+    EXPECT_EQ(run.exit_code, 1) << command << ": " << run.out;
+    EXPECT_TRUE(IsOneLine(run.err)) << command;
+    EXPECT_THAT(run.err, HasSubstr("404 service_not_found")) << command;
+  }
+}
+
+TEST_F(FgctlTest, GlobalFlagsWorkAfterTheSubcommandAndCountsReadAsWords) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = RunFgctl({"services", "--json", "--server", gateway_.http_base()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["services"][0]["service"], "billing");
+  FgctlRun service = Rest({"service", "billing"});
+  ASSERT_EQ(service.exit_code, 0) << service.err;
+  EXPECT_THAT(service.out, HasSubstr("billing: 1 instance, worst SERVING"));
+}
+
 TEST_F(FgctlTest, RejectedEventFailsWithTheReason) {
   FgctlRun run = Report({"counter", "requests"});  // a counter name must end in _total
   EXPECT_EQ(run.exit_code, 1);
