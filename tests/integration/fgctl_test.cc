@@ -128,6 +128,18 @@ TEST_F(FgctlTest, GlobalFlagsWorkAfterTheSubcommandAndCountsReadAsWords) {
   EXPECT_THAT(service.out, HasSubstr("billing: 1 instance, worst SERVING"));
 }
 
+TEST_F(FgctlTest, DeregisterRemovesAnInstanceAndAnUnknownOneFails) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = Rest({"deregister", "billing", "i-1"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("billing/i-1: deregistered"));
+  EXPECT_EQ(HttpGet(gateway_.http_base() + "/api/v1/services/billing/instances/i-1").status, 404);
+  FgctlRun again = Rest({"deregister", "billing", "i-1"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(IsOneLine(again.err));
+  EXPECT_THAT(again.err, HasSubstr("404"));
+}
+
 TEST_F(FgctlTest, RejectedEventFailsWithTheReason) {
   FgctlRun run = Report({"counter", "requests"});  // a counter name must end in _total
   EXPECT_EQ(run.exit_code, 1);

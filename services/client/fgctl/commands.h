@@ -38,7 +38,7 @@ using Action = std::function<Error(std::ostream& out)>;
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action);
 // rules list|get|apply|delete, alerts
 void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action);
-// maintenance set|clear
+// maintenance set|clear, deregister
 void AddMaintenanceCommands(CLI::App& app, const Globals& globals, Action& action);
 // report counter|gauge|observe|health
 void AddReportCommands(CLI::App& app, const Globals& globals, Action& action);
