@@ -140,6 +140,19 @@ TEST_F(FgctlTest, DeregisterRemovesAnInstanceAndAnUnknownOneFails) {
   EXPECT_THAT(again.err, HasSubstr("404"));
 }
 
+TEST_F(FgctlTest, StatusShowsTheGatewaysHealthAndTheFleet) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = Rest({"status"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("fleetgate "));
+  EXPECT_THAT(run.out, HasSubstr("fleet: 1 service, 1 instance, 1 SERVING"));
+  FgctlRun json = Rest({"status", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json body = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(body["health"].contains("status"));
+  EXPECT_EQ(body["fleet"]["services"][0]["service"], "billing");
+}
+
 TEST_F(FgctlTest, RejectedEventFailsWithTheReason) {
   FgctlRun run = Report({"counter", "requests"});  // a counter name must end in _total
   EXPECT_EQ(run.exit_code, 1);

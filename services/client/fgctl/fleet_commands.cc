@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "client/fgctl/commands.h"
 #include "client/fgctl/table.h"
@@ -34,6 +35,39 @@ Error UnlessKnown(const Globals& globals, const std::string& service) {
                                          "GET /api/v1/services/{service}");
   if (known.ok()) return std::nullopt;
   return known.error;
+}
+
+// The gateway's own health (GET /health) and the fleet in one line each.
+Error ShowStatus(const Globals& globals, std::ostream& out) {
+  JsonResult health = globals.rest().Call("GET", "/health", "GET /health");
+  if (!health.ok()) return health.error;
+  JsonResult fleet = globals.rest().Call("GET", "/api/v1/services", "GET /api/v1/services");
+  if (!fleet.ok()) return fleet.error;
+  if (globals.json) return PrintJson(out, {{"health", health.body}, {"fleet", fleet.body}});
+  const nlohmann::json services = fleet.body.value("services", nlohmann::json::array());
+  size_t instances = 0;
+  std::map<std::string, size_t> by_status;
+  for (const auto& service : services) {
+    const nlohmann::json& count = service["instances"];
+    if (count.is_number()) instances += count.get<size_t>();
+    const nlohmann::json& counts = service["counts"];
+    if (!counts.is_object()) continue;
+    for (const auto& [status, n] : counts.items()) {
+      if (n.is_number()) by_status[status] += n.get<size_t>();
+    }
+  }
+  out << "fleetgate " << Cell(health.body["version"]) << ": " << Cell(health.body["status"])
+      << ", up "
+      << Cell(health.body["uptime_seconds"].is_number()
+                  ? nlohmann::json(std::floor(health.body["uptime_seconds"].get<double>()))
+                  : nlohmann::json())
+      << "s\n";
+  out << "fleet: " << Count(services.size(), "service") << ", " << Count(instances, "instance");
+  for (const char* status : kStatuses) {
+    if (by_status[status] > 0) out << ", " << by_status[status] << " " << status;
+  }
+  out << "\n";
+  return std::nullopt;
 }
 
 Error ListServices(const Globals& globals, std::ostream& out) {
@@ -151,6 +185,9 @@ std::string Cell(const nlohmann::json& value) {
 }
 
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action) {
+  app.add_subcommand("status", "the gateway's health and the fleet in two lines")->callback([&] {
+    action = [&](std::ostream& out) { return ShowStatus(globals, out); };
+  });
   app.add_subcommand("services", "every service: instance counts by status")->callback([&] {
     action = [&](std::ostream& out) { return ListServices(globals, out); };
   });
