@@ -10,6 +10,10 @@ namespace {
 
 bool IsObserved(const std::string& status) { return !status.empty() && status != kDeregistered; }
 
+// A flap is a change between two known statuses: a first sighting (from nothing or from
+// UNKNOWN) and a deregistration are not.
+bool IsKnown(const std::string& status) { return IsObserved(status) && status != kUnknown; }
+
 void AddTime(AvailabilityStats& stats, const std::string& status, std::chrono::milliseconds d) {
   stats.time_in_status[status] += d;
   if (status != kMaintenance) stats.observed += d;
@@ -47,9 +51,9 @@ void AvailabilityBuilder::AddTransition(const std::string& instance, const std::
   int64_t at_ms = std::clamp(ToEpochMs(time), start_ms_, end_ms_);
   Tracker& tracker = trackers_[instance];
   Accrue(tracker, at_ms);
+  if (IsKnown(tracker.status) && IsKnown(to) && tracker.status != to) ++tracker.stats.transitions;
   tracker.status = to;
   tracker.since_ms = at_ms;
-  ++tracker.stats.transitions;
 }
 
 void AvailabilityBuilder::Accrue(Tracker& tracker, int64_t until_ms) const {

@@ -82,6 +82,7 @@ void HistoryWriter::Flush() { worker_.RunNow(); }
 bool HistoryWriter::FlushFor(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = enqueued_seq_;
+  if (done_seq_ >= target) return true;  // nothing queued: no need to wake the worker
   worker_.Wake();
   return done_cv_.wait_for(lock, timeout, [&] { return done_seq_ >= target; });
 }

@@ -16,6 +16,7 @@ namespace fleetgate::storage {
 // Statuses are the registry's strings ("SERVING", "STALE", ...), stored as given. `from` is
 // "" on an instance's first sighting; `to` is "DEREGISTERED" when it is removed.
 inline constexpr char kServing[] = "SERVING";
+inline constexpr char kUnknown[] = "UNKNOWN";
 inline constexpr char kDeregistered[] = "DEREGISTERED";
 // Time in MAINTENANCE is reported in time_in_status but is not observed time: availability
 // leaves maintenance windows out.

@@ -16,6 +16,7 @@
 #include "guard/server_arguments.h"
 #include "health/health_collector.h"
 #include "health/service_health_collector.h"
+#include "logging.h"
 #include "metrics/process_collector.h"
 #include "options.h"
 #include "otlp/http_route.h"
@@ -203,12 +204,16 @@ void Gateway::StartHttp() {
       &registry_,  &exposition_,        &probes_,     clock_,           std::string(kVersion),
       started_at_, &storage_->source(), rules_.get(), evaluator_.get(), &policies_,
       &components_};
+  context.commit_history = [storage = storage_.get()](std::chrono::milliseconds wait) {
+    return storage->CommitQueued(wait);
+  };
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddMaintenanceRoutes(*router, context);
   api::AddHistoryRoutes(*router, context);
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
+  router->SetObserver(AuditChange);
   otlp::AddOtlpRoutes(*router, otlp_processor_);
   events::AddEventRoutes(*router, event_hub_);
   ui::AddUiRoutes(*router);

@@ -8,6 +8,10 @@
 
 namespace fleetgate {
 
+bool GatewayStorage::CommitQueued(std::chrono::milliseconds wait) {
+  return postgres_ ? postgres_->FlushFor(wait) : writer_->FlushFor(wait);
+}
+
 storage::PgConnectOptions PostgresConnectOptionsFrom(const config::Config& config) {
   storage::PgConnectOptions options;
   options.url = config.storage.postgres_url;

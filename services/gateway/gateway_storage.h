@@ -30,6 +30,9 @@ class GatewayStorage {
   const storage::HistorySource& source() const { return *source_; }
   storage::RuleRepository& rules() { return *rules_; }
   bool postgres() const { return postgres_ != nullptr; }
+  // Waits up to `wait` for what is queued to be committed, so a history read sees every
+  // transition the registry already shows; false on timeout.
+  bool CommitQueued(std::chrono::milliseconds wait);
   // Where the data lives, for logs and the readiness probe: a file, or a redacted URL.
   const std::string& description() const { return description_; }
   // Commits what is queued (bounded) and stops the writer. Idempotent.

@@ -70,7 +70,7 @@ Trust::~Trust() { Stop(); }
 http::Router::Guard Trust::HttpGuard() const {
   const auto& policy = authenticator_.policy();
   if (!policy.reads && !policy.changes) return {};
-  return [this](const http::Request& request, const std::string& pattern) {
+  return [this](http::Request& request, const std::string& pattern) {
     return http_guard_.Check(request, pattern);
   };
 }

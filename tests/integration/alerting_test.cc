@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "gateway_process.h"
 #include "http_client.h"
@@ -150,6 +152,95 @@ TEST_F(AlertingTest, InvalidRulesAnswer400NamingTheFieldAndTheGatewayStaysUp) {
   EXPECT_EQ(mismatch.status, 400);
   EXPECT_EQ(json::parse(mismatch.body)["error"]["field"], "name");
   EXPECT_EQ(Call("GET", "/health/ready").status, 200);
+}
+
+TEST_F(AlertingTest, UnsupportedAnnotationTemplatesAnswer400NamingTheAnnotation) {
+  Start();
+  ASSERT_EQ(Call("POST", "/api/v1/rules", kDown).status, 201);
+  for (const char* text : {"{{ $foo }}", "{{ range . }}x{{ end }}", "{{ $labels.service",
+                           "{{ .Labels.x }}", "{{ $labels.service | toUpper }}"}) {
+    json rule = kDown;
+    rule["annotations"]["description"] = text;
+    for (const char* method : {"POST", "PUT"}) {
+      std::string path = std::string("/api/v1/rules") + (method[1] == 'U' ? "/InstanceDown" : "");
+      if (method[1] == 'O') rule["name"] = "Other";
+      if (method[1] == 'U') rule["name"] = "InstanceDown";
+      HttpResult result = Call(method, path, rule);
+      EXPECT_EQ(result.status, 400) << method << " " << text;
+      EXPECT_EQ(Code(result), "invalid_rule") << text;
+      EXPECT_EQ(json::parse(result.body)["error"]["field"], "annotations.description") << text;
+    }
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/rules/Other").status, 404);
+}
+
+TEST_F(AlertingTest, ARuleFileWithAnUnsupportedTemplateStopsTheStart) {
+  const std::string file = dir_.path() + "/rules.yaml";
+  std::ofstream(file) << "- {name: Bad, kind: health, for: 1m,\n"
+                         "   health: {condition: service_absent},\n"
+                         "   annotations: {summary: '{{ $labels.service | toUpper }}'}}\n";
+  auto [code, output] =
+      GatewayProcess::RunToExit({"--check-config"}, {{"FLEETGATE_ALERTING_RULE_FILES", file}});
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(output, HasSubstr("rules.yaml: rule 0 (Bad): annotations.summary"));
+}
+
+std::string InAnHour() {
+  std::time_t later = std::time(nullptr) + 3600;
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&later));
+  return text;
+}
+
+std::vector<json> JsonLogLines(const std::string& log) {
+  std::vector<json> lines;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    json parsed = json::parse(line, nullptr, false);
+    if (parsed.is_object()) lines.push_back(std::move(parsed));
+  }
+  return lines;
+}
+
+TEST_F(AlertingTest, EveryRestChangeLeavesOneStructuredAuditLineInTheJsonLog) {
+  Start({{"FLEETGATE_LOG_FORMAT", "json"}, {"FLEETGATE_HTTP_ADMIN_TOKEN", "s3cret"}});
+  const std::map<std::string, std::string> admin{{"Authorization", "Bearer s3cret"}};
+  SendHealth("b-1", v1::HEALTH_STATUS_SERVING);
+  SendHealth("b-2", v1::HEALTH_STATUS_SERVING);
+  const std::string instance = "/api/v1/services/billing/instances/b-1";
+  ASSERT_EQ(Call("POST", "/api/v1/rules", kDown, admin).status, 201);
+  ASSERT_EQ(Call("PUT", "/api/v1/rules/InstanceDown", kDown, admin).status, 200);
+  ASSERT_EQ(Call("DELETE", "/api/v1/rules/InstanceDown", nullptr, admin).status, 204);
+  ASSERT_EQ(Call("PUT", instance + "/maintenance",
+                 json{{"until", InAnHour()}, {"reason", "kernel"}}, admin)
+                .status,
+            200);
+  ASSERT_EQ(Call("DELETE", instance + "/maintenance", nullptr, admin).status, 204);
+  ASSERT_EQ(Call("DELETE", "/api/v1/services/billing/instances/b-2", nullptr, admin).status, 204);
+  ASSERT_EQ(Call("POST", "/api/v1/rules", json{{"name", "1bad"}}, admin).status, 400);  // no change
+  ASSERT_EQ(Call("DELETE", "/api/v1/rules/Nope", nullptr, {{"Authorization", "Bearer x"}}).status,
+            401);
+  std::vector<json> audits;
+  bool warn_seen = false;
+  for (const json& line : JsonLogLines(gateway_->Log())) {
+    EXPECT_NE(line["level"], "warning") << line.dump();
+    if (line["level"] == "warn") warn_seen = true;
+    if (line.value("audit", "") == "change") audits.push_back(line);
+  }
+  EXPECT_TRUE(warn_seen) << "the refused call logs at level warn";
+  const std::vector<std::string> expected{"POST /api/v1/rules",
+                                          "PUT /api/v1/rules/InstanceDown",
+                                          "DELETE /api/v1/rules/InstanceDown",
+                                          "PUT " + instance + "/maintenance",
+                                          "DELETE " + instance + "/maintenance",
+                                          "DELETE /api/v1/services/billing/instances/b-2"};
+  ASSERT_EQ(audits.size(), expected.size()) << gateway_->Log();
+  for (size_t i = 0; i < audits.size(); ++i) {
+    EXPECT_EQ(audits[i]["what"], expected[i]);
+    EXPECT_EQ(audits[i]["credential"], "http.admin_token") << audits[i].dump();
+    EXPECT_THAT(audits[i]["peer"].get<std::string>(), HasSubstr("127.0.0.1:"));
+    EXPECT_THAT(audits[i]["msg"].get<std::string>(), HasSubstr("audit: " + expected[i]));
+  }
 }
 
 TEST_F(AlertingTest, ChangesNeedTheAdminTokenWhenOneIsSet) {

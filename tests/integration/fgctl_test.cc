@@ -109,6 +109,50 @@ TEST_F(FgctlTest, UnknownServiceFailsWithTheGatewaysReason) {
   EXPECT_THAT(run.err, HasSubstr("404 service_not_found"));
 }
 
+TEST_F(FgctlTest, UnknownServiceFailsTheSameWayForHistoryAndAvailability) {
+  for (const char* command : {"service", "history", "availability"}) {
+    FgctlRun run = Rest({command, "nope"});
+    EXPECT_EQ(run.exit_code, 1) << command << ": " << run.out;
+    EXPECT_TRUE(IsOneLine(run.err)) << command;
+    EXPECT_THAT(run.err, HasSubstr("404 service_not_found")) << command;
+  }
+}
+
+TEST_F(FgctlTest, GlobalFlagsWorkAfterTheSubcommandAndCountsReadAsWords) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = RunFgctl({"services", "--json", "--server", gateway_.http_base()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["services"][0]["service"], "billing");
+  FgctlRun service = Rest({"service", "billing"});
+  ASSERT_EQ(service.exit_code, 0) << service.err;
+  EXPECT_THAT(service.out, HasSubstr("billing: 1 instance, worst SERVING"));
+}
+
+TEST_F(FgctlTest, DeregisterRemovesAnInstanceAndAnUnknownOneFails) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = Rest({"deregister", "billing", "i-1"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("billing/i-1: deregistered"));
+  EXPECT_EQ(HttpGet(gateway_.http_base() + "/api/v1/services/billing/instances/i-1").status, 404);
+  FgctlRun again = Rest({"deregister", "billing", "i-1"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(IsOneLine(again.err));
+  EXPECT_THAT(again.err, HasSubstr("404"));
+}
+
+TEST_F(FgctlTest, StatusShowsTheGatewaysHealthAndTheFleet) {
+  ASSERT_EQ(Report({"health", "SERVING"}).exit_code, 0);
+  FgctlRun run = Rest({"status"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("fleetgate "));
+  EXPECT_THAT(run.out, HasSubstr("fleet: 1 service, 1 instance, 1 SERVING"));
+  FgctlRun json = Rest({"status", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json body = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(body["health"].contains("status"));
+  EXPECT_EQ(body["fleet"]["services"][0]["service"], "billing");
+}
+
 TEST_F(FgctlTest, RejectedEventFailsWithTheReason) {
   FgctlRun run = Report({"counter", "requests"});  // a counter name must end in _total
   EXPECT_EQ(run.exit_code, 1);

@@ -60,15 +60,13 @@ TEST_F(HistoryTest, TransitionsReportedOverGrpcAppearNewestFirst) {
   Start();
   SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
   SendHealth("i-1", v1::HEALTH_STATUS_DEGRADED, "db slow");
-  ASSERT_TRUE(HistoryReaches(3));
   json rows = History()["transitions"];
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0]["from"], "SERVING");
   EXPECT_EQ(rows[0]["to"], "DEGRADED");
   EXPECT_EQ(rows[0]["detail"], "db slow");
+  EXPECT_EQ(rows[1]["from"], nullptr);  // first sighting, with the first reported status
   EXPECT_EQ(rows[1]["to"], "SERVING");
-  EXPECT_EQ(rows[2]["from"], nullptr);  // first sighting
-  EXPECT_EQ(rows[2]["to"], "UNKNOWN");
   EXPECT_EQ(History()["next_cursor"], nullptr);
 }
 
@@ -77,7 +75,7 @@ TEST_F(HistoryTest, PagesWithACursorWithoutGapsOrRepeats) {
   for (int i = 0; i < 6; ++i) {
     SendHealth("i-1", i % 2 == 0 ? v1::HEALTH_STATUS_SERVING : v1::HEALTH_STATUS_NOT_SERVING);
   }
-  ASSERT_TRUE(HistoryReaches(7));
+  ASSERT_TRUE(HistoryReaches(6));
   std::vector<std::string> seen;
   std::string cursor;
   do {
@@ -90,17 +88,17 @@ TEST_F(HistoryTest, PagesWithACursorWithoutGapsOrRepeats) {
   std::vector<std::string> all;
   const json everything = History("?limit=1000&instance=i-1");
   for (const auto& row : everything["transitions"]) all.push_back(row.dump());
-  EXPECT_EQ(all.size(), 7u);
+  EXPECT_EQ(all.size(), 6u);
   EXPECT_EQ(seen, all);
 }
 
 TEST_F(HistoryTest, FiltersByTimeAndRejectsBadParameters) {
   Start();
   SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
-  ASSERT_TRUE(HistoryReaches(2));
-  EXPECT_EQ(History("?from=-1h")["transitions"].size(), 2u);
+  ASSERT_TRUE(HistoryReaches(1));
+  EXPECT_EQ(History("?from=-1h")["transitions"].size(), 1u);
   EXPECT_EQ(History("?to=-1h")["transitions"].size(), 0u);
-  EXPECT_EQ(History("?from=2000-01-01T00:00:00Z&to=now")["transitions"].size(), 2u);
+  EXPECT_EQ(History("?from=2000-01-01T00:00:00Z&to=now")["transitions"].size(), 1u);
   for (const char* bad :
        {"?limit=0", "?limit=1001", "?limit=x", "?from=yesterday", "?to=-1x", "?cursor=garbage"}) {
     HttpResult result = Get(std::string("/api/v1/services/billing/history") + bad);
@@ -113,6 +111,8 @@ TEST_F(HistoryTest, AvailabilityAndFlapsComeFromHistory) {
   Start();
   SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
   SendHealth("i-2", v1::HEALTH_STATUS_NOT_SERVING);
+  SendHealth("i-1", v1::HEALTH_STATUS_DEGRADED);
+  SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
   ASSERT_TRUE(HistoryReaches(4));
   HttpResult result = Get("/api/v1/services/billing/availability?window=1h");
   ASSERT_EQ(result.status, 200) << result.body;
@@ -121,10 +121,41 @@ TEST_F(HistoryTest, AvailabilityAndFlapsComeFromHistory) {
   ASSERT_EQ(availability["instances"].size(), 2u);
   EXPECT_GT(availability["instances"][0]["serving_share"].get<double>(), 0.5);
   EXPECT_EQ(availability["instances"][1]["serving_share"].get<double>(), 0.0);
-  EXPECT_EQ(availability["transitions"], 4);
+  // First sightings are no flaps: i-1 changed twice between known statuses, i-2 never.
+  EXPECT_EQ(availability["transitions"], 2);
   EXPECT_EQ(Get("/api/v1/services/billing/availability?window=0s").status, 400);
   json instance = json::parse(Get("/api/v1/services/billing/instances/i-1").body);
   EXPECT_EQ(instance["flaps_24h"], 2);
+  EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-2").body)["flaps_24h"], 0);
+}
+
+TEST_F(HistoryTest, ANewInstancesFirstReportIsOneFirstSightingAndNoFlap) {
+  Start();
+  SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
+  json rows = History()["transitions"];
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["from"], nullptr);
+  EXPECT_EQ(rows[0]["to"], "SERVING");
+  EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-1").body)["flaps_24h"], 0);
+  json availability = json::parse(Get("/api/v1/services/billing/availability?window=1h").body);
+  EXPECT_EQ(availability["transitions"], 0);
+}
+
+// The writer commits only every 30 s here: what the registry shows must still be in the reads.
+TEST_F(HistoryTest, ATransitionTheRegistryShowsIsInHistoryAndAvailabilityAtOnce) {
+  Start({{"FLEETGATE_STORAGE_FLUSH_INTERVAL", "30s"}});
+  SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
+  SendHealth("i-1", v1::HEALTH_STATUS_NOT_SERVING, "db down");
+  json instance = json::parse(Get("/api/v1/services/billing/instances/i-1").body);
+  ASSERT_EQ(instance["status"], "NOT_SERVING");
+  json rows = History()["transitions"];
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  EXPECT_EQ(rows[0]["to"], "NOT_SERVING");
+  EXPECT_EQ(rows[0]["detail"], "db down");
+  json availability = json::parse(Get("/api/v1/services/billing/availability?window=1h").body);
+  ASSERT_EQ(availability["instances"].size(), 1u) << availability.dump();
+  EXPECT_EQ(availability["transitions"], 1);
+  EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-1").body)["flaps_24h"], 1);
 }
 
 TEST_F(HistoryTest, DeregistrationIsRecordedAndHistoryStays) {
@@ -133,7 +164,7 @@ TEST_F(HistoryTest, DeregistrationIsRecordedAndHistoryStays) {
   ASSERT_EQ(HttpRequest("DELETE", gateway_->http_base() + "/api/v1/services/billing/instances/i-1")
                 .status,
             204);
-  ASSERT_TRUE(HistoryReaches(3));
+  ASSERT_TRUE(HistoryReaches(2));
   EXPECT_EQ(History()["transitions"][0]["to"], "DEREGISTERED");
 }
 
@@ -151,7 +182,7 @@ TEST_F(HistoryTest, RestartKeepsHistoryAndTheRegistryWithoutFlapping) {
   SendHealth("i-1", v1::HEALTH_STATUS_DEGRADED, "warming up");
   EXPECT_EQ(json::parse(Get("/api/v1/services/billing/instances/i-1").body)["last_change"],
             before["last_change"]);
-  EXPECT_EQ(History()["transitions"].size(), 2u);
+  EXPECT_EQ(History()["transitions"].size(), 1u);
 }
 
 std::string IntegrityCheck(const std::string& path) {
@@ -173,6 +204,8 @@ TEST_F(HistoryTest, KillNineKeepsWhatWasFlushedAndTheDatabaseIntact) {
   Start();
   SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
   SendHealth("i-2", v1::HEALTH_STATUS_NOT_SERVING);
+  SendHealth("i-1", v1::HEALTH_STATUS_DEGRADED);
+  SendHealth("i-1", v1::HEALTH_STATUS_SERVING);
   ASSERT_TRUE(HistoryReaches(4));  // visible to a reader: committed
   EXPECT_EQ(gateway_->Stop(SIGKILL), 128 + SIGKILL);
   EXPECT_EQ(IntegrityCheck(database_), "ok");

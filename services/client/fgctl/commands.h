@@ -34,11 +34,11 @@ struct Globals {
 using Error = std::optional<std::string>;
 using Action = std::function<Error(std::ostream& out)>;
 
-// services, service, history, availability
+// status, services, service, history, availability
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action);
 // rules list|get|apply|delete, alerts
 void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action);
-// maintenance set|clear
+// maintenance set|clear, deregister
 void AddMaintenanceCommands(CLI::App& app, const Globals& globals, Action& action);
 // report counter|gauge|observe|health
 void AddReportCommands(CLI::App& app, const Globals& globals, Action& action);

@@ -1,6 +1,8 @@
 // fgctl services | service NAME | history SERVICE | availability SERVICE
 
+#include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "client/fgctl/commands.h"
 #include "client/fgctl/table.h"
@@ -19,6 +21,53 @@ std::string Percent(const nlohmann::json& share) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f%%", share.get<double>() * 100);
   return text;
+}
+
+// "1 instance", "2 instances".
+std::string Count(size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// History and availability answer 200 with nothing for a service the gateway does not know;
+// answered like `fgctl service` does: the gateway's 404 as the error.
+Error UnlessKnown(const Globals& globals, const std::string& service) {
+  JsonResult known = globals.rest().Call("GET", "/api/v1/services/" + UrlEncode(service),
+                                         "GET /api/v1/services/{service}");
+  if (known.ok()) return std::nullopt;
+  return known.error;
+}
+
+// The gateway's own health (GET /health) and the fleet in one line each.
+Error ShowStatus(const Globals& globals, std::ostream& out) {
+  JsonResult health = globals.rest().Call("GET", "/health", "GET /health");
+  if (!health.ok()) return health.error;
+  JsonResult fleet = globals.rest().Call("GET", "/api/v1/services", "GET /api/v1/services");
+  if (!fleet.ok()) return fleet.error;
+  if (globals.json) return PrintJson(out, {{"health", health.body}, {"fleet", fleet.body}});
+  const nlohmann::json services = fleet.body.value("services", nlohmann::json::array());
+  size_t instances = 0;
+  std::map<std::string, size_t> by_status;
+  for (const auto& service : services) {
+    const nlohmann::json& count = service["instances"];
+    if (count.is_number()) instances += count.get<size_t>();
+    const nlohmann::json& counts = service["counts"];
+    if (!counts.is_object()) continue;
+    for (const auto& [status, n] : counts.items()) {
+      if (n.is_number()) by_status[status] += n.get<size_t>();
+    }
+  }
+  out << "fleetgate " << Cell(health.body["version"]) << ": " << Cell(health.body["status"])
+      << ", up "
+      << Cell(health.body["uptime_seconds"].is_number()
+                  ? nlohmann::json(std::floor(health.body["uptime_seconds"].get<double>()))
+                  : nlohmann::json())
+      << "s\n";
+  out << "fleet: " << Count(services.size(), "service") << ", " << Count(instances, "instance");
+  for (const char* status : kStatuses) {
+    if (by_status[status] > 0) out << ", " << by_status[status] << " " << status;
+  }
+  out << "\n";
+  return std::nullopt;
 }
 
 Error ListServices(const Globals& globals, std::ostream& out) {
@@ -42,8 +91,9 @@ Error ShowService(const Globals& globals, const std::string& name, std::ostream&
                                           "GET /api/v1/services/{service}");
   if (!result.ok()) return result.error;
   if (globals.json) return PrintJson(out, result.body);
-  out << "service " << Cell(result.body["service"]) << ": " << Cell(result.body["instances"].size())
-      << " instances, worst " << Cell(result.body["worst_status"]) << "\n";
+  out << "service " << Cell(result.body["service"]) << ": "
+      << Count(result.body["instances"].size(), "instance") << ", worst "
+      << Cell(result.body["worst_status"]) << "\n";
   Table table({"INSTANCE", "STATUS", "VERSION", "LAST_SEEN", "FLAPS_24H", "DETAIL"});
   for (const auto& instance : result.body["instances"]) {
     table.Add({Cell(instance["instance"]), Cell(instance["status"]), Cell(instance["version"]),
@@ -70,6 +120,9 @@ Error ShowHistory(const Globals& globals, const HistoryFlags& flags, std::ostrea
   if (!flags.instance.empty()) path += "&instance=" + UrlEncode(flags.instance);
   JsonResult result = globals.rest().Call("GET", path, "GET /api/v1/services/{service}/history");
   if (!result.ok()) return result.error;
+  if (result.body.value("transitions", nlohmann::json::array()).empty()) {
+    if (Error unknown = UnlessKnown(globals, flags.service)) return unknown;
+  }
   if (globals.json) return PrintJson(out, result.body);
   Table table({"TIME", "INSTANCE", "FROM", "TO", "DETAIL"});
   for (const auto& t : result.body.value("transitions", nlohmann::json::array())) {
@@ -93,6 +146,9 @@ Error ShowAvailability(const Globals& globals, const std::string& service,
       "GET", "/api/v1/services/" + UrlEncode(service) + "/availability?window=" + UrlEncode(window),
       "GET /api/v1/services/{service}/availability");
   if (!result.ok()) return result.error;
+  if (result.body.value("instances", nlohmann::json::array()).empty()) {
+    if (Error unknown = UnlessKnown(globals, service)) return unknown;
+  }
   if (globals.json) return PrintJson(out, result.body);
   out << "service " << service << " over " << Cell(result.body.value("window", window))
       << ": SERVING " << Percent(result.body["serving_share"]) << "\n";
@@ -110,10 +166,28 @@ Error ShowAvailability(const Globals& globals, const std::string& service,
 std::string Cell(const nlohmann::json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>().empty() ? "-" : value.get<std::string>();
+  if (value.is_number_float()) {
+    // As people read numbers: 7, 0.25, 1500000 (not 7.0 or 7e+00).
+    const double number = value.get<double>();
+    char text[64];
+    if (std::fabs(number) < 1e15 && number == std::floor(number)) {
+      std::snprintf(text, sizeof text, "%.0f", number);
+    } else {
+      std::snprintf(text, sizeof text, "%.6f", number);
+      std::string trimmed(text);
+      trimmed.erase(trimmed.find_last_not_of('0') + 1);
+      if (!trimmed.empty() && trimmed.back() == '.') trimmed.pop_back();
+      return trimmed == "-0" || trimmed.empty() ? "0" : trimmed;
+    }
+    return text;
+  }
   return value.dump();
 }
 
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action) {
+  app.add_subcommand("status", "the gateway's health and the fleet in two lines")->callback([&] {
+    action = [&](std::ostream& out) { return ShowStatus(globals, out); };
+  });
   app.add_subcommand("services", "every service: instance counts by status")->callback([&] {
     action = [&](std::ostream& out) { return ListServices(globals, out); };
   });

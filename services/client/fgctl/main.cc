@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   fleetgate::fgctl::Action action;
   CLI::App app{"fgctl: query, manage and report to fleetgate"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags also after the subcommand: fgctl services --json
   app.add_option("--server", globals.server, "REST base URL (default http://localhost:8080)")
       ->envname("FLEETGATE_URL");
   // Not FLEETGATE_GRPC_ADDRESS: that is the gateway's own listen address (grpc.address).

@@ -1,5 +1,6 @@
 // fgctl maintenance set SERVICE INSTANCE --for 30m|--until TIME [--reason TEXT]
 // fgctl maintenance clear SERVICE INSTANCE
+// fgctl deregister SERVICE INSTANCE
 
 #include "client/fgctl/commands.h"
 #include "core/clock.h"
@@ -49,6 +50,16 @@ Error Clear(const Globals& globals, const MaintenanceFlags& flags, std::ostream&
   return std::nullopt;
 }
 
+Error Deregister(const Globals& globals, const MaintenanceFlags& flags, std::ostream& out) {
+  const std::string path =
+      "/api/v1/services/" + UrlEncode(flags.service) + "/instances/" + UrlEncode(flags.instance);
+  JsonResult result =
+      globals.rest().Call("DELETE", path, "DELETE /api/v1/services/{service}/instances/{instance}");
+  if (!result.ok()) return result.error;
+  out << flags.service << "/" << flags.instance << ": deregistered\n";
+  return std::nullopt;
+}
+
 }  // namespace
 
 void AddMaintenanceCommands(CLI::App& app, const Globals& globals, Action& action) {
@@ -68,6 +79,14 @@ void AddMaintenanceCommands(CLI::App& app, const Globals& globals, Action& actio
       [&, flags] { action = [&, flags](std::ostream& out) { return Set(globals, *flags, out); }; });
   clear->callback([&, flags] {
     action = [&, flags](std::ostream& out) { return Clear(globals, *flags, out); };
+  });
+
+  CLI::App* deregister =
+      app.add_subcommand("deregister", "remove an instance from the registry (admin)");
+  deregister->add_option("SERVICE", flags->service, "service name")->required();
+  deregister->add_option("INSTANCE", flags->instance, "instance name")->required();
+  deregister->callback([&, flags] {
+    action = [&, flags](std::ostream& out) { return Deregister(globals, *flags, out); };
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "alerts/alertmanager_post.h"
 #include "core/backoff.h"
+#include "core/log_fields.h"
 #include "core/periodic_worker.h"
 #include "core/time_format.h"
 
@@ -91,6 +92,7 @@ class WarnLimiter {
       ++suppressed_;
       return;
     }
+    LogFields fields({{"url", url}, {"error", message}});
     if (suppressed_ > 0) {
       spdlog::warn("alertmanager {}: {} ({} similar messages suppressed)", url, message,
                    suppressed_);
@@ -236,6 +238,7 @@ void AlertmanagerClient::Target::Deliver(const std::vector<AlertmanagerAlert>& b
     if (result.outcome == PostOutcome::kSent) {
       metrics_.sent.Increment(count);
       if (failed_in_a_row_ > 0) {
+        LogFields fields({{"url", url_}});
         spdlog::info("alertmanager {}: delivering again after {} failed attempts", url_,
                      failed_in_a_row_);
       }

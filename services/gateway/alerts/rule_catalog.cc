@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "alerts/rule_loader.h"
+#include "core/log_fields.h"
 
 namespace fleetgate::alerts {
 namespace {
@@ -50,6 +51,7 @@ size_t RuleCatalog::LoadStored() {
     }
     Result<Rule> parsed = ParseRule(nlohmann::json::parse(row.definition_json, nullptr, false));
     if (!parsed.ok()) {
+      LogFields fields({{"rule", row.name}, {"error", parsed.error().Describe()}});
       spdlog::warn("stored rule {} is ignored: {}", row.name, parsed.error().Describe());
       continue;
     }

@@ -8,6 +8,7 @@
 #include "alerts/alert_delivery.h"
 #include "alerts/evaluator_runtime.h"
 #include "alerts/health_condition.h"
+#include "core/log_fields.h"
 
 namespace fleetgate::alerts {
 namespace {
@@ -155,6 +156,7 @@ void RuleEvaluator::Evaluate(Runtime& runtime, Round& round,
     failures_.Increment();
     runtime.status.health = "err";
     runtime.status.last_error = updated.error().Describe();
+    LogFields fields({{"rule", runtime.rule.name}, {"error", runtime.status.last_error}});
     spdlog::warn("alert rule {} failed: {}", runtime.rule.name, runtime.status.last_error);
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "alerts/rule.h"
+#include "alerts/template.h"
 #include "core/duration.h"
 #include "metrics/validation.h"
 
@@ -197,6 +198,21 @@ Check ReadLabelMap(const json& j, const std::string& field, bool reserve_alertna
   return std::nullopt;
 }
 
+// Annotations are templates (only {{ $labels.<name> }} and {{ $value }}); label values are not
+// rendered here, so a "{{" in one would make Prometheus read a template the gateway never runs.
+Check CheckTemplates(const Rule& rule) {
+  for (const auto& [key, text] : rule.labels) {
+    if (text.find("{{") != std::string::npos) {
+      return InvalidField("labels." + key, "label values are not templates: {{ is not allowed");
+    }
+  }
+  for (const auto& [key, text] : rule.annotations) {
+    RenderedTemplate rendered = RenderTemplate(text, {}, 0);
+    if (!rendered.ok) return InvalidField("annotations." + key, rendered.error);
+  }
+  return std::nullopt;
+}
+
 bool IsValidRuleName(const std::string& name) {
   return !name.empty() && metrics::IsValidLabelName(name);
 }
@@ -241,6 +257,7 @@ Result<Rule> ParseRule(const json& j) {
   if (j.contains("annotations")) {
     if (auto e = ReadLabelMap(j["annotations"], "annotations", false, rule.annotations)) return *e;
   }
+  if (auto e = CheckTemplates(rule)) return *e;
   return rule;
 }
 

@@ -9,6 +9,7 @@ std::map<std::string, int64_t> Flaps24h(const ApiContext& context, const std::st
   std::map<std::string, int64_t> flaps;
   if (context.history == nullptr) return flaps;
   const TimePoint now = context.clock->Now();
+  CommitQueuedHistory(context);
   auto result = context.history->Availability(service, now - std::chrono::hours(24), now);
   if (!result.ok()) return flaps;
   for (const auto& entry : result.value().instances)

@@ -43,6 +43,7 @@ http::Response History(const ApiContext& context, const http::Request& request) 
   auto params = PageParam(request, now, storage::kMaxQueryLimit);
   if (!params.ok()) return http::ErrorResponse(params.error());
   ApplyPage(params.value(), query);
+  CommitQueuedHistory(context);
   auto page = context.history->QueryTransitions(query);
   if (!page.ok()) return http::ErrorResponse(page.error());
   nlohmann::json transitions = nlohmann::json::array();
@@ -56,6 +57,7 @@ http::Response Availability(const ApiContext& context, const http::Request& requ
   const milliseconds span = window.value();
   const TimePoint end = context.clock->Now();
   const std::string& service = request.path_params.at("service");
+  CommitQueuedHistory(context);
   auto result = context.history->Availability(service, end - span, end);
   if (!result.ok()) return http::ErrorResponse(result.error());
   const storage::ServiceAvailability& availability = result.value();

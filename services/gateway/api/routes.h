@@ -2,6 +2,8 @@
 // Registers fleetgate's REST routes on a Router: probes and /metrics, and the fleet API under
 // /api/v1. The handlers only read shared state through thread-safe components.
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,7 +33,18 @@ struct ApiContext {
   const alerts::RuleEvaluator* evaluator = nullptr;
   const health::ServicePolicies* policies = nullptr;  // none: services carry no health
   const HealthDetails* components = nullptr;          // none: /health/details lists none
+  // Commits the history writes queued so far, waiting at most the given time (false on
+  // timeout): history reads call it first, so a transition the registry shows is in them.
+  std::function<bool(std::chrono::milliseconds)> commit_history;
 };
+
+// How long a history read waits for the writes queued before it.
+inline constexpr std::chrono::milliseconds kHistoryCommitWait{1000};
+
+// Read-your-writes for history reads; a timeout (the database is busy) serves what is stored.
+inline void CommitQueuedHistory(const ApiContext& context) {
+  if (context.commit_history) context.commit_history(kHistoryCommitWait);
+}
 
 void AddProbeRoutes(http::Router& router, const ApiContext& context);
 void AddFleetRoutes(http::Router& router, const ApiContext& context);

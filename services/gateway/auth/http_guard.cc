@@ -15,7 +15,7 @@ bool IsOpenRoute(const std::string& pattern) {
   return pattern == "/health" || pattern == "/health/live" || pattern == "/health/ready";
 }
 
-std::optional<http::Response> HttpGuard::Check(const http::Request& request,
+std::optional<http::Response> HttpGuard::Check(http::Request& request,
                                                const std::string& pattern) const {
   if (IsOpenRoute(pattern)) return std::nullopt;
   const AuthPolicy& policy = authenticator_.policy();
@@ -31,10 +31,8 @@ std::optional<http::Response> HttpGuard::Check(const http::Request& request,
                          reason::kRole),
         identity.value().name);
   }
-  if (!read) {
-    spdlog::info("audit: accepted {} {} by credential \"{}\" from {}", request.method, request.path,
-                 identity.value().name, request.peer);
-  }
+  // The change itself is audited once it is made (see the gateway's audit observer).
+  request.credential = identity.value().name;
   return std::nullopt;
 }
 

@@ -20,8 +20,7 @@ class HttpGuard {
   HttpGuard(const Authenticator& authenticator, AuthMetrics& metrics)
       : authenticator_(authenticator), metrics_(metrics) {}
 
-  std::optional<http::Response> Check(const http::Request& request,
-                                      const std::string& pattern) const;
+  std::optional<http::Response> Check(http::Request& request, const std::string& pattern) const;
 
  private:
   http::Response Refuse(const http::Request& request, const Error& error,

@@ -37,7 +37,7 @@ bool HealthRegistry::Report(std::string_view service, std::string_view instance,
   milliseconds ttl = report.ttl.count() > 0 ? milliseconds(report.ttl) : options_.default_ttl;
   ttl = std::min(ttl, options_.max_ttl);
   std::lock_guard<std::mutex> lock(mutex_);
-  Instance* touched = Touch(service, instance, version, now);
+  Instance* touched = Touch(service, instance, version, now, report.status, report.detail);
   if (touched == nullptr) return false;
   Instance& entry = *touched;
   entry.checks = report.checks;
@@ -101,7 +101,8 @@ Instance* HealthRegistry::FindLocked(std::string_view service, std::string_view 
 }
 
 Instance* HealthRegistry::Touch(std::string_view service, std::string_view instance,
-                                std::string_view version, TimePoint now) {
+                                std::string_view version, TimePoint now, Status first_status,
+                                const std::string& first_detail) {
   auto service_it = services_.find(service);
   if (service_it == services_.end()) {
     if (instance_count_ >= options_.max_instances) return nullptr;
@@ -122,8 +123,10 @@ Instance* HealthRegistry::Touch(std::string_view service, std::string_view insta
     fresh.first_seen = fresh.last_seen = fresh.status_since = now;
     fresh.ttl = options_.default_ttl;
     fresh.expires_at = now + options_.default_ttl;
+    fresh.status = first_status;
+    fresh.detail = first_detail;
     it = service_it->second.emplace(fresh.instance, std::move(fresh)).first;
-    Emit({it->second.service, it->second.instance, std::nullopt, Status::kUnknown, "", now},
+    Emit({it->second.service, it->second.instance, std::nullopt, first_status, first_detail, now},
          &it->second);
   }
   Instance& entry = it->second;

@@ -74,9 +74,12 @@ class HealthRegistry {
 
  private:
   using Instances = std::map<std::string, Instance, std::less<>>;
-  // The instance, registered when new; nullptr when new and a cap is reached.
+  // The entry, created when new: a new instance's first sighting is one transition from nothing
+  // to `first_status` (UNKNOWN for a heartbeat, the reported status for a health report);
+  // nullptr when new and an instance cap is reached.
   Instance* Touch(std::string_view service, std::string_view instance, std::string_view version,
-                  TimePoint now);
+                  TimePoint now, Status first_status = Status::kUnknown,
+                  const std::string& first_detail = "");
   void SetStatus(Instance& instance, Status status, const std::string& detail, TimePoint when);
   // The reported status: set directly, or kept aside while the instance is in maintenance.
   void SetReported(Instance& instance, Status status, const std::string& detail, TimePoint when);

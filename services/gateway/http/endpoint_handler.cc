@@ -179,7 +179,12 @@ bool EndpointHandler::TakeHead(Peer& peer, ConnectionState& conn, std::string_vi
 // max_request_bytes (OpenTelemetry's exporters send chunked bodies).
 bool EndpointHandler::CheckHead(Peer& peer, ConnectionState& conn) {
   std::optional<RequestHead> head = ParseRequestHead(conn.head);
-  if (!head) return true;  // Pistache's parser reports what is wrong with it
+  if (!head) {
+    // Pistache's parser would wait for more bytes (and answer 408 once the header timeout
+    // passes) on a request line without spaces or a header line without a colon.
+    RejectMalformed(peer, conn, 400, "malformed request line or header field");
+    return false;
+  }
   std::optional<int64_t> length = ContentLength(*head);
   if (auto coding = head->headers.find("transfer-encoding"); coding != head->headers.end()) {
     if (length) {

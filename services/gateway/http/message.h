@@ -24,7 +24,8 @@ struct Request {
   // The path as received (still percent-encoded). When set, the router splits this one so that an
   // encoded '/' stays inside its segment; when empty it splits `path`.
   std::string raw_path;
-  std::string peer;  // the client's address "host:port", for audit logs; may be empty
+  std::string peer;        // the client's address "host:port", for audit logs; may be empty
+  std::string credential;  // set by the guard: the credential's name; empty when none was needed
 
   std::optional<std::string> Query(const std::string& name) const;
   std::optional<std::string> Header(const std::string& lower_name) const;

@@ -32,14 +32,16 @@ bool HasToken(std::string_view value, std::string_view token) {
   return false;
 }
 
-void AddHeader(std::string_view line, RequestHead* head) {
+// False for a line that is no header field (no colon, an empty name or one with blanks).
+bool AddHeader(std::string_view line, RequestHead* head) {
   size_t colon = line.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return;
+  if (colon == 0 || colon == std::string_view::npos) return false;
   std::string_view name = line.substr(0, colon);
-  if (name.find_first_of(" \t") != std::string_view::npos) return;
+  if (name.find_first_of(" \t") != std::string_view::npos) return false;
   std::string value(Trim(line.substr(colon + 1)));
   auto [it, inserted] = head->headers.emplace(Lower(name), value);
   if (!inserted) it->second += ", " + value;
+  return true;
 }
 
 bool ParseRequestLine(std::string_view line, RequestHead* head) {
@@ -65,7 +67,7 @@ std::optional<RequestHead> ParseRequestHead(std::string_view head) {
     end = head.find("\r\n");
     std::string_view line = head.substr(0, end);
     if (line.empty()) break;
-    AddHeader(line, &parsed);
+    if (!AddHeader(line, &parsed)) return std::nullopt;
     if (end == std::string_view::npos) break;
     head.remove_prefix(end + 2);
   }

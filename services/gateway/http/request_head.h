@@ -18,8 +18,8 @@ struct RequestHead {
   std::map<std::string, std::string> headers;  // lower-cased names; repeats joined with ", "
 };
 
-// Parses a head ending in CRLF CRLF; nullopt when the request line is malformed. Malformed header
-// lines are skipped.
+// Parses a head ending in CRLF CRLF; nullopt when the request line or a header line (no colon,
+// blanks in the name) is malformed.
 std::optional<RequestHead> ParseRequestHead(std::string_view head);
 
 // The method token of a (possibly partial) request: the bytes before the first space, or "" when

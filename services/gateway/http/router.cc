@@ -152,7 +152,9 @@ Response Router::Dispatch(Request& request, std::string* matched_pattern) const 
   if (guard_) {
     if (auto refused = guard_(request, route->pattern)) return *std::move(refused);
   }
-  return Serve(*route, request);
+  Response response = Serve(*route, request);
+  if (observer_) observer_(request, route->pattern, response);
+  return response;
 }
 
 Response Router::Serve(const Route& route, const Request& request) {

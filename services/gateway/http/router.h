@@ -36,8 +36,14 @@ class Router {
 
   // Runs before the handler of every matched route (with the route's pattern); a response it
   // returns is sent instead (authorisation). Set before serving, like Handle.
-  using Guard = std::function<std::optional<Response>(const Request&, const std::string&)>;
+  // It may note the request's credential.
+  using Guard = std::function<std::optional<Response>(Request&, const std::string&)>;
   void SetGuard(Guard guard) { guard_ = std::move(guard); }
+
+  // Runs after the handler of every matched route with its response (audit logs). Set before
+  // serving, like Handle.
+  using Observer = std::function<void(const Request&, const std::string& pattern, const Response&)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
   struct Route;
@@ -50,6 +56,7 @@ class Router {
 
   std::unique_ptr<Node> root_;
   Guard guard_;
+  Observer observer_;
 };
 
 }  // namespace fleetgate::http

@@ -135,7 +135,9 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
     }
   }
   accepted_by_kind.AddTo(self_metrics_);
-  // Only an accepted event makes the instance known: an empty batch, or one whose events were
+  // After the events, and only when one was accepted: a new instance whose batch carries a
+  // health report is first seen with that status (one first-sighting transition), and an
+  // instance becomes known only by an accepted event: an empty batch, or one whose events were
   // all refused, registers nothing. At the instance caps, metrics still count; the instance
   // just stays out of the registry.
   if (accepted > 0) registry_.Seen(source.service(), source.instance(), source.version());

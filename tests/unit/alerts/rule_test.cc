@@ -104,5 +104,35 @@ TEST(RuleTest, AnInvalidFieldIsAnInvalidRuleErrorNamingTheFieldAndWhy) {
   EXPECT_EQ(r.error().message, "must be one of =, !=, =~, !~");
 }
 
+TEST(RuleTest, AnnotationsThatAreNotSupportedTemplatesAreRefusedNamingTheAnnotation) {
+  for (const char* text : {"{{ $foo }}", "{{ range . }}x{{ end }}", "{{ $labels.service",
+                           "{{ .Labels.x }}", "{{ $labels.service | toUpper }}",
+                           "{{ $value | humanize }}", "{{- $value }}", "{{ $labels.1x }}"}) {
+    json rule = kHighQueue;
+    rule["annotations"]["description"] = text;
+    Result<Rule> r = ParseRule(rule);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().Reason(), "invalid_rule") << text;
+    EXPECT_EQ(r.error().field, "annotations.description") << text;
+  }
+}
+
+TEST(RuleTest, SupportedTemplatesAndPlainTextAreAccepted) {
+  for (const char* text : {"plain", "{{$value}}", "{{ $labels.instance }} of {{ $labels.service }}",
+                           "a }} alone", ""}) {
+    json rule = kHighQueue;
+    rule["annotations"]["description"] = text;
+    EXPECT_TRUE(ParseRule(rule).ok()) << text;
+  }
+}
+
+TEST(RuleTest, LabelValuesAreNotTemplates) {
+  json rule = kHighQueue;
+  rule["labels"]["team"] = "{{ $labels.service }}";
+  Result<Rule> r = ParseRule(rule);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "labels.team");
+}
+
 }  // namespace
 }  // namespace fleetgate::alerts

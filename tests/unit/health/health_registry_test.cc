@@ -78,11 +78,18 @@ TEST_F(HealthRegistryTest, HealthReportSetsStatusAndEmitsOneTransitionPerChange)
   ReportStatus("i-1", Status::kServing);
   ReportStatus("i-1", Status::kDegraded);
   EXPECT_EQ(StatusOf("i-1"), Status::kDegraded);
-  ASSERT_EQ(sink_.transitions.size(), 3u);  // first sighting, UNKNOWN->SERVING, ->DEGRADED
-  EXPECT_EQ(sink_.transitions[1].from, Status::kUnknown);
-  EXPECT_EQ(sink_.transitions[1].to, Status::kServing);
-  EXPECT_EQ(sink_.transitions[2].from, Status::kServing);
-  EXPECT_EQ(sink_.transitions[2].to, Status::kDegraded);
+  ASSERT_EQ(sink_.transitions.size(), 2u);  // first sighting as SERVING, ->DEGRADED
+  EXPECT_EQ(sink_.transitions[1].from, Status::kServing);
+  EXPECT_EQ(sink_.transitions[1].to, Status::kDegraded);
+}
+
+TEST_F(HealthRegistryTest, ANewInstancesFirstReportIsOneFirstSightingWithTheReportedStatus) {
+  ReportStatus("i-1", Status::kServing);
+  ASSERT_EQ(sink_.transitions.size(), 1u);
+  EXPECT_FALSE(sink_.transitions[0].from);
+  EXPECT_EQ(sink_.transitions[0].to, Status::kServing);
+  EXPECT_EQ(sink_.transitions[0].detail, "detail");
+  EXPECT_EQ(StatusOf("i-1"), Status::kServing);
 }
 
 TEST_F(HealthRegistryTest, StatusSinceMarksWhenTheStatusBegan) {

@@ -131,6 +131,20 @@ TEST_F(HttpServerLimitsTest, MalformedRequestsGet400AndServerStaysUp) {
   ExpectServerStillUp();
 }
 
+TEST_F(HttpServerLimitsTest, GarbageRequestLineOrHeaderIsAnsweredAtOnceWith400Json) {
+  ExpectRejected("GARBAGE\r\n\r\n", 400, "bad_request");
+  ExpectRejected("GET /health HTTP/1.1\r\nHost: test\r\nno colon here\r\n\r\n", 400, "bad_request");
+  // "At once": well before the (here 300 ms, by default 5 s) header timeout would answer 408.
+  TestClient client(port());
+  const auto start = std::chrono::steady_clock::now();
+  client.Send("GET /health HTTP/1.1\r\nHeaderWithoutColon\r\n\r\n");
+  auto response = client.ReadResponse(In(seconds(10)));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(300));
+  ExpectServerStillUp();
+}
+
 TEST_F(HttpServerLimitsTest, HalfRequestLineIsDisconnectedAfterHeaderTimeout) {
   TestClient client(port());
   ASSERT_TRUE(client.Send("GET /health HT"));

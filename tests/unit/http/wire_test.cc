@@ -9,7 +9,7 @@ namespace {
 
 TEST(ParseRequestHeadTest, ParsesRequestLineAndLowerCasedHeaders) {
   auto head = ParseRequestHead(
-      "GET /a%20b?x=1 HTTP/1.1\r\nHost: h\r\nX-Thing:  v1 \r\nx-thing: v2\r\nbad line\r\n\r\n");
+      "GET /a%20b?x=1 HTTP/1.1\r\nHost: h\r\nX-Thing:  v1 \r\nx-thing: v2\r\n\r\n");
   ASSERT_TRUE(head);
   EXPECT_EQ(head->method, "GET");
   EXPECT_EQ(head->target, "/a%20b?x=1");
@@ -24,6 +24,11 @@ TEST(ParseRequestHeadTest, RejectsMalformedRequestLine) {
   EXPECT_FALSE(ParseRequestHead("GET /x\r\n\r\n"));
   EXPECT_FALSE(ParseRequestHead("GET /x FTP/1\r\n\r\n"));
   EXPECT_FALSE(ParseRequestHead(""));
+}
+
+TEST(ParseRequestHeadTest, RejectsHeaderLineWithoutColon) {
+  EXPECT_FALSE(ParseRequestHead("GET /x HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n"));
+  EXPECT_FALSE(ParseRequestHead("GET /x HTTP/1.1\r\nBad Name: a\r\n\r\n"));
 }
 
 TEST(RequestHeadTest, KeepAliveFollowsVersionAndConnectionHeader) {

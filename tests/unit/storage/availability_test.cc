@@ -110,6 +110,20 @@ TEST_F(AvailabilityBuilderTest, AggregatesTheServiceOverObservedTime) {
   EXPECT_EQ(result.total.observed, seconds(2500));
   EXPECT_EQ(In(result.total, "SERVING"), seconds(2200));
   EXPECT_DOUBLE_EQ(*result.total.serving_share, 2200.0 / 2500.0);
+  EXPECT_EQ(result.total.transitions, 1);  // c's flap; b's first sighting is none
+}
+
+TEST_F(AvailabilityBuilderTest, AFlapIsAChangeBetweenTwoKnownStatuses) {
+  // First sighting (UNKNOWN), then SERVING, DEGRADED, SERVING, then deregistered: two flaps.
+  builder_.AddTransition("g", "UNKNOWN", At(1100));
+  builder_.AddTransition("g", "SERVING", At(1100));
+  builder_.AddTransition("g", "DEGRADED", At(1200));
+  builder_.AddTransition("g", "SERVING", At(1300));
+  builder_.AddTransition("g", "DEREGISTERED", At(1400));
+  builder_.AddTransition("h", "SERVING", At(1100));  // a first sighting alone
+  ServiceAvailability result = builder_.Build();
+  EXPECT_EQ(Find(result, "g")->stats.transitions, 2);
+  EXPECT_EQ(Find(result, "h")->stats.transitions, 0);
   EXPECT_EQ(result.total.transitions, 2);
 }
 
