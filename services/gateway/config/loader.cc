@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
-#include <regex>
 
 #include "config/config_keys.h"
 #include "config/validators.h"
@@ -34,13 +33,6 @@ YAML::Node ReadFile(const std::string& path) {
   } catch (const YAML::Exception& e) {
     throw ConfigError("--config", "\"" + path + "\" is not valid YAML: " + e.what());
   }
-}
-
-// A URI's user:password@ written as user:***@ (the key=value form's password= as well).
-std::string RedactedUrl(const std::string& url) {
-  static const std::regex uri(R"(^([a-z]+://[^:/@]*):[^@]*@)");
-  static const std::regex keyword(R"((^|[\s?&])password\s*=\s*('[^']*'|[^\s&]+))");
-  return std::regex_replace(std::regex_replace(url, uri, "$1:***@"), keyword, "$1password=***");
 }
 
 void ApplyFile(Config& config, const std::string& path) {
