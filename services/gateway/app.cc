@@ -200,13 +200,20 @@ void Gateway::RegisterGuardProbes() {
 
 void Gateway::StartHttp() {
   auto router = std::make_shared<http::Router>();
-  api::ApiContext context{
-      &registry_,  &exposition_,        &probes_,     clock_,           std::string(kVersion),
-      started_at_, &storage_->source(), rules_.get(), evaluator_.get(), &policies_,
-      &components_};
-  context.commit_history = [storage = storage_.get()](std::chrono::milliseconds wait) {
-    return storage->CommitQueued(wait);
-  };
+  api::ApiContext context{&registry_,
+                          &exposition_,
+                          &probes_,
+                          clock_,
+                          std::string(kVersion),
+                          started_at_,
+                          &storage_->source(),
+                          rules_.get(),
+                          evaluator_.get(),
+                          &policies_,
+                          &components_,
+                          [storage = storage_.get()](std::chrono::milliseconds wait) {
+                            return storage->CommitQueued(wait);
+                          }};
   api::AddProbeRoutes(*router, context);
   api::AddFleetRoutes(*router, context);
   api::AddMaintenanceRoutes(*router, context);
