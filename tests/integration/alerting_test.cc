@@ -243,6 +243,38 @@ TEST_F(AlertingTest, EveryRestChangeLeavesOneStructuredAuditLineInTheJsonLog) {
   }
 }
 
+// What a warning's message names is also its own JSON key: the Alertmanager's url and the error
+// of a failed delivery, the rule and the error of a failed evaluation.
+TEST_F(AlertingTest, WarningsCarryTheirUrlRuleAndErrorAsJsonKeys) {
+  Start({{"FLEETGATE_LOG_FORMAT", "json"},
+         {"FLEETGATE_ALERTING_ALERTMANAGERS", "http://127.0.0.1:1"},
+         {"FLEETGATE_ALERTING_MAX_ALERTS_PER_RULE", "1"}});
+  ASSERT_EQ(Call("POST", "/api/v1/rules", kDown).status, 201);
+  SendHealth("b-1", v1::HEALTH_STATUS_NOT_SERVING);  // one alert: delivered to nowhere
+  json delivery;
+  ASSERT_TRUE(Eventually([&] {
+    for (const json& line : JsonLogLines(gateway_->Log())) {
+      if (line.contains("url") && line.contains("error")) delivery = line;
+    }
+    return delivery.is_object();
+  })) << gateway_->Log();
+  EXPECT_EQ(delivery["level"], "warn");
+  EXPECT_EQ(delivery["url"], "http://127.0.0.1:1");
+  EXPECT_FALSE(delivery.value("error", "").empty()) << delivery.dump();
+
+  SendHealth("b-2", v1::HEALTH_STATUS_NOT_SERVING);  // two alerts: over the limit of one
+  json evaluation;
+  ASSERT_TRUE(Eventually([&] {
+    for (const json& line : JsonLogLines(gateway_->Log())) {
+      if (line.contains("rule") && line.contains("error")) evaluation = line;
+    }
+    return evaluation.is_object();
+  })) << gateway_->Log();
+  EXPECT_EQ(evaluation["level"], "warn");
+  EXPECT_EQ(evaluation["rule"], "InstanceDown");
+  EXPECT_THAT(evaluation.value("error", ""), HasSubstr("1")) << evaluation.dump();
+}
+
 TEST_F(AlertingTest, ChangesNeedTheAdminTokenWhenOneIsSet) {
   Start({{"FLEETGATE_HTTP_ADMIN_TOKEN", "s3cret"}});
   EXPECT_EQ(Call("POST", "/api/v1/rules", kDown).status, 401);

@@ -7,8 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "client/fgctl_runner.h"
-#include "gateway_process.h"
+#include "client/fgctl_fixture.h"
 #include "http_client.h"
 
 namespace fleetgate::testing {
@@ -17,30 +16,6 @@ namespace {
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// The whole of `text` is one line ending in a newline.
-::testing::AssertionResult IsOneLine(const std::string& text) {
-  if (!text.empty() && text.find('\n') == text.size() - 1) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "not one line: \"" << text << "\"";
-}
-
-class FgctlTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(gateway_.Start({})) << gateway_.Log(); }
-
-  FgctlRun Rest(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--server", gateway_.http_base()});
-    return RunFgctl(args);
-  }
-
-  FgctlRun Report(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--grpc-server", gateway_.grpc_target(), "report", "--service",
-                               "billing", "--instance", "i-1", "--version", "1.4.2"});
-    return RunFgctl(args);
-  }
-
-  GatewayProcess gateway_;
-};
 
 TEST_F(FgctlTest, ReportsHealthAndMetricsThatTheGatewayThenServes) {
   FgctlRun health = Report({"health", "degraded", "--detail", "db slow", "--check",
@@ -205,9 +180,10 @@ TEST_F(FgctlTest, RulesApplyCreatesThenReplacesAndListGetDeleteAndAlertsWork) {
       "op": ">", "threshold": 1, "for": "5m", "annotations": {"summary": "errors"}}]})";
   FgctlRun created = Rest({"rules", "apply", "-f", file});
   ASSERT_EQ(created.exit_code, 0) << created.err;
-  EXPECT_THAT(created.out, HasSubstr("rule HighErrors applied"));
+  EXPECT_EQ(created.out, "rule HighErrors created\n");
   FgctlRun replaced = Rest({"rules", "apply", "-f", file});
   ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_EQ(replaced.out, "rule HighErrors replaced\n");
 
   FgctlRun list = Rest({"rules", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 
+#include "client/fgctl/format.h"
 #include "client/fgctl/rest_client.h"
 
 namespace fleetgate::fgctl {
@@ -36,8 +37,10 @@ using Action = std::function<Error(std::ostream& out)>;
 
 // status, services, service, history, availability
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action);
-// rules list|get|apply|delete, alerts
+// rules list|get|apply|delete
 void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action);
+// alerts, alerts history
+void AddAlertCommands(CLI::App& app, const Globals& globals, Action& action);
 // maintenance set|clear, deregister
 void AddMaintenanceCommands(CLI::App& app, const Globals& globals, Action& action);
 // report counter|gauge|observe|health
@@ -48,8 +51,5 @@ inline Error PrintJson(std::ostream& out, const nlohmann::json& body) {
   out << body.dump() << "\n";
   return std::nullopt;
 }
-
-// A JSON field as text for a table cell: strings bare, null as "-", others dumped.
-std::string Cell(const nlohmann::json& value);
 
 }  // namespace fleetgate::fgctl

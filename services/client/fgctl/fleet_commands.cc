@@ -1,10 +1,11 @@
 // fgctl services | service NAME | history SERVICE | availability SERVICE
 
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 #include "client/fgctl/commands.h"
+#include "client/fgctl/format.h"
+#include "client/fgctl/history_pages.h"
 #include "client/fgctl/table.h"
 #include "core/clock.h"
 #include "core/duration.h"
@@ -15,18 +16,6 @@ namespace {
 
 const char* const kStatuses[] = {"SERVING", "DEGRADED", "NOT_SERVING",
                                  "STALE",   "UNKNOWN",  "MAINTENANCE"};
-
-std::string Percent(const nlohmann::json& share) {
-  if (!share.is_number()) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f%%", share.get<double>() * 100);
-  return text;
-}
-
-// "1 instance", "2 instances".
-std::string Count(size_t n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
 
 // History and availability answer 200 with nothing for a service the gateway does not know;
 // answered like `fgctl service` does: the gateway's 404 as the error.
@@ -56,13 +45,11 @@ Error ShowStatus(const Globals& globals, std::ostream& out) {
       if (n.is_number()) by_status[status] += n.get<size_t>();
     }
   }
+  const nlohmann::json& uptime = health.body["uptime_seconds"];
   out << "fleetgate " << Cell(health.body["version"]) << ": " << Cell(health.body["status"])
-      << ", up "
-      << Cell(health.body["uptime_seconds"].is_number()
-                  ? nlohmann::json(std::floor(health.body["uptime_seconds"].get<double>()))
-                  : nlohmann::json())
+      << ", up " << (uptime.is_number() ? FormatNumber(std::floor(uptime.get<double>())) : "-")
       << "s\n";
-  out << "fleet: " << Count(services.size(), "service") << ", " << Count(instances, "instance");
+  out << "fleet: " << CountOf(services.size(), "service") << ", " << CountOf(instances, "instance");
   for (const char* status : kStatuses) {
     if (by_status[status] > 0) out << ", " << by_status[status] << " " << status;
   }
@@ -92,7 +79,7 @@ Error ShowService(const Globals& globals, const std::string& name, std::ostream&
   if (!result.ok()) return result.error;
   if (globals.json) return PrintJson(out, result.body);
   out << "service " << Cell(result.body["service"]) << ": "
-      << Count(result.body["instances"].size(), "instance") << ", worst "
+      << CountOf(result.body["instances"].size(), "instance") << ", worst "
       << Cell(result.body["worst_status"]) << "\n";
   Table table({"INSTANCE", "STATUS", "VERSION", "LAST_SEEN", "FLAPS_24H", "DETAIL"});
   for (const auto& instance : result.body["instances"]) {
@@ -108,17 +95,17 @@ struct HistoryFlags {
   std::string service;
   std::string instance;
   std::string since = "1h";
-  int limit = 100;
+  PageFlags page;
 };
 
 Error ShowHistory(const Globals& globals, const HistoryFlags& flags, std::ostream& out) {
   auto since = ParseDuration(flags.since);
   if (!since) return "--since: not a duration: \"" + flags.since + "\" (e.g. 90s, 1h, 7d)";
   std::string path = "/api/v1/services/" + UrlEncode(flags.service) +
-                     "/history?from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *since)) +
-                     "&limit=" + std::to_string(flags.limit);
+                     "/history?from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *since));
   if (!flags.instance.empty()) path += "&instance=" + UrlEncode(flags.instance);
-  JsonResult result = globals.rest().Call("GET", path, "GET /api/v1/services/{service}/history");
+  JsonResult result =
+      FetchHistory(globals.rest(), path, "GET /api/v1/services/{service}/history", flags.page);
   if (!result.ok()) return result.error;
   if (result.body.value("transitions", nlohmann::json::array()).empty()) {
     if (Error unknown = UnlessKnown(globals, flags.service)) return unknown;
@@ -133,9 +120,7 @@ Error ShowHistory(const Globals& globals, const HistoryFlags& flags, std::ostrea
     out << "no transitions since " << flags.since << " ago\n";
   else
     table.Print(out);
-  if (result.body.value("next_cursor", nlohmann::json()).is_string()) {
-    out << "(more: raise --limit or narrow --since)\n";
-  }
+  PrintMore(result.body, out);
   return std::nullopt;
 }
 
@@ -163,27 +148,6 @@ Error ShowAvailability(const Globals& globals, const std::string& service,
 
 }  // namespace
 
-std::string Cell(const nlohmann::json& value) {
-  if (value.is_null()) return "-";
-  if (value.is_string()) return value.get<std::string>().empty() ? "-" : value.get<std::string>();
-  if (value.is_number_float()) {
-    // As people read numbers: 7, 0.25, 1500000 (not 7.0 or 7e+00).
-    const double number = value.get<double>();
-    char text[64];
-    if (std::fabs(number) < 1e15 && number == std::floor(number)) {
-      std::snprintf(text, sizeof text, "%.0f", number);
-    } else {
-      std::snprintf(text, sizeof text, "%.6f", number);
-      std::string trimmed(text);
-      trimmed.erase(trimmed.find_last_not_of('0') + 1);
-      if (!trimmed.empty() && trimmed.back() == '.') trimmed.pop_back();
-      return trimmed == "-0" || trimmed.empty() ? "0" : trimmed;
-    }
-    return text;
-  }
-  return value.dump();
-}
-
 void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action) {
   app.add_subcommand("status", "the gateway's health and the fleet in two lines")->callback([&] {
     action = [&](std::ostream& out) { return ShowStatus(globals, out); };
@@ -204,7 +168,7 @@ void AddFleetCommands(CLI::App& app, const Globals& globals, Action& action) {
   history_cmd->add_option("SERVICE", history->service, "service name")->required();
   history_cmd->add_option("--instance", history->instance, "only this instance");
   history_cmd->add_option("--since", history->since, "how far back (default 1h)");
-  history_cmd->add_option("--limit", history->limit, "at most this many rows (default 100)");
+  AddPageFlags(*history_cmd, history->page);
   history_cmd->callback([&, history] {
     action = [&, history](std::ostream& out) { return ShowHistory(globals, *history, out); };
   });

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", globals.json, "print JSON for scripts instead of tables");
   fleetgate::fgctl::AddFleetCommands(app, globals, action);
   fleetgate::fgctl::AddRuleCommands(app, globals, action);
+  fleetgate::fgctl::AddAlertCommands(app, globals, action);
   fleetgate::fgctl::AddMaintenanceCommands(app, globals, action);
   fleetgate::fgctl::AddReportCommands(app, globals, action);
   try {

@@ -1,27 +1,16 @@
-// fgctl rules list|get|apply|delete, fgctl alerts
+// fgctl rules list|get|apply|delete
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
-#include <variant>
+#include <utility>
 
 #include "client/fgctl/commands.h"
+#include "client/fgctl/rule_file.h"
 #include "client/fgctl/table.h"
 
 namespace fleetgate::fgctl {
 namespace {
 
 constexpr char kRulesRoute[] = "/api/v1/rules";
-
-// "a=b,c=d" from a JSON object of strings.
-std::string Pairs(const nlohmann::json& object) {
-  std::string text;
-  if (!object.is_object()) return "-";
-  for (const auto& [key, value] : object.items()) {
-    text += (text.empty() ? "" : ",") + key + "=" + Cell(value);
-  }
-  return text.empty() ? "-" : text;
-}
 
 Error ListRules(const Globals& globals, std::ostream& out) {
   JsonResult result = globals.rest().Call("GET", kRulesRoute, "GET /api/v1/rules");
@@ -53,52 +42,47 @@ Error GetRule(const Globals& globals, const std::string& name, std::ostream& out
   return std::nullopt;
 }
 
-// The rules in a file: one rule object, an array of them, or {"rules": [...]}. A rule as
-// `fgctl --json rules get|list` prints it (the definition under "rule") is taken too.
-std::variant<nlohmann::json, std::string> ReadRules(const std::string& file) {
-  std::stringstream text;
-  if (file == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file);
-    if (!in) return "cannot read " + file;
-    text << in.rdbuf();
-  }
-  nlohmann::json parsed = nlohmann::json::parse(text.str(), nullptr, false);
-  if (parsed.is_discarded()) return file + ": not valid JSON";
-  if (parsed.is_object() && parsed.contains("rules")) parsed = parsed["rules"];
-  if (parsed.is_object()) parsed = nlohmann::json::array({parsed});
-  if (!parsed.is_array()) return file + ": expected a rule object or an array of rules";
-  for (auto& rule : parsed) {
-    if (rule.is_object() && rule.value("rule", nlohmann::json()).is_object()) {
-      nlohmann::json definition = rule["rule"];
-      rule = std::move(definition);
-    }
-    if (!rule.is_object() || !rule.value("name", nlohmann::json()).is_string()) {
-      return file + ": every rule needs a string \"name\"";
-    }
-  }
-  return parsed;
+// A refusal about the rule itself (invalid, read-only, a limit): the next rule may still apply.
+// Anything else (unreachable, no credential, a server error) ends the apply.
+bool RefusesTheRule(const JsonResult& result) {
+  return result.status == 400 || result.status == 409 || result.status == 413 ||
+         result.status == 429;
+}
+
+// Replaces the rule, or creates it when the gateway does not know it yet.
+std::pair<JsonResult, std::string> ApplyRule(const RestClient& rest, const nlohmann::json& rule) {
+  const std::string name = rule["name"];
+  JsonResult result = rest.Call("PUT", std::string(kRulesRoute) + "/" + UrlEncode(name),
+                                "PUT /api/v1/rules/{name}", rule.dump());
+  if (result.error_code != "rule_not_found") return {std::move(result), "replaced"};
+  return {rest.Call("POST", kRulesRoute, "POST /api/v1/rules", rule.dump()), "created"};
 }
 
 Error ApplyRules(const Globals& globals, const std::string& file, std::ostream& out) {
-  auto rules = ReadRules(file);
-  if (auto* error = std::get_if<std::string>(&rules)) return *error;
-  nlohmann::json applied = nlohmann::json::array();
-  for (const auto& rule : std::get<nlohmann::json>(rules)) {
-    std::string name = rule["name"];
-    // Replace the rule, or create it when the gateway does not know it yet.
-    JsonResult result = globals.rest().Call("PUT", std::string(kRulesRoute) + "/" + UrlEncode(name),
-                                            "PUT /api/v1/rules/{name}", rule.dump());
-    if (result.error_code == "rule_not_found") {
-      result = globals.rest().Call("POST", kRulesRoute, "POST /api/v1/rules", rule.dump());
+  RuleList rules = ReadRuleFile(file, std::cin);
+  if (!rules.ok()) return rules.error;
+  const RestClient rest = globals.rest();
+  nlohmann::json results = nlohmann::json::array();
+  std::string first_refusal;
+  size_t refused = 0;
+  for (const auto& rule : rules.rules) {
+    const std::string name = rule["name"];
+    auto [result, done] = ApplyRule(rest, rule);
+    if (!result.ok() && !RefusesTheRule(result)) return "rule " + name + ": " + result.error;
+    if (result.ok()) {
+      results.push_back({{"name", name}, {"result", done}});
+      if (!globals.json) out << "rule " << name << " " << done << "\n";
+      continue;
     }
-    if (!result.ok()) return "rule " + name + ": " + result.error;
-    applied.push_back(result.body.is_null() ? rule : result.body);
-    if (!globals.json) out << "rule " << name << " applied\n";
+    results.push_back({{"name", name}, {"result", "refused"}, {"error", result.error}});
+    if (!globals.json) out << "rule " << name << " refused: " << result.error << "\n";
+    if (refused++ == 0) first_refusal = "rule " + name + " refused: " + result.error;
   }
-  if (globals.json) return PrintJson(out, {{"applied", applied}});
-  return std::nullopt;
+  if (globals.json) PrintJson(out, {{"results", results}});
+  if (refused == 0) return std::nullopt;
+  if (refused == 1) return first_refusal;
+  return std::to_string(refused) + " of " + CountOf(rules.rules.size(), "rule") +
+         " refused; the first, " + first_refusal;
 }
 
 Error DeleteRule(const Globals& globals, const std::string& name, std::ostream& out) {
@@ -107,28 +91,6 @@ Error DeleteRule(const Globals& globals, const std::string& name, std::ostream& 
   if (!result.ok()) return result.error;
   if (globals.json) return PrintJson(out, {{"deleted", name}});
   out << "rule " << name << " deleted\n";
-  return std::nullopt;
-}
-
-Error ListAlerts(const Globals& globals, std::ostream& out) {
-  JsonResult result = globals.rest().Call("GET", "/api/v1/alerts", "GET /api/v1/alerts");
-  if (!result.ok()) return result.error;
-  if (globals.json) return PrintJson(out, result.body);
-  nlohmann::json alerts =
-      result.body.value("data", nlohmann::json::object()).value("alerts", nlohmann::json::array());
-  Table table({"ALERT", "STATE", "ACTIVE_SINCE", "VALUE", "LABELS"});
-  for (const auto& alert : alerts) {
-    nlohmann::json labels = alert.value("labels", nlohmann::json::object());
-    std::string name = labels.value("alertname", "-");
-    labels.erase("alertname");
-    table.Add({name, Cell(alert.value("state", nlohmann::json())),
-               Cell(alert.value("activeAt", nlohmann::json())),
-               Cell(alert.value("value", nlohmann::json())), Pairs(labels)});
-  }
-  if (table.size() == 0)
-    out << "no active alerts\n";
-  else
-    table.Print(out);
   return std::nullopt;
 }
 
@@ -146,9 +108,10 @@ void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action) {
     action = [&, name](std::ostream& out) { return GetRule(globals, *name, out); };
   });
   auto file = std::make_shared<std::string>();
-  CLI::App* apply = rules->add_subcommand("apply", "create or replace rules from a JSON file");
+  CLI::App* apply = rules->add_subcommand("apply", "create or replace rules from a file");
   apply
-      ->add_option("-f,--file", *file, "a rule, an array of rules or {\"rules\": […]}; - for stdin")
+      ->add_option("-f,--file", *file,
+                   "YAML or JSON: a rule, a list, {rules: […]} or Helm alertRules; - for stdin")
       ->required();
   apply->callback([&, file] {
     action = [&, file](std::ostream& out) { return ApplyRules(globals, *file, out); };
@@ -157,10 +120,6 @@ void AddRuleCommands(CLI::App& app, const Globals& globals, Action& action) {
   remove->add_option("NAME", *name, "rule name")->required();
   remove->callback([&, name] {
     action = [&, name](std::ostream& out) { return DeleteRule(globals, *name, out); };
-  });
-
-  app.add_subcommand("alerts", "active alerts")->callback([&] {
-    action = [&](std::ostream& out) { return ListAlerts(globals, out); };
   });
 }
 

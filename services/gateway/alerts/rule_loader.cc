@@ -1,43 +1,15 @@
 #include "alerts/rule_loader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/yaml/yaml_json.h"
 
 namespace fleetgate::alerts {
 namespace {
 
 using nlohmann::json;
-
-json ScalarToJson(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (node.Tag() == "!") return text;  // quoted: always a string
-  if (text == "true" || text == "false") return text == "true";
-  if (text == "null" || text == "~") return nullptr;
-  json number = json::parse(text, nullptr, false);
-  return number.is_number() ? number : json(text);
-}
-
-json NodeToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Sequence: {
-      json out = json::array();
-      for (const auto& item : node) out.push_back(NodeToJson(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      json out = json::object();
-      for (const auto& entry : node) out[entry.first.Scalar()] = NodeToJson(entry.second);
-      return out;
-    }
-    case YAML::NodeType::Scalar:
-      return ScalarToJson(node);
-    default:
-      return nullptr;
-  }
-}
 
 json RuleList(json document, const std::string& path) {
   if (document.is_object() && document.contains("rules")) document = document["rules"];
@@ -51,8 +23,6 @@ json RuleList(json document, const std::string& path) {
 
 }  // namespace
 
-json YamlToJson(const std::string& text) { return NodeToJson(YAML::Load(text)); }
-
 std::vector<Rule> LoadRuleFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read the rule file");
@@ -61,7 +31,7 @@ std::vector<Rule> LoadRuleFile(const std::string& path) {
   json document;
   try {
     document = YamlToJson(text.str());
-  } catch (const YAML::Exception& e) {
+  } catch (const std::runtime_error& e) {
     throw std::runtime_error(path + ": " + e.what());
   }
   std::vector<Rule> rules;

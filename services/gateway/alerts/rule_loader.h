@@ -14,8 +14,4 @@ namespace fleetgate::alerts {
 // Throws std::runtime_error naming the file, the rule's position and name, the field and why.
 std::vector<Rule> LoadRuleFile(const std::string& path);
 
-// A YAML document as JSON: plain scalars that read as numbers or booleans become those, quoted
-// scalars stay strings. Throws std::runtime_error on YAML syntax errors.
-nlohmann::json YamlToJson(const std::string& text);
-
 }  // namespace fleetgate::alerts

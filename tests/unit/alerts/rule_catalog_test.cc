@@ -4,7 +4,6 @@
 
 #include <fstream>
 
-#include "alerts/rule_loader.h"
 #include "evaluator_fixture.h"
 
 namespace fleetgate::alerts {
@@ -125,14 +124,6 @@ TEST_F(RuleCatalogTest, ProvisioningFailsOnAnInvalidRuleOrADuplicateName) {
   std::string two = WriteFile("two.json", Health("Same").dump());
   EXPECT_THROW(rules_->Provision({one, two}), std::runtime_error);
   EXPECT_THROW(rules_->Provision({(dir_.path() / "missing.yaml").string()}), std::runtime_error);
-}
-
-TEST(YamlToJsonTest, KeepsQuotedScalarsAsStringsAndReadsPlainNumbers) {
-  json out = YamlToJson("a: 1.5\nb: \"2\"\nc: [x, true]\nd: 5m\n");
-  EXPECT_EQ(out["a"], 1.5);
-  EXPECT_EQ(out["b"], "2");
-  EXPECT_EQ(out["c"], json({"x", true}));
-  EXPECT_EQ(out["d"], "5m");
 }
 
 }  // namespace
