@@ -1,5 +1,7 @@
 #include "core/log_fields.h"
 
+#include <utility>
+
 namespace fleetgate {
 namespace {
 
@@ -9,6 +11,10 @@ thread_local const LogFieldList* current_fields = nullptr;
 
 LogFields::LogFields(std::initializer_list<std::pair<std::string, std::string>> fields)
     : fields_(fields), previous_(current_fields) {
+  current_fields = &fields_;
+}
+
+LogFields::LogFields(LogFieldList fields) : fields_(std::move(fields)), previous_(current_fields) {
   current_fields = &fields_;
 }
 

@@ -15,6 +15,7 @@ using LogFieldList = std::vector<std::pair<std::string, std::string>>;
 class LogFields {
  public:
   explicit LogFields(std::initializer_list<std::pair<std::string, std::string>> fields);
+  explicit LogFields(LogFieldList fields);
   ~LogFields();
   LogFields(const LogFields&) = delete;
   LogFields& operator=(const LogFields&) = delete;

@@ -99,11 +99,16 @@ void AuditChange(const http::Request& request, const std::string& pattern,
   if (response.status < 200 || response.status >= 300) return;
   const std::string what = request.method + " " + request.path;
   const std::string credential = request.credential.empty() ? "-" : request.credential;
-  LogFields fields({{"audit", "change"},
+  LogFieldList list{{"audit", "change"},
                     {"what", what},
                     {"credential", credential},
                     {"peer", request.peer},
-                    {"status", std::to_string(response.status)}});
+                    {"status", std::to_string(response.status)}};
+  // The route's subject as keys of their own: service, instance, and a rule's name as "rule".
+  for (const auto& [name, value] : request.path_params) {
+    list.emplace_back(name == "name" ? "rule" : name, value);
+  }
+  LogFields fields(std::move(list));
   spdlog::info("audit: {} by credential \"{}\" from {}", what, credential, request.peer);
 }
 

@@ -241,6 +241,10 @@ TEST_F(AlertingTest, EveryRestChangeLeavesOneStructuredAuditLineInTheJsonLog) {
     EXPECT_THAT(audits[i]["peer"].get<std::string>(), HasSubstr("127.0.0.1:"));
     EXPECT_THAT(audits[i]["msg"].get<std::string>(), HasSubstr("audit: " + expected[i]));
   }
+  EXPECT_EQ(audits[1]["rule"], "InstanceDown") << audits[1].dump();
+  EXPECT_EQ(audits[3]["service"], "billing") << audits[3].dump();
+  EXPECT_EQ(audits[3]["instance"], "b-1") << audits[3].dump();
+  EXPECT_EQ(audits[5]["instance"], "b-2") << audits[5].dump();
 }
 
 // What a warning's message names is also its own JSON key: the Alertmanager's url and the error
