@@ -266,6 +266,7 @@ void ReportClient::Resolve(std::unique_ptr<PendingBatch> batch, const grpc::Stat
     stats_.last_error = Describe(status);
     // A quota refusal says when to come back; the batch is kept and retried then.
     const bool throttled = retry_after.count() > 0;
+    if (throttled) ++stats_.batches_throttled;
     if (!stop_ && (throttled || IsRetryable(status.error_code()))) {
       next_attempt_ = SteadyClock::now() + (throttled ? retry_after : backoff_.Next());
       retry_ = std::move(batch);
