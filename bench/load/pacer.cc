@@ -1,6 +1,12 @@
 #include "pacer.h"
 
 namespace fleetgate::bench {
+namespace {
+
+// How far behind its schedule the pacer catches up after a late wake-up (the bucket's depth).
+constexpr std::chrono::milliseconds kDepth{100};
+
+}  // namespace
 
 Pacer::Pacer(double events_per_second, size_t batch, std::vector<LoadConnection*> connections)
     : events_per_second_(events_per_second),
@@ -33,13 +39,16 @@ void Pacer::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_cv_.wait_until(lock, due, [this] { return stopping_; })) {
     lock.unlock();
-    const bool taken = connections_[next++ % connections_.size()]->Offer();
-    (taken ? offered_ : missed_).fetch_add(1, std::memory_order_relaxed);
-    due += period_;
+    // Every slot due by now, up to the bucket's depth; older ones are skipped.
     const Clock::time_point now = Clock::now();
-    if (now > due + period_) {  // more than a slot behind: no catch-up burst
-      late_.fetch_add(static_cast<uint64_t>((now - due) / period_), std::memory_order_relaxed);
-      due = now;
+    if (now - due > kDepth) {
+      late_.fetch_add(static_cast<uint64_t>((now - kDepth - due) / period_),
+                      std::memory_order_relaxed);
+      due += ((now - kDepth - due) / period_) * period_;
+    }
+    for (; due <= now; due += period_) {
+      const bool taken = connections_[next++ % connections_.size()]->Offer();
+      (taken ? offered_ : missed_).fetch_add(1, std::memory_order_relaxed);
     }
     lock.lock();
   }

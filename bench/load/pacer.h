@@ -2,10 +2,11 @@
 // Pacer: fleetgate-bench --rate. Instead of sending the next batch as soon as an answer comes back
 // (closed loop), the connections send when the Pacer offers them a batch: one thread offers a
 // batch every `batch / events_per_second` seconds, to the connections in turn, so the rate is
-// spread evenly over them. The bucket is one batch deep: a late wake-up offers the slot it is late
-// for, never a burst of the ones it slept through (those count as late). A slot offered to a
-// connection whose window is full is missed (the gateway answers slower than the rate). Start and
-// Stop from one controlling thread; Result after Stop.
+// spread evenly over them. The bucket is 100 ms deep: a thread that wakes late (a loaded machine)
+// offers the slots it missed within the last 100 ms at once, so the rate holds, and skips older
+// ones (counted as late) rather than bursting without bound. A slot offered to a connection whose
+// window is full is missed (the gateway answers slower than the rate). Start and Stop from one
+// controlling thread; Result after Stop.
 
 #include <atomic>
 #include <chrono>

@@ -88,8 +88,8 @@ TEST_F(BenchSmokeTest, UnaryModeCountsExactlyWhatTheGatewayAccepted) {
   ExpectRunMatchesGateway("unary", "1");
 }
 
-// --rate 1000 in batches of 10: one batch every 10 ms over both connections, never a catch-up
-// burst, so the run cannot send more than 1000 events per second of it (plus the first batch).
+// --rate 1000 in batches of 10: one batch every 10 ms over both connections, never ahead of that
+// schedule, so the run cannot send more than 1000 events per second of it (plus the first batch).
 // Closed loop, the same run sends a hundred times more.
 TEST_F(BenchSmokeTest, RatePacesAUnaryRunAndReportsIt) { ExpectPaced("unary"); }
 
