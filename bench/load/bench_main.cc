@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "load_connection.h"
+#include "pacer.h"
 #include "workload.h"
 
 namespace fleetgate::bench {
@@ -24,6 +25,7 @@ struct BenchOptions {
   bool json = false;
   std::string token;
   std::string ca_file;
+  double rate = 0;  // --rate: events/s over all connections; 0: closed loop
   WorkloadShape shape;
 };
 
@@ -84,7 +86,8 @@ int Run(const BenchOptions& options) {
                           workload.BatchesFor(i, connections),
                           window,
                           &counters,
-                          options.token};
+                          options.token,
+                          options.rate > 0};
     if (options.mode == "stream") {
       running.push_back(MakeStreamConnection(std::move(setup)));
     } else if (options.mode == "unary") {
@@ -95,13 +98,16 @@ int Run(const BenchOptions& options) {
   }
   auto start = Clock::now();
   for (auto& connection : running) connection->Start();
+  auto pacer = StartPacer(options.rate, options.shape.batch, running);
   RunFor(std::chrono::duration<double>(options.duration), counters, start);
+  if (pacer) pacer->Stop();
   for (auto& connection : running) connection->Stop();
   bool drained = true;
   for (auto& connection : running) drained &= connection->WaitDrained(std::chrono::seconds(30));
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!drained) std::fprintf(stderr, "some connections did not drain in 30 s\n");
   nlohmann::ordered_json result = Result(options, counters, seconds);
+  if (pacer) result["pacing"] = pacer->Result();
   if (options.json) {
     std::cout << result.dump() << std::endl;
   } else {
@@ -138,6 +144,9 @@ int main(int argc, char** argv) {
       ->envname("FLEETGATE_TOKEN");
   app.add_option("--ca-file", options.ca_file, "PEM CA bundle: connect with TLS, verified by it")
       ->check(CLI::ExistingFile);
+  app.add_option("--rate", options.rate,
+                 "events/s, paced steadily over the connections (default 0: closed loop)")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "print the result as one JSON line");
   CLI11_PARSE(app, argc, argv);
   return fleetgate::bench::Run(options);

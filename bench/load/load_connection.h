@@ -23,6 +23,9 @@ class LoadConnection {
   virtual void Stop() = 0;
   // False if the connection did not drain within `deadline`.
   virtual bool WaitDrained(std::chrono::milliseconds deadline) = 0;
+  // Paced runs (--rate, pacer.h): sends one batch now unless `window` are in flight; false when
+  // the window is full or the connection is ending. Thread-safe.
+  virtual bool Offer() = 0;
 };
 
 struct ConnectionSetup {
@@ -31,7 +34,8 @@ struct ConnectionSetup {
   std::vector<const v1::ReportRequest*> batches;  // cycled through; outlive the connection
   size_t window = 4;                              // batches or calls in flight
   LoadCounters* counters = nullptr;
-  std::string token;  // sent as `authorization: Bearer <token>` on every call when not empty
+  std::string token;   // sent as `authorization: Bearer <token>` on every call when not empty
+  bool paced = false;  // send only when offered (Offer), not again on every answer
 };
 
 std::unique_ptr<LoadConnection> MakeStreamConnection(ConnectionSetup setup);

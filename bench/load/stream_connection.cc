@@ -27,8 +27,8 @@ class StreamConnection : public LoadConnection,
     setup_.stub->async()->StreamReport(&context_, this);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      queued_ = setup_.window;
-      in_flight_ = setup_.window;
+      queued_ = setup_.paced ? 0 : setup_.window;
+      in_flight_ = queued_;
     }
     StartRead(&response_);
     MaybeWrite();
@@ -51,6 +51,17 @@ class StreamConnection : public LoadConnection,
     return drained;
   }
 
+  bool Offer() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_ || finishing_ || done_ || in_flight_ >= setup_.window) return false;
+      ++queued_;
+      ++in_flight_;
+    }
+    MaybeWrite();
+    return true;
+  }
+
   void OnReadDone(bool ok) override {
     if (!ok) return;  // the stream is ending; OnDone reports how
     std::unique_lock<std::mutex> lock(mutex_);
@@ -62,7 +73,7 @@ class StreamConnection : public LoadConnection,
     setup_.counters->RecordResponse(response_, Clock::now() - sent_.front());
     sent_.pop_front();
     --in_flight_;
-    if (!stopping_) {
+    if (!stopping_ && !setup_.paced) {
       ++queued_;
       ++in_flight_;
     }

@@ -23,8 +23,18 @@ class UnaryConnection : public LoadConnection {
         health_(health ? std::make_unique<grpc::GenericStub>(setup_.channel) : nullptr) {}
 
   void Start() override {
+    if (setup_.paced) return;  // calls start when offered
     outstanding_.store(setup_.window);
     for (size_t i = 0; i < setup_.window; ++i) Issue();
+  }
+
+  bool Offer() override {
+    size_t outstanding = outstanding_.load();
+    do {
+      if (stopping_.load() || outstanding >= setup_.window) return false;
+    } while (!outstanding_.compare_exchange_weak(outstanding, outstanding + 1));
+    Issue();
+    return true;
   }
 
   void Stop() override { stopping_.store(true); }
@@ -68,7 +78,7 @@ class UnaryConnection : public LoadConnection {
       setup_.counters->RecordFailure();
     }
     delete call;
-    if (!stopping_.load()) {
+    if (!stopping_.load() && !setup_.paced) {
       Issue();
       return;
     }

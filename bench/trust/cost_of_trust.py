@@ -2,14 +2,15 @@
 """The cost of trust and the noisy neighbour, against the real fleetgate binary (not a test).
 
   bench/trust/cost_of_trust.py --fleetgate build/services/gateway/fleetgate \\
-      --bench build/bench/fleetgate-bench [--duration 10]
+      --bench build/bench/fleetgate-bench [--duration 10] [--only cost|noisy] [--rounds 3]
 
 1. StreamReport and unary Report throughput (fleetgate-bench) on a plain gateway, then on one
    with auth.tokens_file and TLS on the gRPC port (bench --token --ca-file), back to back.
-2. Noisy neighbour: a quota of --quota events/s per service (ingest.rate_limit), none for
-   `quiet-0`, which reports with one unary call in flight, alone and then while `noisy-0` sends
-   as fast as it can (closed loop: far more than 10x its quota, the multiple is printed).
-   Prints quiet's accepted rate and p99 both ways.
+2. Noisy neighbour: a quota of --quota events/s (burst: one second's worth) for every service
+   (ingest.rate_limit). `quiet-0` reports at half its quota, paced (fleetgate-bench --rate, 10-event
+   unary batches), alone and then while `noisy-0` is paced at --times-quota (10) times its quota
+   (100-event unary batches). Prints quiet's accepted rate and latency both ways, and what noisy-0
+   offered and got.
 Certificates are made with openssl here. One JSON line per run on stdout.
 """
 import argparse
@@ -58,6 +59,11 @@ def start_gateway(binary, work, name, env_extra, config_text=""):
     raise SystemExit("fleetgate did not start")
 
 
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def bench(args, port, extra):
     command = [args.bench, "--target", f"127.0.0.1:{port}", "--json", *extra]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -81,20 +87,23 @@ def cost_of_trust(args, work, cert, key, tokens):
             finally:
                 gateway.terminate()
                 gateway.wait(30)
-            print(json.dumps({"run": f"{mode} {name}", "batch": int(batch), **out}), flush=True)
+            print(json.dumps({"run": f"{mode} {name}", "batch": int(batch),
+                              "loadavg": load_average(), **out}), flush=True)
+
+
+def paced_unary(prefix, batch, rate, duration, window):
+    return ["--mode", "unary", "--window", str(window), "--connections", "1", "--services", "1",
+            "--instances", "1", "--series", str(batch), "--batch", str(batch),
+            "--service-prefix", prefix, "--rate", str(rate), "--duration", str(duration)]
 
 
 def noisy_neighbour(args, work):
-    config = ("ingest:\n  rate_limit:\n    events_per_second: %d\n    burst: %d\n"
-              "    overrides:\n      quiet-0: {events_per_second: 0}\n" % (args.quota, args.quota))
-    quiet = ["--mode", "unary", "--window", "1", "--connections", "1", "--services", "1",
-             "--instances", "1", "--series", "10", "--batch", "10", "--service-prefix", "quiet",
-             "--duration", str(args.duration)]
-    noisy = ["--mode", "unary", "--window", "16", "--connections", "1", "--services", "1",
-             "--instances", "1", "--series", "100", "--batch", "100", "--service-prefix", "noisy",
-             "--duration", str(args.duration + 2)]
-    for name in ("alone", "with noise"):
-        gateway, port = start_gateway(args.fleetgate, work, f"noisy-{name}", {}, config)
+    config = "ingest:\n  rate_limit:\n    events_per_second: %d\n    burst: %d\n" % (
+        args.quota, args.quota)
+    quiet = paced_unary("quiet", 10, args.quota // 2, args.duration, 16)
+    noisy = paced_unary("noisy", 100, args.quota * args.times_quota, args.duration + 2, 16)
+    for round_, name in ((r, n) for r in range(args.rounds) for n in ("alone", "with noise")):
+        gateway, port = start_gateway(args.fleetgate, work, f"noisy-{round_}-{name}", {}, config)
         try:
             loud = bench(args, port, noisy) if name == "with noise" else None
             if loud:
@@ -102,15 +111,17 @@ def noisy_neighbour(args, work):
             out = result(bench(args, port, quiet))
             if loud:
                 loud_out = result(loud)
-                offered = (loud_out["rpcs_per_second"] + loud_out["failed_rpcs"] /
-                           loud_out["seconds"]) * 100
+                offered = loud_out["pacing"]["offered_events_per_second"]
                 out["noisy"] = {"accepted_events_per_second": loud_out["events_per_second"],
                                 "offered_events_per_second": round(offered),
-                                "times_quota": round(offered / args.quota, 1)}
+                                "times_quota": round(offered / args.quota, 2),
+                                "refused_rpcs": loud_out["failed_rpcs"],
+                                "missed_slots": loud_out["pacing"]["missed_slots"]}
         finally:
             gateway.terminate()
             gateway.wait(30)
-        print(json.dumps({"run": f"quiet service {name}", "quota": args.quota, **out}), flush=True)
+        print(json.dumps({"run": f"quiet service {name}", "round": round_ + 1, "quota": args.quota,
+                          "loadavg": load_average(), **out}), flush=True)
 
 
 def main():
@@ -119,11 +130,17 @@ def main():
     parser.add_argument("--bench", required=True)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--quota", type=int, default=2000, help="events/s per service")
+    parser.add_argument("--times-quota", type=int, default=10, help="noisy-0's rate / its quota")
+    parser.add_argument("--only", choices=["cost", "noisy"], help="run one part only")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="noisy neighbour: alone / with noise pairs, alternated")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fleetgate-trust-bench-") as work:
         cert, key, tokens = make_material(work)
-        cost_of_trust(args, work, cert, key, tokens)
-        noisy_neighbour(args, work)
+        if args.only != "noisy":
+            cost_of_trust(args, work, cert, key, tokens)
+        if args.only != "cost":
+            noisy_neighbour(args, work)
 
 
 if __name__ == "__main__":

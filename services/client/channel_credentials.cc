@@ -27,4 +27,14 @@ std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials(const ChannelSe
   return grpc::SslCredentials(ssl);
 }
 
+std::string TlsFailureHint(const ChannelSecurity& security) {
+  if (!security.enabled()) return {};
+  std::string hint = "if the gateway is up, check that ";
+  hint += security.ca_file.empty() ? "the system roots verify" : "--ca-file verifies";
+  hint += " its certificate and, if it requires client certificates, that ";
+  hint +=
+      security.cert_file.empty() ? "--cert-file and --key-file are given" : "it trusts --cert-file";
+  return hint;
+}
+
 }  // namespace fleetgate

@@ -20,4 +20,9 @@ struct ChannelSecurity {
 
 std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials(const ChannelSecurity& security);
 
+// What to check when a call over `security` ended UNAVAILABLE, in the words of the flags fgctl and
+// the example share: gRPC names a failed TLS handshake vaguely ("Socket closed" when the gateway
+// requires a client certificate). Empty for plaintext.
+std::string TlsFailureHint(const ChannelSecurity& security);
+
 }  // namespace fleetgate

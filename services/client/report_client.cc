@@ -46,9 +46,11 @@ v1::HealthStatus ToProto(HealthStatus status) {
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ReporterOptions& options) {
   grpc::ChannelArguments args;
-  // The channel's own reconnect attempts follow the same bounds as ours.
+  // The channel's own reconnect attempts follow the same bounds as ours. Not
+  // GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC takes it as the least time a connection attempt (TCP
+  // and TLS handshake) may take, and at `initial_backoff` a TLS handshake on a loaded host or a
+  // distant gateway timed out again and again; its default (20 s) only bounds a hanging connect.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, options.initial_backoff.count());
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, options.initial_backoff.count());
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, options.max_backoff.count());
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveMs);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
@@ -266,6 +268,7 @@ void ReportClient::Resolve(std::unique_ptr<PendingBatch> batch, const grpc::Stat
     stats_.last_error = Describe(status);
     // A quota refusal says when to come back; the batch is kept and retried then.
     const bool throttled = retry_after.count() > 0;
+    if (throttled) ++stats_.batches_throttled;
     if (!stop_ && (throttled || IsRetryable(status.error_code()))) {
       next_attempt_ = SteadyClock::now() + (throttled ? retry_after : backoff_.Next());
       retry_ = std::move(batch);

@@ -15,9 +15,11 @@
 // Delivery: counter deltas are summed and gauges keep their last value per series between batches;
 // observations are kept one by one. A batch that fails with a retryable status (UNAVAILABLE,
 // DEADLINE_EXCEEDED, ABORTED) is kept and re-sent after the Backoff's delay (at least once: a
-// batch applied just before a connection broke may be applied twice). Any other failure
-// (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNAUTHENTICATED, …) drops the batch and counts it as
-// rejected. Dead connections are detected by gRPC keepalive pings.
+// batch applied just before a connection broke may be applied twice). A batch refused over its
+// service's quota (RESOURCE_EXHAUSTED with the trailer `retry-after-ms`) is kept and re-sent once
+// that wait has passed, never sooner. Any other failure (INVALID_ARGUMENT, RESOURCE_EXHAUSTED
+// without the trailer, UNAUTHENTICATED, …) drops the batch and counts it as rejected. Dead
+// connections are detected by gRPC keepalive pings.
 
 #include <grpcpp/support/status.h>
 

@@ -55,6 +55,7 @@ struct ReporterStats {
   uint64_t events_dropped = 0;       // given up by the client: buffer full, invalid, or shutdown
   uint64_t batches_sent = 0;         // write attempts, retries included
   uint64_t batches_failed = 0;       // attempts that ended the stream with an error
+  uint64_t batches_throttled = 0;    // of those, refused over the service's quota (retried later)
   uint64_t reconnects = 0;           // streams opened after the first
   uint64_t heartbeats = 0;           // health events re-sent automatically
   std::string last_error;            // the last failed attempt's gRPC status, "" if none

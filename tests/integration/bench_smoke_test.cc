@@ -20,10 +20,11 @@ class BenchSmokeTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(gateway_.Start({})) << gateway_.Log(); }
 
   // Runs fleetgate-bench to completion; returns its stdout (stderr passes through).
-  std::string RunBench(const std::string& mode, const std::string& batch) {
+  std::string RunBench(const std::string& mode, const std::string& batch,
+                       const std::string& extra) {
     std::string command = std::string("'") + FLEETGATE_BENCH_BINARY + "' --target " +
                           gateway_.grpc_target() + " --mode " + mode + " --duration 2 --batch " +
-                          batch + " --series 300 --connections 2 --services 3 --json";
+                          batch + " --series 300 --connections 2 --services 3 --json " + extra;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return "";
     std::string out;
@@ -42,10 +43,15 @@ class BenchSmokeTest : public ::testing::Test {
     return std::strtod(result.body.c_str() + at + series.size() + 2, nullptr);
   }
 
-  void ExpectRunMatchesGateway(const std::string& mode, const std::string& batch) {
-    std::string out = RunBench(mode, batch);
-    ASSERT_EQ(exit_code_, 0) << out;
-    ASSERT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  // The run's JSON result (null if it did not print one line).
+  nlohmann::json ExpectRunMatchesGateway(const std::string& mode, const std::string& batch,
+                                         const std::string& extra = "") {
+    std::string out = RunBench(mode, batch, extra);
+    EXPECT_EQ(exit_code_, 0) << out;
+    if (std::count(out.begin(), out.end(), '\n') != 1) {
+      ADD_FAILURE() << "not one line: " << out;
+      return nullptr;
+    }
     nlohmann::json result = nlohmann::json::parse(out);
     EXPECT_EQ(result["mode"], mode);
     uint64_t events = result["events"].get<uint64_t>();
@@ -58,6 +64,16 @@ class BenchSmokeTest : public ::testing::Test {
     EXPECT_GE(result["latency_ms"]["p99"].get<double>(), result["latency_ms"]["p50"].get<double>());
     EXPECT_EQ(Sample("fleetgate_events_accepted_total{kind=\"counter\"}"),
               static_cast<double>(events));
+    return result;
+  }
+
+  void ExpectPaced(const std::string& mode) {
+    nlohmann::json result = ExpectRunMatchesGateway(mode, "10", "--rate 1000");
+    ASSERT_TRUE(result.is_object());
+    EXPECT_LE(result["events"].get<double>(), 1000 * result["seconds"].get<double>() + 10);
+    EXPECT_EQ(result["pacing"]["target_events_per_second"].get<double>(), 1000);
+    EXPECT_GT(result["pacing"]["offered_events_per_second"].get<double>(), 0);
+    EXPECT_TRUE(result["pacing"].contains("missed_slots"));
   }
 
   GatewayProcess gateway_;
@@ -71,6 +87,13 @@ TEST_F(BenchSmokeTest, StreamModeCountsExactlyWhatTheGatewayAccepted) {
 TEST_F(BenchSmokeTest, UnaryModeCountsExactlyWhatTheGatewayAccepted) {
   ExpectRunMatchesGateway("unary", "1");
 }
+
+// --rate 1000 in batches of 10: one batch every 10 ms over both connections, never ahead of that
+// schedule, so the run cannot send more than 1000 events per second of it (plus the first batch).
+// Closed loop, the same run sends a hundred times more.
+TEST_F(BenchSmokeTest, RatePacesAUnaryRunAndReportsIt) { ExpectPaced("unary"); }
+
+TEST_F(BenchSmokeTest, RatePacesAStreamRunAndReportsIt) { ExpectPaced("stream"); }
 
 }  // namespace
 }  // namespace fleetgate::testing

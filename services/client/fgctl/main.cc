@@ -1,12 +1,23 @@
 // fgctl: the fleetgate command line. Parses flags, runs the chosen command, prints one line of
 // error and exits 1 when it fails (2 for usage errors).
 
+#include <grpc/support/log.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "client/fgctl/commands.h"
 
+namespace {
+
+// gRPC's own log lines (a failed TLS handshake, …) would break the one-line error; the status fgctl
+// prints carries their reason.
+void DiscardGrpcLog(gpr_log_func_args*) {}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  gpr_set_log_function(DiscardGrpcLog);
   using fleetgate::fgctl::Globals;
   Globals globals;
   fleetgate::fgctl::Action action;

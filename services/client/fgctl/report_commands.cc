@@ -115,10 +115,10 @@ Error Report(const Globals& globals, const std::string& kind, const ReportFlags&
   request.mutable_source()->set_version(flags.version);
   if (Error error = FillEvent(kind, flags, request.add_events())) return error;
 
+  const ChannelSecurity security{globals.tls, globals.ca_file, globals.cert_file, globals.key_file};
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   try {
-    credentials =
-        MakeChannelCredentials({globals.tls, globals.ca_file, globals.cert_file, globals.key_file});
+    credentials = MakeChannelCredentials(security);
   } catch (const std::exception& e) {
     return std::string(e.what());
   }
@@ -130,8 +130,12 @@ Error Report(const Globals& globals, const std::string& kind, const ReportFlags&
   grpc::Status status = stub->Report(&context, request, &response);
   if (!status.ok()) {
     std::string message = status.error_message();
-    return "cannot report to fleetgate at " + globals.grpc_server + ": " +
-           message.substr(0, message.find('\n'));
+    message = message.substr(0, message.find('\n'));
+    const std::string hint = status.error_code() == grpc::StatusCode::UNAVAILABLE
+                                 ? TlsFailureHint(security)
+                                 : std::string();
+    if (!hint.empty()) message += " (" + hint + ")";
+    return "cannot report to fleetgate at " + globals.grpc_server + ": " + message;
   }
   if (globals.json) PrintJson(out, ResponseJson(response));
   if (response.rejected() > 0) {

@@ -20,7 +20,8 @@ namespace {
   dup2(open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), STDERR_FILENO);
   dup2(open("/dev/null", O_RDONLY), STDIN_FILENO);
   for (const char* name : {"FLEETGATE_URL", "FLEETGATE_TARGET", "FLEETGATE_GRPC_ADDRESS",
-                           "FLEETGATE_TOKEN", "FLEETGATE_SERVICE", "FLEETGATE_INSTANCE"}) {
+                           "FLEETGATE_TOKEN", "FLEETGATE_CA_FILE", "FLEETGATE_CERT_FILE",
+                           "FLEETGATE_KEY_FILE", "FLEETGATE_SERVICE", "FLEETGATE_INSTANCE"}) {
     unsetenv(name);
   }
   for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
