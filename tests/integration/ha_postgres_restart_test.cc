@@ -4,6 +4,7 @@
 // still accepted and the outage shows in readiness and the storage metrics; afterwards the
 // gateway recovers by itself: it takes the leader lock again, turns Ready and writes history
 // again, with every transition committed before the stop and every one accepted during it.
+// With two replicas, exactly one leads after the restart.
 
 #include <gtest/gtest.h>
 
@@ -146,6 +147,54 @@ TEST_F(PostgresRestartTest, TheGatewayRecoversByItselfAndKeepsAcceptingReports) 
   }
   EXPECT_TRUE(gateway->Running());
   EXPECT_NE(gateway->Log().find("leadership lost"), std::string::npos);
+}
+
+// Two replicas through the same restart: afterwards exactly one leads (Ready, fleetgate_leader
+// 1) and the other is a standby that refuses reports, whichever took the lock first; the old
+// leader, if it lost the race, turns standby by itself.
+TEST_F(PostgresRestartTest, TwoReplicasElectOneLeaderAgain) {
+  auto first = StartGateway();
+  ASSERT_TRUE(Eventually([&] { return IsReady(*first); })) << first->Log();
+  auto second = StartGateway();
+  int status = 0;
+  ASSERT_TRUE(Eventually([&] { return Ready(*second, &status).value("reason", "") == "standby"; }));
+  auto stub = ReporterStub(first->grpc_target());
+  for (int round = 0; round < 3; ++round) ReportHealth(*stub, round);
+  ASSERT_TRUE(Eventually([&] { return History(*first).size() == accepted_.transitions; }));
+  const json before = History(*first);
+
+  server_.Stop();
+  EXPECT_TRUE(
+      Eventually([&] { return Ready(*first, &status).value("reason", "") == "leader_lock_lost"; }));
+  server_.Start();
+
+  GatewayProcess* leader = nullptr;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        leader = IsReady(*first) ? first.get() : IsReady(*second) ? second.get() : nullptr;
+        return leader != nullptr;
+      },
+      std::chrono::seconds(60)))
+      << first->Log() << second->Log();
+  GatewayProcess& standby = leader == first.get() ? *second : *first;
+  EXPECT_TRUE(Eventually([&] {
+    return Ready(standby, &status).value("reason", "") == "standby" && status == 503;
+  })) << standby.Log();
+  EXPECT_EQ(MetricSum(*leader, "fleetgate_leader"), 1);
+  EXPECT_EQ(MetricSum(standby, "fleetgate_leader"), 0);
+  EXPECT_FALSE(IsReady(standby));
+  auto standby_stub = ReporterStub(standby.grpc_target());
+  v1::ReportResponse response;
+  EXPECT_EQ(Report(*standby_stub, Batch("checkout", "i-0", {HealthEvent(StatusOf(3))}), &response)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  auto leader_stub = ReporterStub(leader->grpc_target());
+  EXPECT_TRUE(ReportOne({leader_stub.get()}, 0, 3));
+  std::multiset<std::string> have;
+  for (const json& row : History(*leader)) have.insert(row.dump());
+  for (const json& row : before) EXPECT_EQ(have.count(row.dump()), 1u) << row.dump();
+  std::cout << "[ MEASURED ] after the restart the "
+            << (leader == first.get() ? "old leader" : "old standby") << " leads" << std::endl;
 }
 
 }  // namespace
