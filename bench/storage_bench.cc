@@ -1,6 +1,7 @@
 // Storage micro-benchmarks against the targets: writer throughput (>= 200,000
 // transitions/s), newest 100 rows of one instance out of 1,000,000 (p99 <= 2 ms), availability
-// over 7 days for a service of 100 instances (<= 50 ms).
+// over 7 days for a service of 100 instances (<= 50 ms). SQLite here; the same workload against
+// PostgreSQL is storage_bench_postgres.cc, in the same binary when the tests are built.
 #include <benchmark/benchmark.h>
 #include <prometheus/registry.h>
 #include <stdlib.h>
@@ -18,16 +19,19 @@
 #include "storage/epoch_ms.h"
 #include "storage/history_reader.h"
 #include "storage/history_writer.h"
+#include "storage_bench_shape.h"
 
 namespace fleetgate::storage {
 namespace {
 
-constexpr int64_t kServices = 10;
-constexpr int64_t kInstances = 100;                                  // per service
-constexpr int64_t kRowsPerInstance = 1000;                           // 1,000,000 rows in all
-constexpr int64_t kStepMs = 30LL * 86400 * 1000 / kRowsPerInstance;  // 30 days of history
-constexpr int64_t kBaseMs = 1700000000000;
-constexpr int64_t kEndMs = kBaseMs + kRowsPerInstance * kStepMs;
+using bench::kBaseMs;
+using bench::kEndMs;
+using bench::kInstances;
+using bench::kServices;
+using bench::kStepMs;
+using bench::MeasureEach;
+using bench::MetricDropped;
+using bench::ProcessCpuSeconds;
 
 class BenchDir {
  public:
@@ -84,45 +88,6 @@ struct BigHistory {
 BigHistory& History() {
   static BigHistory history;  // built on first use, kept for all runs, removed at exit
   return history;
-}
-
-void ReportLatencies(benchmark::State& state, std::vector<double>& millis) {
-  if (millis.empty()) return;
-  std::sort(millis.begin(), millis.end());
-  auto at = [&](double q) {
-    return millis[static_cast<size_t>(q * static_cast<double>(millis.size() - 1))];
-  };
-  state.counters["p50_ms"] = at(0.50);
-  state.counters["p99_ms"] = at(0.99);
-  state.counters["max_ms"] = millis.back();
-}
-
-template <typename Query>
-void MeasureEach(benchmark::State& state, Query query) {
-  std::vector<double> millis;
-  int64_t i = 0;
-  for (auto _ : state) {
-    auto start = std::chrono::steady_clock::now();
-    query(i++);
-    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    millis.push_back(took.count());
-  }
-  ReportLatencies(state, millis);
-}
-
-double ProcessCpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-double MetricDropped(const prometheus::Registry& registry) {
-  double dropped = 0;
-  for (const auto& family : registry.Collect()) {
-    if (family.name != "fleetgate_storage_dropped_total") continue;
-    for (const auto& metric : family.metric) dropped += metric.counter.value;
-  }
-  return dropped;
 }
 
 void BM_WriterThroughput(benchmark::State& state) {

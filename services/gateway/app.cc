@@ -124,8 +124,14 @@ void Gateway::RegisterProbes() {
   });
   if (storage_->postgres()) {
     probes_.Add("leader", api::ProbeKind::kReadiness, [this] {
-      return acting_.load() ? api::ProbeResult{true, "holds the leader lock"}
-                            : api::ProbeResult{false, "standby: another replica leads", "standby"};
+      if (acting_.load()) return api::ProbeResult{true, "holds the leader lock"};
+      if (rejoining_.load()) {
+        return api::ProbeResult{false,
+                                "lost the leader lock's session: reports accepted, alerting "
+                                "paused until PostgreSQL answers",
+                                "leader_lock_lost"};
+      }
+      return api::ProbeResult{false, "standby: another replica leads", "standby"};
     });
   }
   probes_.Add("maintenance", api::ProbeKind::kLiveness, [this] {
@@ -310,42 +316,64 @@ void Gateway::StopOnce() {
 // High availability. Leadership polls the PostgreSQL advisory lock; the replica that takes it
 // rebuilds the registry, the stored rules and the alert states from PostgreSQL before it admits
 // reports, sweeps TTLs and evaluates alerts, and only then turns Ready. A leader whose lock
-// session breaks stops all of that at once (another replica may take the lock as soon as the
-// server notices) and asks to be stopped: a fresh process rejoins as a standby.
+// session breaks pauses TTL sweeps and alerting at once (another replica may take the lock as
+// soon as the server notices) but keeps accepting reports (history queues), and rejoins by
+// itself when PostgreSQL answers: as the leader again, or as a standby.
 void Gateway::SetUpLeadership() {
   leadership_ = std::make_unique<Leadership>(
       PostgresConnectOptionsFrom(config_), config_.storage.leader_poll_interval, clock_,
-      *self_registry_, [this] { BecomeLeader(); }, [this] { StopActing(); });
+      *self_registry_, [this] { return BecomeLeader(); }, [this] { StopActing(); },
+      [this] { BecomeStandby(); });
   leadership_->Start();
 }
 
-void Gateway::BecomeLeader() {
+// Reports wait (UNAVAILABLE) while the state is rebuilt. What this replica queued while it
+// could not reach PostgreSQL is committed first, so the state read back includes it; when that
+// takes too long the lock is given back and taken again at a later poll.
+bool Gateway::BecomeLeader() {
   const auto started = std::chrono::steady_clock::now();
+  processor_.SetStandby(true);
+  const auto give_back = [this] {
+    processor_.SetStandby(!rejoining_.load());  // a rejoining replica keeps accepting reports
+    return false;
+  };
+  if (!storage_->CommitQueued(config_.shutdown.drain_timeout)) {
+    spdlog::warn("leader: history queued during the outage not committed yet");
+    return give_back();
+  }
   try {
     const size_t stored = rules_->LoadStored();
     RestoreFromHistory();
     spdlog::info("{} stored alert rules loaded", stored);
   } catch (const std::exception& e) {
     spdlog::error("cannot take over as leader: {}", e.what());
-    StopActing();
-    return;
+    return give_back();
   }
   evaluator_->Start();
   processor_.SetStandby(false);
+  rejoining_ = false;
   acting_ = true;
   spdlog::info("leader: state rebuilt from PostgreSQL in {} ms; now Ready",
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
                    .count());
+  return true;
 }
 
 void Gateway::StopActing() {
   acting_ = false;
+  rejoining_ = true;
+  evaluator_->Pause();
+  spdlog::error(
+      "no longer the leader: alerting and TTL sweeps paused, reports still accepted; rejoining "
+      "when PostgreSQL answers");
+}
+
+void Gateway::BecomeStandby() {
   processor_.SetStandby(true);
-  evaluator_->Stop();
-  if (lost_leadership_.exchange(true)) return;
-  spdlog::error("no longer the leader: reports refused, alerting stopped; stopping the process");
-  kill(getpid(), SIGTERM);
+  if (rejoining_.exchange(false)) {
+    spdlog::warn("another replica holds the leader lock: now a standby, reports refused");
+  }
 }
 
 }  // namespace fleetgate

@@ -56,9 +56,6 @@ class Gateway {
 
   int grpc_port() const { return grpc_port_; }
   uint16_t http_port() const;
-  // True once this replica lost the PostgreSQL leader lock; it stopped acting and asked to be
-  // stopped (main exits non-zero so the supervisor restarts it as a standby).
-  bool lost_leadership() const { return lost_leadership_.load(); }
 
  private:
   void StartGrpc();
@@ -75,8 +72,9 @@ class Gateway {
   void Maintain(TimePoint now);
   // High availability (storage.backend postgres): leader election and the hand-over.
   void SetUpLeadership();
-  void BecomeLeader();
+  bool BecomeLeader();
   void StopActing();
+  void BecomeStandby();
 
   const config::Config config_;
   const std::shared_ptr<const Clock> clock_;
@@ -108,7 +106,9 @@ class Gateway {
   std::atomic<bool> serving_{false};
   // Ingests, sweeps TTLs and evaluates alerts: always on SQLite, only the leader on PostgreSQL.
   std::atomic<bool> acting_{false};
-  std::atomic<bool> lost_leadership_{false};
+  // PostgreSQL: set when the leader lock's session broke, until the lock is taken again or
+  // another replica is seen holding it. Meanwhile reports are still accepted, alerting paused.
+  std::atomic<bool> rejoining_{false};
   std::unique_ptr<Leadership> leadership_;  // null on SQLite
   std::atomic<int64_t> last_maintenance_ns_{0};
   TimePoint next_series_sweep_{};  // only touched by the maintenance worker

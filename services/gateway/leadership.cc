@@ -9,10 +9,12 @@ namespace fleetgate {
 
 Leadership::Leadership(storage::PgConnectOptions options, std::chrono::milliseconds poll_interval,
                        std::shared_ptr<const Clock> clock, prometheus::Registry& registry,
-                       std::function<void()> on_acquired, std::function<void()> on_lost)
+                       std::function<bool()> on_acquired, std::function<void()> on_lost,
+                       std::function<void()> on_standby)
     : lock_(std::move(options)),
       on_acquired_(std::move(on_acquired)),
       on_lost_(std::move(on_lost)),
+      on_standby_(std::move(on_standby)),
       gauge_(&prometheus::BuildGauge()
                   .Name("fleetgate_leader")
                   .Help("1 while this replica holds the PostgreSQL leader lock and acts, else 0")
@@ -41,10 +43,21 @@ void Leadership::Poll() {
     spdlog::warn("leader lock: PostgreSQL unreachable: {}", lock_.last_error());
   }
   reported_unreachable_ = !lock_.last_error().empty();
-  if (held == leader_.load()) return;
+  if (held == leader_.load()) {
+    if (!held && !reported_unreachable_ && !reported_standby_) {
+      reported_standby_ = true;
+      on_standby_();  // PostgreSQL answers and another session holds the lock
+    }
+    return;
+  }
+  reported_standby_ = false;
   if (held) {
     spdlog::info("leadership acquired: this replica is the leader");
-    on_acquired_();  // rebuilds state before acting
+    if (!on_acquired_()) {  // rebuilds state before acting
+      spdlog::warn("leadership released: the state could not be rebuilt; trying again");
+      lock_.Release();
+      return;
+    }
     leader_ = true;
     gauge_->Set(1);
   } else {

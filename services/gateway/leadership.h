@@ -1,9 +1,12 @@
 #pragma once
 // Leadership: which replica of a PostgreSQL-backed gateway group acts. A PeriodicWorker polls
 // a session advisory lock (PgLeaderLock) on a connection of its own; when this process takes
-// the lock `on_acquired` runs (on the worker's thread, before the next poll), and when a held
-// lock is lost (the session broke) `on_lost` runs at once. The `fleetgate_leader` gauge is 1
-// while leading. Start/Stop are thread-safe; leader() may be read from any thread.
+// the lock `on_acquired` runs (on the worker's thread, before the next poll; when it returns
+// false the lock is released and taken again at a later poll), when a held lock is lost (the
+// session broke) `on_lost` runs at once, and when PostgreSQL answers but another session holds
+// the lock `on_standby` runs once (again after each loss). Polling goes on after a loss, so a
+// replica rejoins by itself when the server is back. The `fleetgate_leader` gauge is 1 while
+// leading. Start/Stop are thread-safe; leader() may be read from any thread.
 
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
@@ -23,7 +26,8 @@ class Leadership {
  public:
   Leadership(storage::PgConnectOptions options, std::chrono::milliseconds poll_interval,
              std::shared_ptr<const Clock> clock, prometheus::Registry& registry,
-             std::function<void()> on_acquired, std::function<void()> on_lost);
+             std::function<bool()> on_acquired, std::function<void()> on_lost,
+             std::function<void()> on_standby);
   ~Leadership();  // Stop()
 
   void Start();  // polls at once, then every poll_interval
@@ -34,11 +38,13 @@ class Leadership {
   void Poll();
 
   storage::PgLeaderLock lock_;
-  const std::function<void()> on_acquired_;
+  const std::function<bool()> on_acquired_;
   const std::function<void()> on_lost_;
+  const std::function<void()> on_standby_;
   prometheus::Gauge* gauge_;
   std::atomic<bool> leader_{false};
   bool reported_unreachable_ = false;
+  bool reported_standby_ = false;
   PeriodicWorker worker_;
 };
 

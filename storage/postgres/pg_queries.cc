@@ -91,10 +91,18 @@ ServiceAvailability PgReadAvailability(PgConnection& connection, const std::stri
                                        TimePoint start, TimePoint end) {
   AvailabilityBuilder builder(service, start, end);
   const std::string start_ms = ToParam(ToEpochMs(start));
-  // Each instance's last status before the window: one index seek per instance.
+  // Each instance's last status before the window: the service's instances found by a loose
+  // index scan (PostgreSQL has no skip scan: DISTINCT ON read and sorted every older row), then
+  // one index seek per instance, both on health_transitions_by_instance.
   PgRows before = connection.Exec(
-      "SELECT DISTINCT ON (instance) instance, to_status FROM health_transitions"
-      " WHERE service = $1 AND time_ms < $2 ORDER BY instance, time_ms DESC, id DESC",
+      "WITH RECURSIVE instances(name) AS ("
+      " (SELECT instance FROM health_transitions WHERE service = $1 ORDER BY instance LIMIT 1)"
+      " UNION ALL SELECT (SELECT h.instance FROM health_transitions h WHERE h.service = $1"
+      " AND h.instance > i.name ORDER BY h.instance LIMIT 1) FROM instances i"
+      " WHERE i.name IS NOT NULL)"
+      " SELECT i.name, last.to_status FROM instances i CROSS JOIN LATERAL"
+      " (SELECT to_status FROM health_transitions h WHERE h.service = $1 AND h.instance = i.name"
+      " AND h.time_ms < $2 ORDER BY h.time_ms DESC, h.id DESC LIMIT 1) last",
       {service, start_ms});
   for (int r = 0; r < before.size(); ++r) {
     builder.SetInitialStatus(before.Text(r, 0), before.Text(r, 1));

@@ -13,18 +13,31 @@ PgParam OptionalMs(const std::optional<TimePoint>& t) {
   return ToParam(ToEpochMs(*t));
 }
 
-// Visits one queued write; counts health transitions.
+// Consecutive health transitions are inserted this many rows per statement: one round trip
+// per chunk instead of one per row (6 parameters a row, far below PostgreSQL's 65,535).
+constexpr size_t kTransitionsPerInsert = 500;
+
+void InsertTransitions(PgConnection& c, const std::vector<const TransitionRecord*>& rows) {
+  std::string sql =
+      "INSERT INTO health_transitions (service, instance, from_status, to_status, detail,"
+      " time_ms) VALUES ";
+  std::vector<PgParam> params;
+  params.reserve(rows.size() * 6);
+  for (const TransitionRecord* t : rows) {
+    const size_t n = params.size();
+    sql += n == 0 ? "(" : ",(";
+    for (size_t k = 1; k <= 6; ++k) sql += "$" + std::to_string(n + k) + (k < 6 ? "," : ")");
+    params.insert(params.end(), {t->service, t->instance, t->from, t->to, t->detail,
+                                 ToParam(ToEpochMs(t->time))});
+  }
+  c.Exec(sql, params);
+}
+
+// Visits one queued write other than a health transition.
 struct Apply {
   PgConnection& c;
-  int64_t& transitions;
 
-  void operator()(const TransitionRecord& t) {
-    c.Exec(
-        "INSERT INTO health_transitions (service, instance, from_status, to_status, detail,"
-        " time_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-        {t.service, t.instance, t.from, t.to, t.detail, ToParam(ToEpochMs(t.time))});
-    ++transitions;
-  }
+  void operator()(const TransitionRecord& t) { InsertTransitions(c, {&t}); }
   void operator()(const InstanceState& s) {
     c.Exec(
         "INSERT INTO instance_state (service, instance, status, detail, version,"
@@ -66,8 +79,24 @@ struct Apply {
 int64_t PgWriteBatch(PgConnection& connection, const WriteOps& ops) {
   return connection.InTransaction([&] {
     int64_t transitions = 0;
-    Apply apply{connection, transitions};
-    for (const WriteOp& op : ops) std::visit(apply, op);
+    std::vector<const TransitionRecord*> pending;  // a run of transitions, in queue order
+    auto insert_pending = [&] {
+      if (pending.empty()) return;
+      InsertTransitions(connection, pending);
+      transitions += static_cast<int64_t>(pending.size());
+      pending.clear();
+    };
+    Apply apply{connection};
+    for (const WriteOp& op : ops) {
+      if (const auto* t = std::get_if<TransitionRecord>(&op)) {
+        pending.push_back(t);
+        if (pending.size() == kTransitionsPerInsert) insert_pending();
+        continue;
+      }
+      insert_pending();  // keeps the order of writes
+      std::visit(apply, op);
+    }
+    insert_pending();
     return transitions;
   });
 }

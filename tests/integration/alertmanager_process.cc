@@ -58,8 +58,13 @@ pid_t Spawn(std::vector<std::string> args, const std::string& log_path) {
 
 }  // namespace
 
-AlertmanagerProcess::AlertmanagerProcess() {
-  std::ofstream(dir_.path() + "/alertmanager.yml") << kConfig;
+AlertmanagerProcess::AlertmanagerProcess(const std::string& webhook_url) {
+  std::ofstream config(dir_.path() + "/alertmanager.yml");
+  config << kConfig;
+  if (!webhook_url.empty()) {
+    config << "    webhook_configs:\n      - url: " << webhook_url
+           << "\n        send_resolved: true\n";
+  }
 }
 
 AlertmanagerProcess::~AlertmanagerProcess() { Kill(); }

@@ -1,7 +1,7 @@
 #pragma once
 // Runs the real Alertmanager (Debian's prometheus-alertmanager) for integration tests: a minimal
-// config with one receiver that notifies nobody, 127.0.0.1:<free port>, clustering off, storage
-// in a temp dir; stopped on destruction. Not thread-safe; one per test.
+// config with one receiver that notifies nobody (or one webhook), 127.0.0.1:<free port>,
+// clustering off, storage in a temp dir; stopped on destruction. Not thread-safe; one per test.
 
 #include <sys/types.h>
 
@@ -16,7 +16,8 @@ namespace fleetgate::testing {
 
 class AlertmanagerProcess {
  public:
-  AlertmanagerProcess();
+  // With `webhook_url`, the receiver posts every notification (send_resolved) there.
+  explicit AlertmanagerProcess(const std::string& webhook_url = "");
   ~AlertmanagerProcess();  // SIGTERM, then SIGKILL if it lingers
   AlertmanagerProcess(const AlertmanagerProcess&) = delete;
   AlertmanagerProcess& operator=(const AlertmanagerProcess&) = delete;

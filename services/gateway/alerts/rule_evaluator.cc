@@ -72,13 +72,16 @@ RuleEvaluator::RuleEvaluator(EvaluatorOptions options, const RuleCatalog& rules,
                         .Register(self_metrics)),
       worker_("rule-evaluator", clock_, options_.interval, [this](TimePoint) {
         // PeriodicWorker runs its task once more when stopped; an evaluation then is not due.
-        if (!worker_.stopping()) EvaluateOnce();
+        std::lock_guard<std::mutex> running(run_mu_);
+        if (!worker_.stopping() && !paused_.load()) EvaluateOnce();
       }) {}
 
 RuleEvaluator::~RuleEvaluator() { Stop(); }
 
 void RuleEvaluator::Restore(const std::vector<storage::AlertStates>& states) {
   std::lock_guard<std::mutex> lock(mu_);
+  runtimes_.clear();
+  restored_.clear();
   for (const storage::AlertStates& rule : states) {
     for (const storage::AlertStateRecord& record : rule.alerts) {
       auto labels = nlohmann::json::parse(record.labels_json, nullptr, false);
@@ -219,8 +222,14 @@ void RuleEvaluator::UpdateAlertGauges(const Runtime& runtime) {
 }
 
 void RuleEvaluator::Start() {
+  paused_ = false;
   worker_.Start();
   worker_.Wake();  // the first evaluation at once, the next after an interval
+}
+
+void RuleEvaluator::Pause() {
+  paused_ = true;
+  std::lock_guard<std::mutex> running(run_mu_);  // waits for an evaluation in progress
 }
 
 void RuleEvaluator::Stop() { worker_.Stop(); }

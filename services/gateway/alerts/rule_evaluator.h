@@ -12,6 +12,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -79,8 +80,9 @@ class RuleEvaluator {
   RuleEvaluator(const RuleEvaluator&) = delete;
   RuleEvaluator& operator=(const RuleEvaluator&) = delete;
 
-  // Before Start: the active alerts persisted by the last run, so an alert that was firing
-  // keeps firing (same activeAt and startsAt) instead of going through pending again.
+  // The active alerts persisted by the last run (or by another replica, on a takeover), so an
+  // alert that was firing keeps firing (same activeAt and startsAt) instead of going through
+  // pending again. Replaces every alert state held so far; before Start or while paused.
   void Restore(const std::vector<storage::AlertStates>& states);
 
   // Before Start: the base of generatorURLs, once the HTTP port is known.
@@ -88,9 +90,12 @@ class RuleEvaluator {
 
   // One evaluation of every rule at the clock's now.
   void EvaluateOnce();
-  // Evaluates at once, then every interval, on a worker thread of its own.
+  // Evaluates at once, then every interval, on a worker thread of its own; after Pause,
+  // resumes so.
   void Start();
-  void Stop();  // idempotent
+  // No evaluation (and so no notification) runs after this returns, until Start.
+  void Pause();
+  void Stop();  // idempotent, final
 
   std::optional<RuleStatus> Status(const std::string& rule) const;
   std::vector<AlertView> Alerts() const;  // pending and firing, by rule, then labels
@@ -131,6 +136,9 @@ class RuleEvaluator {
   mutable std::mutex mu_;  // guards runtimes_ and restored_
   std::map<std::string, std::unique_ptr<Runtime>> runtimes_;
   std::map<std::string, std::vector<Alert>> restored_;
+
+  std::atomic<bool> paused_{false};
+  std::mutex run_mu_;  // held by the worker's task while it evaluates
 
   PeriodicWorker worker_;  // last: its task uses everything above
 };

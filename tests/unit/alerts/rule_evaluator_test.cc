@@ -261,6 +261,29 @@ TEST_F(RuleEvaluatorTest, AFiringAlertKeepsFiringAcrossARestart) {
   EXPECT_EQ(firing, 1);
 }
 
+// A takeover (high availability): what PostgreSQL holds replaces what this replica held.
+TEST_F(RuleEvaluatorTest, RestoreReplacesTheAlertsHeldSoFar) {
+  AddRule(kHighQueue);
+  Queue(150);
+  for (int i = 0; i < 3; ++i) Tick();
+  ASSERT_EQ(States(), std::vector<AlertState>{AlertState::kFiring});
+  evaluator_->Restore({});  // the leader meanwhile stored no active alert
+  EXPECT_TRUE(evaluator_->Alerts().empty());
+  Tick();
+  EXPECT_EQ(States(), std::vector<AlertState>{AlertState::kPending});
+}
+
+TEST_F(RuleEvaluatorTest, APausedEvaluatorResumesWhenStartedAgain) {
+  AddRule(kHighQueue);
+  evaluator_->Start();
+  EXPECT_TRUE(storage::PollUntil([&] { return Metric("fleetgate_rule_evaluations_total") == 1; }));
+  evaluator_->Pause();
+  EXPECT_EQ(Metric("fleetgate_rule_evaluations_total"), 1);
+  evaluator_->Start();  // evaluates at once again
+  EXPECT_TRUE(storage::PollUntil([&] { return Metric("fleetgate_rule_evaluations_total") == 2; }));
+  evaluator_->Stop();
+}
+
 TEST_F(RuleEvaluatorTest, CountsEvaluationsAndTheirDuration) {
   AddRule(kHighQueue);
   Tick();

@@ -46,6 +46,41 @@ TEST_F(PostgresStoreTest, FailsAtStartUpWhenTheServerCannotBeReached) {
   EXPECT_THROW(PostgresStore(options, std::make_shared<SystemClock>(), registry_), PgError);
 }
 
+// Runs of transitions go in multi-row INSERTs (500 rows a statement); the order of the queue
+// holds across chunk boundaries and around the other writes in the same batch.
+TEST_F(PostgresStoreTest, WritesLongRunsOfTransitionsInQueueOrder) {
+  PostgresStoreOptions options = TestPostgresOptions(FreshPostgresDatabase());
+  options.batch_rows = 5000;
+  PostgresStore store(options, std::make_shared<SystemClock>(), registry_);
+  constexpr int kRows = 1203;
+  for (int i = 1; i <= kRows; ++i) {
+    store.Enqueue(MakeTransition("pod", i % 2 ? "SERVING" : "DEGRADED", At(i)));
+    if (i == 700) {
+      store.Enqueue(InstanceState{"checkout", "pod", "DEGRADED", "", "", At(700), At(700)});
+    }
+  }
+  ASSERT_TRUE(store.FlushFor(std::chrono::seconds(30)));
+  std::vector<TransitionRecord> all;
+  TransitionQuery query;
+  query.service = "checkout";
+  query.limit = 1000;
+  do {
+    auto page = store.QueryTransitions(query);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    all.insert(all.end(), page.value().transitions.begin(), page.value().transitions.end());
+    query.cursor = page.value().next_cursor;
+  } while (!query.cursor.empty());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; ++i) {  // newest first
+    EXPECT_EQ(all[i].time, At(kRows - i)) << i;
+    EXPECT_EQ(all[i].to, (kRows - i) % 2 ? "SERVING" : "DEGRADED") << i;
+  }
+  auto states = store.LoadInstanceStates();
+  ASSERT_TRUE(states.ok());
+  ASSERT_EQ(states.value().size(), 1u);
+  EXPECT_EQ(states.value()[0].status_since, At(700));
+}
+
 // A server of its own, restarted under the store: writes queued during the outage are
 // committed once it is back, and Healthy() is false in between.
 TEST_F(PostgresStoreTest, RecoversByItselfWhenTheServerRestarts) {

@@ -211,6 +211,30 @@ TYPED_TEST(StorageBackendTest, ComputesAvailabilityOverAWindow) {
             ErrorCode::kInvalidArgument);
 }
 
+// The status before the window is each instance's own, whether it changed long before, just
+// before or only within the window; another service's instances never count.
+TYPED_TEST(StorageBackendTest, ComputesAvailabilityOfSeveralInstances) {
+  auto& b = this->backend_;
+  b.sink().Enqueue(MakeTransition("a", "SERVING", At(0)));
+  b.sink().Enqueue(MakeTransition("a", "NOT_SERVING", At(10), "checkout", "SERVING"));
+  b.sink().Enqueue(MakeTransition("b", "NOT_SERVING", At(5)));
+  b.sink().Enqueue(MakeTransition("b", "SERVING", At(99), "checkout", "NOT_SERVING"));
+  b.sink().Enqueue(MakeTransition("c", "SERVING", At(150)));  // only within the window
+  b.sink().Enqueue(MakeTransition("d", "SERVING", At(1), "billing"));
+  b.Flush();
+  auto report = b.source().Availability("checkout", At(100), At(200));
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report.value().instances.size(), 3u);
+  const auto& instances = report.value().instances;
+  EXPECT_EQ(instances[0].instance, "a");
+  EXPECT_DOUBLE_EQ(*instances[0].stats.serving_share, 0.0);
+  EXPECT_EQ(instances[1].instance, "b");
+  EXPECT_DOUBLE_EQ(*instances[1].stats.serving_share, 1.0);
+  EXPECT_EQ(instances[2].instance, "c");
+  EXPECT_EQ(instances[2].stats.observed, std::chrono::seconds(50));
+  EXPECT_EQ(report.value().total.observed, std::chrono::seconds(250));
+}
+
 TYPED_TEST(StorageBackendTest, RetentionDeletesOnlyOldHistory) {
   auto& b = this->backend_;
   for (int i = 0; i < 30; ++i) b.sink().Enqueue(MakeTransition("pod", "SERVING", At(i)));
