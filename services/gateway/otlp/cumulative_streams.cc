@@ -32,12 +32,16 @@ struct CumulativeStreams::Shard {
   // Finds the stream or makes room for it; null when the shard is full of live streams.
   Stream* FindOrAdd(std::string_view key, int64_t now_ns, const StreamOptions& options,
                     size_t capacity, bool& added) {
-    auto it = streams.find(std::string(key));
+    // The lookup key is copied into a buffer that keeps its capacity: no allocation per point
+    // (std::unordered_map has no lookup by string_view before C++20).
+    thread_local std::string lookup;
+    lookup.assign(key.data(), key.size());
+    auto it = streams.find(lookup);
     added = it == streams.end();
     if (!added) return &it->second;
     if (streams.size() >= capacity || now_ns >= next_sweep_ns) Sweep(now_ns, options);
     if (streams.size() >= capacity) return nullptr;
-    return &streams[std::string(key)];
+    return &streams[lookup];
   }
 
   void Sweep(int64_t now_ns, const StreamOptions& options) {
@@ -80,10 +84,13 @@ StreamVerdict CumulativeStreams::ToDelta(std::string_view key, StreamPoint point
     const bool restarted = known_start && point.start_ns > stream->start_ns;
     if (!restarted && point.time_ns <= stream->time_ns) return StreamVerdict::kStale;
     if (!restarted && !WentDown(values, stream->values, monotonic)) {
-      std::vector<double> delta = values;
-      for (size_t i = 0; i < delta.size(); ++i) delta[i] -= stream->values[i];
-      stream->values.swap(values);
-      values.swap(delta);
+      // In place (same sizes, WentDown checked): the stream keeps the point's values, the
+      // caller gets the increase.
+      for (size_t i = 0; i < values.size(); ++i) {
+        const double now = values[i];
+        values[i] = now - stream->values[i];
+        stream->values[i] = now;
+      }
       stream->start_ns = point.start_ns;
       stream->time_ns = point.time_ns;
       stream->seen_ns = now_ns;

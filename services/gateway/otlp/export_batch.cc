@@ -87,9 +87,13 @@ void ExportProcessor::Batch::ApplyMetric(const Metric& metric) {
       for (const auto& point : metric.gauge().data_points()) ApplyGauge(name, point);
       return;
     }
-    case Metric::kSum:
-      for (const auto& point : metric.sum().data_points()) ApplySum(metric, point);
+    case Metric::kSum: {
+      // Named once per metric, not per point.
+      const NameKind kind = metric.sum().is_monotonic() ? NameKind::kCounter : NameKind::kGauge;
+      const std::string name = MetricName(metric.name(), metric.unit(), kind);
+      for (const auto& point : metric.sum().data_points()) ApplySum(metric, name, point);
       return;
+    }
     case Metric::kHistogram: {
       const auto temporality = metric.histogram().aggregation_temporality();
       const std::string name = MetricName(metric.name(), metric.unit(), NameKind::kOther);
@@ -140,7 +144,8 @@ void ExportProcessor::Batch::ApplyGauge(const std::string& name, const NumberDat
       "gauge");
 }
 
-void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoint& point) {
+void ExportProcessor::Batch::ApplySum(const Metric& metric, const std::string& name,
+                                      const NumberDataPoint& point) {
   const auto& sum = metric.sum();
   if (point.flags() & kNoRecordedValue) return;
   double value = 0;
@@ -151,8 +156,7 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoin
   }
   const bool cumulative =
       sum.aggregation_temporality() == pb::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE;
-  const NameKind kind = sum.is_monotonic() ? NameKind::kCounter : NameKind::kGauge;
-  Prepare(MetricName(metric.name(), metric.unit(), kind), point.attributes());
+  Prepare(name, point.attributes());
   if (!std::isfinite(value)) {
     return Reject(reason::kNonFiniteValue, "value of " + Quoted(name_) + " is not a finite number");
   }

@@ -26,7 +26,7 @@ class ExportProcessor::Batch {
   void Heartbeat();
   void ApplyMetric(const pb::metrics::v1::Metric& metric);
   void ApplyGauge(const std::string& name, const pb::metrics::v1::NumberDataPoint& point);
-  void ApplySum(const pb::metrics::v1::Metric& metric,
+  void ApplySum(const pb::metrics::v1::Metric& metric, const std::string& name,
                 const pb::metrics::v1::NumberDataPoint& point);
   void ApplyHistogram(const std::string& name, bool cumulative,
                       const pb::metrics::v1::HistogramDataPoint& point);
