@@ -191,7 +191,21 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const std::string& n
 
 void ExportProcessor::Batch::Applied(const Status& outcome, std::string_view kind) {
   if (!outcome.ok()) return Reject(outcome.error().Reason(), outcome.error().message);
-  processor_.self_metrics_.accepted(kind).Increment();
+  // Tallied here and added once per export (CountAccepted): finding the counter is a map lookup.
+  for (auto& [tallied, count] : accepted_) {
+    if (tallied == kind) {
+      ++count;
+      return;
+    }
+  }
+  accepted_.emplace_back(kind, 1);
+}
+
+void ExportProcessor::Batch::CountAccepted() {
+  for (const auto& [kind, count] : accepted_) {
+    processor_.self_metrics_.accepted(kind).Increment(static_cast<double>(count));
+  }
+  accepted_.clear();
 }
 
 void ExportProcessor::Batch::Reject(std::string_view why, const std::string& message,

@@ -3,6 +3,8 @@
 // was refused. Private to the otlp library; one Batch lives on one thread for one export.
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "otlp/attributes.h"
@@ -19,6 +21,8 @@ class ExportProcessor::Batch {
 
   void ApplyResource(const pb::metrics::v1::ResourceMetrics& resource);
   ExportSummary Summary() const;
+  // Adds the points accepted so far to fleetgate_events_accepted_total (once per export).
+  void CountAccepted();
 
  private:
   // The series key, name and labels of the point being applied.
@@ -40,6 +44,7 @@ class ExportProcessor::Batch {
   std::vector<metrics::LabelView> views_;
   metrics::SeriesKey key_;
   std::string name_;
+  std::vector<std::pair<std::string_view, uint64_t>> accepted_;  // by kind, not yet counted
   int64_t rejected_ = 0;
   std::string first_error_;
 };
