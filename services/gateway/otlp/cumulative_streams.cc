@@ -8,6 +8,7 @@ namespace {
 constexpr size_t kShards = 16;
 
 struct Stream {
+  std::string key;  // what the shard's map key points into
   uint64_t start_ns = 0;
   uint64_t time_ns = 0;
   int64_t seen_ns = 0;  // by the gateway's clock, for the TTL
@@ -24,30 +25,50 @@ bool WentDown(const std::vector<double>& now, const std::vector<double>& before,
 
 }  // namespace
 
+// A series key with its hash, computed once per point: it picks the shard and the bucket, and a
+// lookup needs no copy of the key.
+struct CumulativeStreams::HashedKey {
+  std::string_view text;
+  size_t hash;
+
+  explicit HashedKey(std::string_view key) : text(key), hash(std::hash<std::string_view>()(key)) {}
+  HashedKey(std::string_view key, size_t known_hash) : text(key), hash(known_hash) {}
+  bool operator==(const HashedKey& other) const { return text == other.text; }
+};
+
+namespace {
+
+struct HashOf {
+  size_t operator()(const CumulativeStreams::HashedKey& key) const { return key.hash; }
+};
+
+}  // namespace
+
 struct CumulativeStreams::Shard {
   std::mutex mutex;
-  std::unordered_map<std::string, Stream> streams;
+  // Keys point into their Stream's own `key` (a Stream does not move: it is held by pointer).
+  std::unordered_map<HashedKey, std::unique_ptr<Stream>, HashOf> streams;
   int64_t next_sweep_ns = 0;
 
   // Finds the stream or makes room for it; null when the shard is full of live streams.
-  Stream* FindOrAdd(std::string_view key, int64_t now_ns, const StreamOptions& options,
+  Stream* FindOrAdd(const HashedKey& key, int64_t now_ns, const StreamOptions& options,
                     size_t capacity, bool& added) {
-    // The lookup key is copied into a buffer that keeps its capacity: no allocation per point
-    // (std::unordered_map has no lookup by string_view before C++20).
-    thread_local std::string lookup;
-    lookup.assign(key.data(), key.size());
-    auto it = streams.find(lookup);
+    auto it = streams.find(key);
     added = it == streams.end();
-    if (!added) return &it->second;
+    if (!added) return it->second.get();
     if (streams.size() >= capacity || now_ns >= next_sweep_ns) Sweep(now_ns, options);
     if (streams.size() >= capacity) return nullptr;
-    return &streams[lookup];
+    auto stream = std::make_unique<Stream>();
+    stream->key.assign(key.text.data(), key.text.size());
+    Stream* added_stream = stream.get();
+    streams.emplace(HashedKey(added_stream->key, key.hash), std::move(stream));
+    return added_stream;
   }
 
   void Sweep(int64_t now_ns, const StreamOptions& options) {
     const int64_t ttl_ns = std::chrono::nanoseconds(options.ttl).count();
     for (auto it = streams.begin(); it != streams.end();) {
-      it = now_ns - it->second.seen_ns > ttl_ns ? streams.erase(it) : std::next(it);
+      it = now_ns - it->second->seen_ns > ttl_ns ? streams.erase(it) : std::next(it);
     }
     next_sweep_ns = now_ns + ttl_ns / 4;
   }
@@ -60,8 +81,8 @@ CumulativeStreams::CumulativeStreams(StreamOptions options, std::shared_ptr<cons
 
 CumulativeStreams::~CumulativeStreams() = default;
 
-CumulativeStreams::Shard& CumulativeStreams::ShardOf(std::string_view key) const {
-  return *shards_[std::hash<std::string_view>()(key) % kShards];
+CumulativeStreams::Shard& CumulativeStreams::ShardOf(const HashedKey& key) const {
+  return *shards_[key.hash % kShards];
 }
 
 int64_t CumulativeStreams::NowNs() const {
@@ -71,12 +92,13 @@ int64_t CumulativeStreams::NowNs() const {
 
 StreamVerdict CumulativeStreams::ToDelta(std::string_view key, StreamPoint point,
                                          std::vector<double>& values, size_t monotonic) {
-  Shard& shard = ShardOf(key);
+  const HashedKey hashed(key);
+  Shard& shard = ShardOf(hashed);
   const int64_t now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
   bool added = false;
   const size_t capacity = (options_.max_streams + kShards - 1) / kShards;
-  Stream* stream = shard.FindOrAdd(key, now_ns, options_, capacity, added);
+  Stream* stream = shard.FindOrAdd(hashed, now_ns, options_, capacity, added);
   if (stream == nullptr) return StreamVerdict::kFull;
   const bool known_start = point.start_ns != 0 && stream->start_ns != 0;
   if (!added) {
@@ -107,12 +129,13 @@ StreamVerdict CumulativeStreams::ToDelta(std::string_view key, StreamPoint point
 
 StreamVerdict CumulativeStreams::Accumulate(std::string_view key, StreamPoint point,
                                             double& value) {
-  Shard& shard = ShardOf(key);
+  const HashedKey hashed(key);
+  Shard& shard = ShardOf(hashed);
   const int64_t now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
   bool added = false;
   const size_t capacity = (options_.max_streams + kShards - 1) / kShards;
-  Stream* stream = shard.FindOrAdd(key, now_ns, options_, capacity, added);
+  Stream* stream = shard.FindOrAdd(hashed, now_ns, options_, capacity, added);
   if (stream == nullptr) return StreamVerdict::kFull;
   if (added) {
     stream->values = {0.0};
@@ -127,9 +150,10 @@ StreamVerdict CumulativeStreams::Accumulate(std::string_view key, StreamPoint po
 }
 
 void CumulativeStreams::Forget(std::string_view key) {
-  Shard& shard = ShardOf(key);
+  const HashedKey hashed(key);
+  Shard& shard = ShardOf(hashed);
   std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.streams.erase(std::string(key));
+  shard.streams.erase(hashed);
 }
 
 size_t CumulativeStreams::size() const {

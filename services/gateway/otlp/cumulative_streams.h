@@ -53,9 +53,11 @@ class CumulativeStreams {
   void Forget(std::string_view key);
   size_t size() const;
 
+  struct HashedKey;  // public only for the shard map's hash function
+
  private:
   struct Shard;
-  Shard& ShardOf(std::string_view key) const;
+  Shard& ShardOf(const HashedKey& key) const;
   int64_t NowNs() const;
 
   const StreamOptions options_;
