@@ -7,15 +7,43 @@ namespace {
 
 constexpr size_t kShards = 16;
 
+// A stream's last values: a sum's one value inline (no pointer to chase on the hot path), a
+// histogram's count, buckets and sum on the heap.
+class StreamValues {
+ public:
+  size_t size() const { return size_; }
+  double& operator[](size_t i) { return size_ == 1 ? one_ : many_[i]; }
+  double operator[](size_t i) const { return size_ == 1 ? one_ : many_[i]; }
+  void Assign(const std::vector<double>& values) {
+    size_ = values.size();
+    if (size_ == 1) {
+      one_ = values[0];
+      many_.clear();
+    } else {
+      many_.assign(values.begin(), values.end());
+    }
+  }
+  void AssignOne(double value) {
+    size_ = 1;
+    one_ = value;
+    many_.clear();
+  }
+
+ private:
+  size_t size_ = 0;
+  double one_ = 0;
+  std::vector<double> many_;
+};
+
 struct Stream {
   std::string key;  // what the shard's map key points into
   uint64_t start_ns = 0;
   uint64_t time_ns = 0;
   int64_t seen_ns = 0;  // by the gateway's clock, for the TTL
-  std::vector<double> values;
+  StreamValues values;
 };
 
-bool WentDown(const std::vector<double>& now, const std::vector<double>& before, size_t monotonic) {
+bool WentDown(const std::vector<double>& now, const StreamValues& before, size_t monotonic) {
   if (now.size() != before.size()) return true;  // other buckets: the series started over
   for (size_t i = 0; i < monotonic && i < now.size(); ++i) {
     if (now[i] < before[i]) return true;
@@ -28,7 +56,9 @@ bool WentDown(const std::vector<double>& now, const std::vector<double>& before,
 // A series key with its hash, computed once per point: it picks the shard and the bucket, and a
 // lookup needs no copy of the key.
 struct CumulativeStreams::HashedKey {
-  std::string_view text;
+  // Mutable so that a key stored in the map can be pointed at its node's own copy of the text
+  // (same text, same hash: the map's order is unchanged).
+  mutable std::string_view text;
   size_t hash;
 
   explicit HashedKey(std::string_view key) : text(key), hash(std::hash<std::string_view>()(key)) {}
@@ -46,8 +76,8 @@ struct HashOf {
 
 struct CumulativeStreams::Shard {
   std::mutex mutex;
-  // Keys point into their Stream's own `key` (a Stream does not move: it is held by pointer).
-  std::unordered_map<HashedKey, std::unique_ptr<Stream>, HashOf> streams;
+  // Keys point into their Stream's own `key`, in the same node (nodes never move).
+  std::unordered_map<HashedKey, Stream, HashOf> streams;
   int64_t next_sweep_ns = 0;
 
   // Finds the stream or makes room for it; null when the shard is full of live streams.
@@ -55,20 +85,19 @@ struct CumulativeStreams::Shard {
                     size_t capacity, bool& added) {
     auto it = streams.find(key);
     added = it == streams.end();
-    if (!added) return it->second.get();
+    if (!added) return &it->second;
     if (streams.size() >= capacity || now_ns >= next_sweep_ns) Sweep(now_ns, options);
     if (streams.size() >= capacity) return nullptr;
-    auto stream = std::make_unique<Stream>();
-    stream->key.assign(key.text.data(), key.text.size());
-    Stream* added_stream = stream.get();
-    streams.emplace(HashedKey(added_stream->key, key.hash), std::move(stream));
-    return added_stream;
+    it = streams.emplace(key, Stream()).first;  // for now, the key points at the caller's text
+    it->second.key.assign(key.text.data(), key.text.size());
+    it->first.text = it->second.key;
+    return &it->second;
   }
 
   void Sweep(int64_t now_ns, const StreamOptions& options) {
     const int64_t ttl_ns = std::chrono::nanoseconds(options.ttl).count();
     for (auto it = streams.begin(); it != streams.end();) {
-      it = now_ns - it->second->seen_ns > ttl_ns ? streams.erase(it) : std::next(it);
+      it = now_ns - it->second.seen_ns > ttl_ns ? streams.erase(it) : std::next(it);
     }
     next_sweep_ns = now_ns + ttl_ns / 4;
   }
@@ -91,10 +120,11 @@ int64_t CumulativeStreams::NowNs() const {
 }
 
 StreamVerdict CumulativeStreams::ToDelta(std::string_view key, StreamPoint point,
-                                         std::vector<double>& values, size_t monotonic) {
+                                         std::vector<double>& values, size_t monotonic,
+                                         int64_t now_ns) {
   const HashedKey hashed(key);
   Shard& shard = ShardOf(hashed);
-  const int64_t now_ns = NowNs();
+  if (now_ns == kReadClock) now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
   bool added = false;
   const size_t capacity = (options_.max_streams + kShards - 1) / kShards;
@@ -120,25 +150,25 @@ StreamVerdict CumulativeStreams::ToDelta(std::string_view key, StreamPoint point
     }
   }
   // First point, or a reset: the values count whole.
-  stream->values = values;
+  stream->values.Assign(values);
   stream->start_ns = point.start_ns;
   stream->time_ns = point.time_ns;
   stream->seen_ns = now_ns;
   return StreamVerdict::kApply;
 }
 
-StreamVerdict CumulativeStreams::Accumulate(std::string_view key, StreamPoint point,
-                                            double& value) {
+StreamVerdict CumulativeStreams::Accumulate(std::string_view key, StreamPoint point, double& value,
+                                            int64_t now_ns) {
   const HashedKey hashed(key);
   Shard& shard = ShardOf(hashed);
-  const int64_t now_ns = NowNs();
+  if (now_ns == kReadClock) now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
   bool added = false;
   const size_t capacity = (options_.max_streams + kShards - 1) / kShards;
   Stream* stream = shard.FindOrAdd(hashed, now_ns, options_, capacity, added);
   if (stream == nullptr) return StreamVerdict::kFull;
   if (added) {
-    stream->values = {0.0};
+    stream->values.AssignOne(0.0);
   } else if (point.time_ns <= stream->time_ns) {
     return StreamVerdict::kStale;
   }

@@ -168,14 +168,14 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const std::string& n
   }
   StreamVerdict verdict = StreamVerdict::kApply;
   if (!sum.is_monotonic()) {
-    verdict = processor_.streams_.Accumulate(key_.bytes, at, value);
+    verdict = processor_.streams_.Accumulate(key_.bytes, at, value, now_ns_);
   } else if (cumulative) {
     if (value < 0) {
       return Reject(reason::kNegativeDelta, "monotonic sum " + Quoted(name_) + " is negative");
     }
     thread_local std::vector<double> values;
     values.assign(1, value);
-    verdict = processor_.streams_.ToDelta(key_.bytes, at, values, 1);
+    verdict = processor_.streams_.ToDelta(key_.bytes, at, values, 1, now_ns_);
     value = values[0];
   }
   if (verdict == StreamVerdict::kStale) return Applied(Status::Ok(), "counter");

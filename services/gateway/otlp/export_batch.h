@@ -17,7 +17,8 @@ size_t PointsOf(const pb::metrics::v1::Metric& metric);
 
 class ExportProcessor::Batch {
  public:
-  explicit Batch(ExportProcessor& processor) : processor_(processor) {}
+  explicit Batch(ExportProcessor& processor)
+      : processor_(processor), now_ns_(processor.streams_.NowNs()) {}
 
   void ApplyResource(const pb::metrics::v1::ResourceMetrics& resource);
   ExportSummary Summary() const;
@@ -39,6 +40,7 @@ class ExportProcessor::Batch {
   void Reject(std::string_view reason, const std::string& message, int64_t points = 1);
 
   ExportProcessor& processor_;
+  const int64_t now_ns_;  // when the export began, for every point's stream (one clock read)
   Reporter reporter_;
   std::vector<Label> labels_;
   std::vector<metrics::LabelView> views_;
