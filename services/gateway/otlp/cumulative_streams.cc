@@ -2,46 +2,12 @@
 
 #include <functional>
 
+#include "otlp/stream_table.h"
+
 namespace fleetgate::otlp {
 namespace {
 
 constexpr size_t kShards = 16;
-
-// A stream's last values: a sum's one value inline (no pointer to chase on the hot path), a
-// histogram's count, buckets and sum on the heap.
-class StreamValues {
- public:
-  size_t size() const { return size_; }
-  double& operator[](size_t i) { return size_ == 1 ? one_ : many_[i]; }
-  double operator[](size_t i) const { return size_ == 1 ? one_ : many_[i]; }
-  void Assign(const std::vector<double>& values) {
-    size_ = values.size();
-    if (size_ == 1) {
-      one_ = values[0];
-      many_.clear();
-    } else {
-      many_.assign(values.begin(), values.end());
-    }
-  }
-  void AssignOne(double value) {
-    size_ = 1;
-    one_ = value;
-    many_.clear();
-  }
-
- private:
-  size_t size_ = 0;
-  double one_ = 0;
-  std::vector<double> many_;
-};
-
-struct Stream {
-  std::string key;  // what the shard's map key points into
-  uint64_t start_ns = 0;
-  uint64_t time_ns = 0;
-  int64_t seen_ns = 0;  // by the gateway's clock, for the TTL
-  StreamValues values;
-};
 
 bool WentDown(const std::vector<double>& now, const StreamValues& before, size_t monotonic) {
   if (now.size() != before.size()) return true;  // other buckets: the series started over
@@ -53,52 +19,34 @@ bool WentDown(const std::vector<double>& now, const StreamValues& before, size_t
 
 }  // namespace
 
-// A series key with its hash, computed once per point: it picks the shard and the bucket, and a
-// lookup needs no copy of the key.
+// A series key with its hash, computed once per point: its top bits pick the shard, the others
+// the slot.
 struct CumulativeStreams::HashedKey {
-  // Mutable so that a key stored in the map can be pointed at its node's own copy of the text
-  // (same text, same hash: the map's order is unchanged).
-  mutable std::string_view text;
+  std::string_view text;
   size_t hash;
 
   explicit HashedKey(std::string_view key) : text(key), hash(std::hash<std::string_view>()(key)) {}
-  HashedKey(std::string_view key, size_t known_hash) : text(key), hash(known_hash) {}
-  bool operator==(const HashedKey& other) const { return text == other.text; }
 };
-
-namespace {
-
-struct HashOf {
-  size_t operator()(const CumulativeStreams::HashedKey& key) const { return key.hash; }
-};
-
-}  // namespace
 
 struct CumulativeStreams::Shard {
   std::mutex mutex;
-  // Keys point into their Stream's own `key`, in the same node (nodes never move).
-  std::unordered_map<HashedKey, Stream, HashOf> streams;
+  StreamTable streams;
   int64_t next_sweep_ns = 0;
 
   // Finds the stream or makes room for it; null when the shard is full of live streams.
   Stream* FindOrAdd(const HashedKey& key, int64_t now_ns, const StreamOptions& options,
                     size_t capacity, bool& added) {
-    auto it = streams.find(key);
-    added = it == streams.end();
-    if (!added) return &it->second;
+    Stream* stream = streams.Find(key.hash, key.text);
+    added = stream == nullptr;
+    if (!added) return stream;
     if (streams.size() >= capacity || now_ns >= next_sweep_ns) Sweep(now_ns, options);
     if (streams.size() >= capacity) return nullptr;
-    it = streams.emplace(key, Stream()).first;  // for now, the key points at the caller's text
-    it->second.key.assign(key.text.data(), key.text.size());
-    it->first.text = it->second.key;
-    return &it->second;
+    return streams.Add(key.hash, key.text);
   }
 
   void Sweep(int64_t now_ns, const StreamOptions& options) {
     const int64_t ttl_ns = std::chrono::nanoseconds(options.ttl).count();
-    for (auto it = streams.begin(); it != streams.end();) {
-      it = now_ns - it->second.seen_ns > ttl_ns ? streams.erase(it) : std::next(it);
-    }
+    streams.EraseIf([&](const Stream& stream) { return now_ns - stream.seen_ns > ttl_ns; });
     next_sweep_ns = now_ns + ttl_ns / 4;
   }
 };
@@ -111,7 +59,8 @@ CumulativeStreams::CumulativeStreams(StreamOptions options, std::shared_ptr<cons
 CumulativeStreams::~CumulativeStreams() = default;
 
 CumulativeStreams::Shard& CumulativeStreams::ShardOf(const HashedKey& key) const {
-  return *shards_[key.hash % kShards];
+  static_assert(kShards == 16 && sizeof(size_t) == 8, "the shard is the hash's top 4 bits");
+  return *shards_[key.hash >> 60];  // the table's slots use the low bits
 }
 
 int64_t CumulativeStreams::NowNs() const {
@@ -183,7 +132,7 @@ void CumulativeStreams::Forget(std::string_view key) {
   const HashedKey hashed(key);
   Shard& shard = ShardOf(hashed);
   std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.streams.erase(hashed);
+  shard.streams.Erase(hashed.hash, hashed.text);
 }
 
 size_t CumulativeStreams::size() const {

@@ -13,7 +13,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -60,9 +59,8 @@ class CumulativeStreams {
   // The clock's time in nanoseconds since its epoch.
   int64_t NowNs() const;
 
-  struct HashedKey;  // public only for the shard map's hash function
-
  private:
+  struct HashedKey;
   struct Shard;
   Shard& ShardOf(const HashedKey& key) const;
 

@@ -1,7 +1,7 @@
-// CumulativeStreams against a plain model of its rules (the implementation before the lookup and
-// the delta were done without allocating), on random streams: resets, drops, new start times,
-// duplicates, late points, histograms whose bucket layout changes, forgets. Every verdict and
-// every value must be the same.
+// CumulativeStreams against a plain model of its rules (the implementation before its state
+// moved into an open-addressing table and the delta was done in place), on random streams: resets,
+// drops, new start times, duplicates, late points, histograms whose bucket layout changes, forgets.
+// Every verdict and every value must be the same.
 
 #include <gtest/gtest.h>
 
@@ -73,23 +73,24 @@ class ModelStreams {
 
 class CumulativeStreamsEquivalenceTest : public ::testing::TestWithParam<uint32_t> {};
 
-TEST_P(CumulativeStreamsEquivalenceTest, AgreesWithTheModelOnRandomStreams) {
-  std::mt19937 random(GetParam());
+// `keys` distinct keys per length; `forget` in 20 steps forgets a stream.
+void RunAgainstModel(uint32_t seed, uint32_t keys, uint32_t forget, int steps) {
+  std::mt19937 random(seed);
   auto clock = std::make_shared<ManualClock>(TimePoint(std::chrono::seconds(1000)));
   CumulativeStreams streams(StreamOptions{1'000'000, std::chrono::hours(24)}, clock);
   ModelStreams model;
   auto pick = [&](uint32_t n) { return std::uniform_int_distribution<uint32_t>(0, n - 1)(random); };
-  for (int step = 0; step < 20000; ++step) {
-    // Long keys as well as short ones (the lookup buffer is reused across sizes).
-    const std::string key = std::string(pick(2) == 0 ? 3 : 90, 'k') + std::to_string(pick(40));
+  for (int step = 0; step < steps; ++step) {
+    // Long keys as well as short ones.
+    const std::string key = std::string(pick(2) == 0 ? 3 : 90, 'k') + std::to_string(pick(keys));
     const StreamPoint point{pick(4) == 0 ? 0 : 1 + pick(3), 1 + pick(60)};
     const uint32_t op = pick(20);
-    if (op == 0) {
+    if (op >= 20 - forget) {
       streams.Forget(key);
       model.Forget(key);
       continue;
     }
-    if (op == 1) {  // delta non-monotonic sums share the state, under their own keys
+    if (op == 0) {  // delta non-monotonic sums share the state, under their own keys
       double value = static_cast<double>(pick(21)) - 10, expected = value;
       ASSERT_EQ(streams.Accumulate("acc" + key, point, value),
                 model.Accumulate("acc" + key, point, expected));
@@ -108,7 +109,18 @@ TEST_P(CumulativeStreamsEquivalenceTest, AgreesWithTheModelOnRandomStreams) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, CumulativeStreamsEquivalenceTest, ::testing::Values(1u, 2u, 3u));
+TEST_P(CumulativeStreamsEquivalenceTest, AgreesWithTheModelOnRandomStreams) {
+  RunAgainstModel(GetParam(), 40, 1, 20000);
+}
+
+// Enough streams for the tables to grow many times, and many forgotten ones: long probe runs
+// that deletions must keep intact.
+TEST_P(CumulativeStreamsEquivalenceTest, AgreesWithTheModelWithManyStreamsAndForgets) {
+  RunAgainstModel(GetParam(), 5000, 4, 150000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, CumulativeStreamsEquivalenceTest,
+                         ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u));
 
 }  // namespace
 }  // namespace fleetgate::otlp
