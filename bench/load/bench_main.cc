@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "load_connection.h"
+#include "otlp_connection.h"
 #include "pacer.h"
 #include "workload.h"
 
@@ -75,8 +76,12 @@ nlohmann::ordered_json Result(const BenchOptions& options, const LoadCounters& c
 int Run(const BenchOptions& options) {
   Workload workload(options.shape);
   size_t connections = std::min(options.connections, workload.sources());
-  size_t window = options.window != 0 ? options.window
-                                      : (options.mode == "stream" ? 4 : 64);  // unary, health: 64
+  size_t window = options.window != 0
+                      ? options.window
+                      : (options.mode == "unary" || options.mode == "health" ? 64 : 4);
+  const uint64_t otlp_start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
   LoadCounters counters;
   std::vector<std::unique_ptr<LoadConnection>> running;
   for (size_t i = 0; i < connections; ++i) {
@@ -90,6 +95,9 @@ int Run(const BenchOptions& options) {
                           options.rate > 0};
     if (options.mode == "stream") {
       running.push_back(MakeStreamConnection(std::move(setup)));
+    } else if (options.mode == "otlp") {
+      running.push_back(MakeOtlpConnection(
+          std::move(setup), OtlpBatchesFor(options.shape, i, connections, otlp_start_ns)));
     } else if (options.mode == "unary") {
       running.push_back(MakeUnaryConnection(std::move(setup)));
     } else {
@@ -124,8 +132,9 @@ int main(int argc, char** argv) {
   CLI::App app{"fleetgate-bench: load generator for the fleetgate Reporter service"};
   app.add_option("--target", options.target, "gateway gRPC address, HOST:PORT")->required();
   app.add_option("--mode", options.mode,
-                 "stream (StreamReport), unary (Report) or health (grpc.health.v1 Check)")
-      ->check(CLI::IsMember({"stream", "unary", "health"}));
+                 "stream (StreamReport), unary (Report), health (grpc.health.v1 Check) or otlp "
+                 "(OTLP MetricsService/Export)")
+      ->check(CLI::IsMember({"stream", "unary", "health", "otlp"}));
   app.add_option("--duration", options.duration, "seconds of load")->check(CLI::PositiveNumber);
   app.add_option("--batch", options.shape.batch, "events per batch")->check(CLI::Range(1, 10000));
   app.add_option("--series", options.shape.series, "distinct counter series")
@@ -136,8 +145,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--instances", options.shape.instances, "simulated instances per service")
       ->check(CLI::Range(1, 20));
-  app.add_option("--window", options.window,
-                 "batches in flight per stream / calls per unary connection (0: 4 / 64)");
+  app.add_option(
+      "--window", options.window,
+      "batches in flight per stream / calls per unary or otlp connection (0: 4 / 64 / 4)");
   app.add_option("--service-prefix", options.shape.service_prefix,
                  "services are named <prefix>-<k> (default bench-svc)");
   app.add_option("--token", options.token, "reporter bearer token sent on every call")

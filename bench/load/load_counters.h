@@ -19,8 +19,12 @@ struct LoadCounters {
   LatencyHistogram latency;
 
   void RecordResponse(const v1::ReportResponse& response, std::chrono::nanoseconds latency_ns) {
-    events.fetch_add(response.accepted(), std::memory_order_relaxed);
-    rejected_events.fetch_add(response.rejected(), std::memory_order_relaxed);
+    RecordAnswer(response.accepted(), response.rejected(), latency_ns);
+  }
+  // An RPC answered OK that accepted `accepted` events (data points) and refused `rejected`.
+  void RecordAnswer(uint64_t accepted, uint64_t rejected, std::chrono::nanoseconds latency_ns) {
+    events.fetch_add(accepted, std::memory_order_relaxed);
+    rejected_events.fetch_add(rejected, std::memory_order_relaxed);
     rpcs.fetch_add(1, std::memory_order_relaxed);
     latency.Record(latency_ns);
   }

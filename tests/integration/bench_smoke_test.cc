@@ -1,5 +1,7 @@
 // fleetgate-bench against the real gateway: a short run in each mode must finish by itself, report
 // one JSON line with no errors, and its acknowledged events must equal what the gateway counted.
+// Every acknowledged event adds exactly 1 to its series (a delta of 1, or an OTLP cumulative value
+// one higher than the last export's), so the bench's series must also sum to that count.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "gateway_process.h"
@@ -43,6 +46,19 @@ class BenchSmokeTest : public ::testing::Test {
     return std::strtod(result.body.c_str() + at + series.size() + 2, nullptr);
   }
 
+  // The sum of every sample on /metrics whose name starts with `prefix`.
+  double SumOfSamples(const std::string& prefix) {
+    HttpResult result = HttpGet(gateway_.http_base() + "/metrics");
+    EXPECT_EQ(result.status, 200) << result.error;
+    std::istringstream lines(result.body);
+    double sum = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(prefix, 0) != 0) continue;
+      sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
+    }
+    return sum;
+  }
+
   // The run's JSON result (null if it did not print one line).
   nlohmann::json ExpectRunMatchesGateway(const std::string& mode, const std::string& batch,
                                          const std::string& extra = "") {
@@ -64,6 +80,7 @@ class BenchSmokeTest : public ::testing::Test {
     EXPECT_GE(result["latency_ms"]["p99"].get<double>(), result["latency_ms"]["p50"].get<double>());
     EXPECT_EQ(Sample("fleetgate_events_accepted_total{kind=\"counter\"}"),
               static_cast<double>(events));
+    EXPECT_EQ(SumOfSamples("bench_requests_"), static_cast<double>(events));
     return result;
   }
 
@@ -94,6 +111,13 @@ TEST_F(BenchSmokeTest, UnaryModeCountsExactlyWhatTheGatewayAccepted) {
 TEST_F(BenchSmokeTest, RatePacesAUnaryRunAndReportsIt) { ExpectPaced("unary"); }
 
 TEST_F(BenchSmokeTest, RatePacesAStreamRunAndReportsIt) { ExpectPaced("stream"); }
+
+TEST_F(BenchSmokeTest, RatePacesAnOtlpRunAndReportsIt) { ExpectPaced("otlp"); }
+
+// 300 series over 2 connections in exports of 100 points: two full exports and a short one each.
+TEST_F(BenchSmokeTest, OtlpModeCountsExactlyWhatTheGatewayAccepted) {
+  ExpectRunMatchesGateway("otlp", "100");
+}
 
 }  // namespace
 }  // namespace fleetgate::testing

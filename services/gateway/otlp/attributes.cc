@@ -78,6 +78,15 @@ std::string FindText(const Attributes& attributes, std::string_view key) {
 
 constexpr std::array<std::string_view, 4> kReserved{"service", "instance", "le", "quantile"};
 
+// ValueText written into `out`; a string (the usual attribute) is copied without allocating.
+void ValueTextInto(const AnyValue& value, std::string& out) {
+  if (value.value_case() == AnyValue::kStringValue) {
+    out.assign(value.string_value());
+  } else {
+    out = ValueText(value);
+  }
+}
+
 }  // namespace
 
 std::string ValueText(const AnyValue& value) {
@@ -124,32 +133,48 @@ Reporter ReporterOf(const opentelemetry::proto::resource::v1::Resource& resource
 
 void ToLabels(const Attributes& attributes, const std::vector<Label>& base,
               std::vector<Label>& out) {
+  // Runs for every data point, so its buffers keep their strings' capacity between calls.
   // (label, original key, value), so that clashing keys join in a stable order.
-  thread_local std::vector<std::tuple<std::string, std::string_view, std::string>> named;
-  named.clear();
+  struct Named {
+    std::string name;
+    std::string_view key;
+    std::string value;
+  };
+  thread_local std::vector<Named> named;
+  thread_local std::vector<const Named*> order;
+  size_t count = 0;
   for (const auto& attribute : attributes) {
-    std::string name = LabelName(attribute.key());
-    if (name.empty()) continue;
-    if (std::find(kReserved.begin(), kReserved.end(), name) != kReserved.end()) {
-      name.insert(0, "exported_");
+    if (count == named.size()) named.emplace_back();
+    Named& entry = named[count];
+    LabelNameInto(attribute.key(), entry.name);
+    if (entry.name.empty()) continue;
+    if (std::find(kReserved.begin(), kReserved.end(), entry.name) != kReserved.end()) {
+      entry.name.insert(0, "exported_");
     }
-    named.emplace_back(std::move(name), attribute.key(), ValueText(attribute.value()));
+    entry.key = attribute.key();
+    ValueTextInto(attribute.value(), entry.value);
+    ++count;
   }
-  std::sort(named.begin(), named.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  order.clear();
+  for (size_t i = 0; i < count; ++i) order.push_back(&named[i]);
+  std::sort(order.begin(), order.end(), [](const Named* a, const Named* b) {
+    return std::tie(a->name, a->key) < std::tie(b->name, b->key);
   });
-  out.clear();
-  for (auto& [name, key, value] : named) {
-    if (!out.empty() && out.back().first == name) {
-      out.back().second += ';';
-      out.back().second += value;
-    } else {
-      out.emplace_back(std::move(name), std::move(value));
+  size_t used = 0;
+  for (const Named* entry : order) {
+    if (used > 0 && out[used - 1].first == entry->name) {
+      out[used - 1].second += ';';
+      out[used - 1].second += entry->value;
+      continue;
     }
+    if (used == out.size()) out.emplace_back();
+    out[used].first.assign(entry->name);
+    out[used].second.assign(entry->value);
+    ++used;
   }
-  const size_t own = out.size();
+  out.resize(used);
   for (const Label& label : base) {
-    auto end = out.begin() + static_cast<std::ptrdiff_t>(own);
+    auto end = out.begin() + static_cast<std::ptrdiff_t>(used);
     auto it = std::lower_bound(out.begin(), end, label.first,
                                [](const Label& a, const std::string& b) { return a.first < b; });
     if (it == end || it->first != label.first) out.push_back(label);

@@ -13,7 +13,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -42,21 +41,28 @@ class CumulativeStreams {
   CumulativeStreams(StreamOptions options, std::shared_ptr<const Clock> clock);
   ~CumulativeStreams();
 
+  // `now_ns` (the gateway's clock, for the TTL) is read from the clock when it is kReadClock; an
+  // export passes the time it started for all its points (one clock read per export).
+  static constexpr int64_t kReadClock = -1;
+
   // `values` are the point's cumulative values; the first `monotonic` of them only grow between
   // resets (a histogram's count and bucket counts; not its sum). On kApply `values` hold the
   // increase since the stream's previous point.
   StreamVerdict ToDelta(std::string_view key, StreamPoint point, std::vector<double>& values,
-                        size_t monotonic);
+                        size_t monotonic, int64_t now_ns = kReadClock);
   // Adds a delta point to the stream's running total; on kApply `value` holds the total.
-  StreamVerdict Accumulate(std::string_view key, StreamPoint point, double& value);
+  StreamVerdict Accumulate(std::string_view key, StreamPoint point, double& value,
+                           int64_t now_ns = kReadClock);
   // Drops a stream (its point was refused downstream, so its next one counts whole).
   void Forget(std::string_view key);
   size_t size() const;
+  // The clock's time in nanoseconds since its epoch.
+  int64_t NowNs() const;
 
  private:
+  struct HashedKey;
   struct Shard;
-  Shard& ShardOf(std::string_view key) const;
-  int64_t NowNs() const;
+  Shard& ShardOf(const HashedKey& key) const;
 
   const StreamOptions options_;
   const std::shared_ptr<const Clock> clock_;

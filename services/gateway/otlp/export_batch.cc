@@ -87,9 +87,13 @@ void ExportProcessor::Batch::ApplyMetric(const Metric& metric) {
       for (const auto& point : metric.gauge().data_points()) ApplyGauge(name, point);
       return;
     }
-    case Metric::kSum:
-      for (const auto& point : metric.sum().data_points()) ApplySum(metric, point);
+    case Metric::kSum: {
+      // Named once per metric, not per point.
+      const NameKind kind = metric.sum().is_monotonic() ? NameKind::kCounter : NameKind::kGauge;
+      const std::string name = MetricName(metric.name(), metric.unit(), kind);
+      for (const auto& point : metric.sum().data_points()) ApplySum(metric, name, point);
       return;
+    }
     case Metric::kHistogram: {
       const auto temporality = metric.histogram().aggregation_temporality();
       const std::string name = MetricName(metric.name(), metric.unit(), NameKind::kOther);
@@ -140,7 +144,8 @@ void ExportProcessor::Batch::ApplyGauge(const std::string& name, const NumberDat
       "gauge");
 }
 
-void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoint& point) {
+void ExportProcessor::Batch::ApplySum(const Metric& metric, const std::string& name,
+                                      const NumberDataPoint& point) {
   const auto& sum = metric.sum();
   if (point.flags() & kNoRecordedValue) return;
   double value = 0;
@@ -151,8 +156,7 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoin
   }
   const bool cumulative =
       sum.aggregation_temporality() == pb::metrics::v1::AGGREGATION_TEMPORALITY_CUMULATIVE;
-  const NameKind kind = sum.is_monotonic() ? NameKind::kCounter : NameKind::kGauge;
-  Prepare(MetricName(metric.name(), metric.unit(), kind), point.attributes());
+  Prepare(name, point.attributes());
   if (!std::isfinite(value)) {
     return Reject(reason::kNonFiniteValue, "value of " + Quoted(name_) + " is not a finite number");
   }
@@ -164,14 +168,14 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoin
   }
   StreamVerdict verdict = StreamVerdict::kApply;
   if (!sum.is_monotonic()) {
-    verdict = processor_.streams_.Accumulate(key_.bytes, at, value);
+    verdict = processor_.streams_.Accumulate(key_.bytes, at, value, now_ns_);
   } else if (cumulative) {
     if (value < 0) {
       return Reject(reason::kNegativeDelta, "monotonic sum " + Quoted(name_) + " is negative");
     }
     thread_local std::vector<double> values;
     values.assign(1, value);
-    verdict = processor_.streams_.ToDelta(key_.bytes, at, values, 1);
+    verdict = processor_.streams_.ToDelta(key_.bytes, at, values, 1, now_ns_);
     value = values[0];
   }
   if (verdict == StreamVerdict::kStale) return Applied(Status::Ok(), "counter");
@@ -187,7 +191,21 @@ void ExportProcessor::Batch::ApplySum(const Metric& metric, const NumberDataPoin
 
 void ExportProcessor::Batch::Applied(const Status& outcome, std::string_view kind) {
   if (!outcome.ok()) return Reject(outcome.error().Reason(), outcome.error().message);
-  processor_.self_metrics_.accepted(kind).Increment();
+  // Tallied here and added once per export (CountAccepted): finding the counter is a map lookup.
+  for (auto& [tallied, count] : accepted_) {
+    if (tallied == kind) {
+      ++count;
+      return;
+    }
+  }
+  accepted_.emplace_back(kind, 1);
+}
+
+void ExportProcessor::Batch::CountAccepted() {
+  for (const auto& [kind, count] : accepted_) {
+    processor_.self_metrics_.accepted(kind).Increment(static_cast<double>(count));
+  }
+  accepted_.clear();
 }
 
 void ExportProcessor::Batch::Reject(std::string_view why, const std::string& message,

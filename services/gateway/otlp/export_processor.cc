@@ -68,6 +68,7 @@ Result<ExportSummary> ExportProcessor::Export(const ExportRequest& request) {
   self_metrics_.batches("Export").Increment();
   Batch batch(*this);
   for (const auto& resource : request.resource_metrics()) batch.ApplyResource(resource);
+  batch.CountAccepted();
   self_metrics_.ingest_duration().Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return batch.Summary();

@@ -47,7 +47,7 @@ void ExportProcessor::Batch::ApplyHistogram(const std::string& name, bool cumula
   }
   if (cumulative) {
     const StreamPoint at{point.start_time_unix_nano(), point.time_unix_nano()};
-    switch (processor_.streams_.ToDelta(key_.bytes, at, values, values.size() - 1)) {
+    switch (processor_.streams_.ToDelta(key_.bytes, at, values, values.size() - 1, now_ns_)) {
       case StreamVerdict::kStale:
         return Applied(Status::Ok(), "histogram");
       case StreamVerdict::kFull:

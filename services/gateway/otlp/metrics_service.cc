@@ -2,6 +2,8 @@
 
 #include <grpcpp/support/proto_buffer_reader.h>
 
+#include "otlp/decode_arena.h"
+
 namespace fleetgate::otlp {
 namespace {
 
@@ -9,8 +11,8 @@ using pb::collector::metrics::v1::ExportMetricsServiceResponse;
 
 grpc::Status Process(ExportProcessor& processor, const grpc::ByteBuffer& request,
                      grpc::ByteBuffer* response) {
-  thread_local ExportRequest decoded;
-  decoded.Clear();
+  thread_local DecodeArena arena;
+  ExportRequest& decoded = *arena.NewRequest();
   grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
   grpc::ProtoBufferReader reader(&copy);
   if (!decoded.ParseFromZeroCopyStream(&reader)) {

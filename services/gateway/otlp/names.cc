@@ -48,15 +48,28 @@ bool IsNameChar(char c, bool colon) {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Invalid characters become `_`, and runs of `_` one `_`.
-std::string Sanitize(std::string_view text, bool colon) {
-  std::string out;
+// Invalid characters become `_`, and runs of `_` one `_`; written into `out` (emptied first).
+void SanitizeInto(std::string_view text, bool colon, std::string& out) {
+  bool clean = true;  // the usual case (`route`, `http_method`): nothing to replace or collapse
+  for (size_t i = 0; i < text.size() && clean; ++i) {
+    clean = IsNameChar(text[i], colon) && !(text[i] == '_' && i > 0 && text[i - 1] == '_');
+  }
+  if (clean) {
+    out.assign(text.data(), text.size());
+    return;
+  }
+  out.clear();
   out.reserve(text.size());
   for (char c : text) {
     const char mapped = IsNameChar(c, colon) ? c : '_';
     if (mapped == '_' && !out.empty() && out.back() == '_') continue;
     out += mapped;
   }
+}
+
+std::string Sanitize(std::string_view text, bool colon) {
+  std::string out;
+  SanitizeInto(text, colon, out);
   return out;
 }
 
@@ -107,11 +120,19 @@ std::string MetricName(std::string_view name, std::string_view unit, NameKind ki
 }
 
 std::string LabelName(std::string_view key) {
-  if (key.empty()) return {};
-  std::string out = Sanitize(key, /*colon=*/false);
-  if (IsDigit(out.front())) return "key_" + out;
-  if (out.front() == '_') return "key" + out;
+  std::string out;
+  LabelNameInto(key, out);
   return out;
+}
+
+void LabelNameInto(std::string_view key, std::string& out) {
+  SanitizeInto(key, /*colon=*/false, out);
+  if (out.empty()) return;
+  if (IsDigit(out.front())) {
+    out.insert(0, "key_");
+  } else if (out.front() == '_') {
+    out.insert(0, "key");
+  }
 }
 
 }  // namespace fleetgate::otlp

@@ -22,5 +22,7 @@ std::string UnitSuffix(std::string_view unit, NameKind kind);
 // The Prometheus label name of an attribute key: invalid characters become `_`, a leading digit
 // gets `key_` and a leading `_` gets `key` in front. Empty for an empty key.
 std::string LabelName(std::string_view key);
+// The same, written into `out` (whose capacity is reused: no allocation on the ingest path).
+void LabelNameInto(std::string_view key, std::string& out);
 
 }  // namespace fleetgate::otlp

@@ -1,0 +1,127 @@
+// OTLP mode: `window` concurrent MetricsService/Export calls on one channel via the callback API,
+// like unary mode, but over batches the connection owns. Free batches wait in a FIFO: a completed
+// call returns its batch to the back and the next call takes the front, so every batch is sent in
+// turn and none is in flight twice. Each send first advances the batch (values and timestamps
+// grow), which is safe because nothing else holds it then. Paced (--rate), a call is issued only
+// when the pacer offers one, and an answer frees its slot instead of sending again.
+
+#include "otlp_connection.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
+
+namespace fleetgate::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace collector = opentelemetry::proto::collector::metrics::v1;
+
+class OtlpConnection : public LoadConnection {
+ public:
+  OtlpConnection(ConnectionSetup setup, std::vector<OtlpBatch> batches)
+      : setup_(std::move(setup)),
+        stub_(collector::MetricsService::NewStub(setup_.channel)),
+        batches_(std::move(batches)) {
+    for (size_t i = 0; i < batches_.size(); ++i) free_.push_back(i);
+  }
+
+  void Start() override {
+    if (setup_.paced) return;
+    const size_t window = std::min(setup_.window, batches_.size());
+    outstanding_.store(window);
+    for (size_t i = 0; i < window; ++i) Issue();
+  }
+
+  bool Offer() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_.load() || outstanding_.load() >= std::min(setup_.window, batches_.size())) {
+        return false;
+      }
+      outstanding_.fetch_add(1);
+    }
+    Issue();
+    return true;
+  }
+
+  void Stop() override { stopping_.store(true); }
+
+  bool WaitDrained(std::chrono::milliseconds deadline) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Every call carries its own deadline, so an unbounded second wait still ends.
+    bool drained = drained_.wait_for(lock, deadline, [&] { return outstanding_.load() == 0; });
+    drained_.wait(lock, [&] { return outstanding_.load() == 0; });
+    return drained;
+  }
+
+ private:
+  struct Call {
+    size_t batch = 0;
+    grpc::ClientContext context;
+    collector::ExportMetricsServiceResponse response;
+    Clock::time_point started;
+  };
+
+  void Issue() {
+    auto* call = new Call;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      call->batch = free_.front();  // never empty: at most `window` <= batches are in flight
+      free_.pop_front();
+    }
+    OtlpBatch& batch = batches_[call->batch];
+    batch.Advance();
+    call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    AddToken(call->context, setup_.token);
+    call->started = Clock::now();
+    stub_->async()->Export(&call->context, &batch.request, &call->response,
+                           [this, call](grpc::Status status) { Complete(call, status); });
+  }
+
+  void Complete(Call* call, const grpc::Status& status) {
+    if (status.ok()) {
+      const uint64_t points = batches_[call->batch].points.size();
+      const uint64_t rejected = std::min<uint64_t>(
+          points, static_cast<uint64_t>(std::max<int64_t>(
+                      0, call->response.partial_success().rejected_data_points())));
+      setup_.counters->RecordAnswer(points - rejected, rejected, Clock::now() - call->started);
+    } else {
+      setup_.counters->RecordFailure();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      free_.push_back(call->batch);
+    }
+    delete call;
+    if (!stopping_.load() && !setup_.paced) {
+      Issue();
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (outstanding_.fetch_sub(1) == 1) drained_.notify_all();
+  }
+
+  ConnectionSetup setup_;
+  std::unique_ptr<collector::MetricsService::Stub> stub_;
+  std::vector<OtlpBatch> batches_;
+  std::deque<size_t> free_;  // batches not in flight, in the order they are to be sent
+  std::atomic<size_t> outstanding_{0};
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable drained_;
+};
+
+}  // namespace
+
+std::unique_ptr<LoadConnection> MakeOtlpConnection(ConnectionSetup setup,
+                                                   std::vector<OtlpBatch> batches) {
+  return std::make_unique<OtlpConnection>(std::move(setup), std::move(batches));
+}
+
+}  // namespace fleetgate::bench
