@@ -107,6 +107,22 @@ class MetricStore {
   // Every family in the text format 0.0.4, sorted by name (what /metrics serves).
   void AppendText(std::string& out) const;
 
+  // Where a streamed AppendText has got to.
+  struct TextPosition {
+    std::string after;                       // the families named up to this one are written
+    bool started = false;                    // `after` is set
+    std::vector<std::string> group;          // the families of the part being written, sorted
+    size_t shard = 0;                        // a group of one family: the next shard to write
+    MetricKind kind = MetricKind::kCounter;  // ... and its type, once its header is written
+    bool header_written = false;
+  };
+  // Appends the next part of AppendText's text: a run of families with together at most about
+  // kPartSeries series, or one shard's series of a larger family (1/64 of it); false when no
+  // family is left (nothing appended). If the store does not change meanwhile, the parts add up
+  // to AppendText's text exactly. Takes one shard lock at a time and holds none between calls.
+  bool AppendTextPart(TextPosition& position, std::string& out) const;
+  static constexpr size_t kPartSeries = 32768;
+
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
   // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
   // text itself). It may outlive the store, and then collects nothing.
@@ -137,6 +153,12 @@ class MetricStore {
   static void Update(Series& series, double value);
   static void AppendCompound(std::string& body, const std::string& name, std::string_view labels,
                              const Series& series);
+  // One series' samples; `labels` and `rendered` are scratch space.
+  static void AppendSeries(std::string& body, std::string_view key, const Series& series,
+                           std::vector<LabelView>& labels, std::string& rendered);
+  bool NextTextGroup(TextPosition& position) const;
+  void AppendGroupText(const std::vector<std::string>& group, std::string& out) const;
+  void AppendShardText(TextPosition& position, std::string& out) const;
   static void ToClientMetric(std::string_view key, const Series& series,
                              std::vector<LabelView>& labels, prometheus::ClientMetric& metric);
   void RemoveSeries(std::string_view key, Series& series);

@@ -59,7 +59,13 @@ void BuildSeriesKey(SeriesKey& key, std::string_view name, std::string_view serv
     out = WriteField(out, label);
     out = WriteField(out, value);
   }
-  key.hash = std::hash<std::string_view>{}(bytes);
+  constexpr size_t kKeyBits = (size_t{1} << kFamilyTagShift) - 1;
+  key.hash = (std::hash<std::string_view>{}(bytes)&kKeyBits) |
+             (size_t{FamilyTag(name)} << kFamilyTagShift);
+}
+
+uint16_t FamilyTag(std::string_view name) {
+  return static_cast<uint16_t>(std::hash<std::string_view>{}(name) >> kFamilyTagShift);
 }
 
 std::string_view SeriesService(std::string_view key) {
