@@ -44,11 +44,6 @@ class AcceptedByKind {
   std::array<uint32_t, 4> counts_{};
 };
 
-// How many events ahead of the one being applied a metric event's key is built and its table slot
-// prefetched; its series is prefetched one event ahead, when the slot is in cache. With 100k
-// series and more, slot and series are each a likely cache miss otherwise.
-constexpr int kPrefetchAhead = 2;
-
 }  // namespace
 
 // A metric event's merged labels and series key, built once, ahead of its apply.
@@ -105,28 +100,29 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   self_metrics_.batches(rpc).Increment();
   const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
+  // Every event's labels and key first (each key's table slot prefetched as it is built), then
+  // the metric events in one ApplyBatch, then the outcomes in event order.
+  thread_local std::vector<PreparedEvent> prepared;
+  thread_local std::vector<metrics::MetricEvent> metric_events;
+  thread_local std::vector<Status> metric_outcomes;
+  const int events_size = request.events_size();
+  if (prepared.size() < events) prepared.resize(events);
+  metric_events.clear();
+  for (int i = 0; i < events_size; ++i) {
+    PreparedEvent& event = prepared[static_cast<size_t>(i)];
+    Prepare(request.events(i), source, source_labels, event);
+    if (event.metric) {
+      metric_events.push_back({event.kind, &event.key, event.name, &event.labels, event.value});
+    }
+  }
+  store_.ApplyBatch(metric_events, source.service(), metric_outcomes);
   uint32_t accepted = 0;
   AcceptedByKind accepted_by_kind;
-  // A pipeline: while event i is applied, event i + kPrefetchAhead is prepared (its slot
-  // prefetched) and event i + 1's series is prefetched.
-  thread_local std::array<PreparedEvent, kPrefetchAhead + 1> ring;
-  const int events_size = request.events_size();
-  auto prepared = [&](int i) -> PreparedEvent& { return ring[i % ring.size()]; };
-  auto prefetch_series = [&](int i) {
-    if (prepared(i).metric) store_.PrefetchSeries(prepared(i).key);
-  };
-  for (int i = 0; i < std::min(events_size, kPrefetchAhead); ++i) {
-    Prepare(request.events(i), source, source_labels, prepared(i));
-  }
-  if (events_size > 0) prefetch_series(0);
+  size_t next_metric = 0;
   for (int i = 0; i < events_size; ++i) {
-    if (i + kPrefetchAhead < events_size) {
-      Prepare(request.events(i + kPrefetchAhead), source, source_labels,
-              prepared(i + kPrefetchAhead));
-    }
-    if (i + 1 < events_size) prefetch_series(i + 1);
     const v1::Event& event = request.events(i);
-    Status outcome = ApplyEvent(event, source, prepared(i));
+    const Status& outcome = prepared[static_cast<size_t>(i)].metric ? metric_outcomes[next_metric++]
+                                                                    : ApplyOther(event, source);
     if (outcome.ok()) {
       ++accepted;
       accepted_by_kind.Count(event.kind_case());
@@ -172,12 +168,7 @@ void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
   }
 }
 
-Status BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& source,
-                                  const PreparedEvent& prepared) {
-  if (prepared.metric) {
-    return store_.Apply(prepared.kind, prepared.key, prepared.name, source.service(),
-                        prepared.labels, prepared.value);
-  }
+Status BatchProcessor::ApplyOther(const v1::Event& event, const v1::Source& source) {
   switch (event.kind_case()) {
     case v1::Event::kHealth:
       return ApplyHealth(event.health(), source);
