@@ -51,15 +51,20 @@ class GzipStream {
 }  // namespace
 
 BodyPieces ChunkedPieces(BodyPieces pieces) {
-  auto piece = std::make_shared<std::string>();
-  return [pieces = std::move(pieces), piece](std::string& out) {
-    piece->clear();
-    const bool more = pieces(*piece);
-    if (!piece->empty()) {
-      char size[24];
-      out.append(size,
-                 static_cast<size_t>(std::snprintf(size, sizeof size, "%zx\r\n", piece->size())));
-      out += *piece;
+  return [pieces = std::move(pieces)](std::string& out) {
+    // The piece is produced in place after room for its size line, which is then filled in
+    // with leading zeros (allowed by RFC 9112), so the piece is never copied.
+    constexpr size_t kSizeLine = 16 + 2;  // 16 hex digits and CRLF
+    const size_t start = out.size();
+    out.append(kSizeLine, '0');
+    const bool more = pieces(out);
+    const size_t size = out.size() - start - kSizeLine;
+    if (size == 0) {
+      out.resize(start);  // an empty chunk would end the body
+    } else {
+      char line[kSizeLine + 1];
+      std::snprintf(line, sizeof line, "%016zx\r\n", size);
+      out.replace(start, kSizeLine, line, kSizeLine);
       out += "\r\n";
     }
     if (!more) out += "0\r\n\r\n";

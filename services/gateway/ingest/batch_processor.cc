@@ -98,24 +98,15 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
                           std::to_string(options_.max_events_per_batch) + " per batch");
   }
   self_metrics_.batches(rpc).Increment();
-  const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
   // Every event's labels and key first (each key's table slot prefetched as it is built), then
   // the metric events in one ApplyBatch, then the outcomes in event order.
   thread_local std::vector<PreparedEvent> prepared;
   thread_local std::vector<metrics::MetricEvent> metric_events;
   thread_local std::vector<Status> metric_outcomes;
-  const int events_size = request.events_size();
-  if (prepared.size() < events) prepared.resize(events);
-  metric_events.clear();
-  for (int i = 0; i < events_size; ++i) {
-    PreparedEvent& event = prepared[static_cast<size_t>(i)];
-    Prepare(request.events(i), source, source_labels, event);
-    if (event.metric) {
-      metric_events.push_back({event.kind, &event.key, event.name, &event.labels, event.value});
-    }
-  }
+  PrepareAll(request, prepared, metric_events);
   store_.ApplyBatch(metric_events, source.service(), metric_outcomes);
+  const int events_size = request.events_size();
   uint32_t accepted = 0;
   AcceptedByKind accepted_by_kind;
   size_t next_metric = 0;
@@ -140,6 +131,22 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();
+}
+
+void BatchProcessor::PrepareAll(const v1::ReportRequest& request,
+                                std::vector<PreparedEvent>& prepared,
+                                std::vector<metrics::MetricEvent>& metric_events) {
+  const auto source_labels = SortedLabels(request.source());
+  const auto events = static_cast<size_t>(request.events_size());
+  if (prepared.size() < events) prepared.resize(events);
+  metric_events.clear();
+  for (size_t i = 0; i < events; ++i) {
+    PreparedEvent& event = prepared[i];
+    Prepare(request.events(static_cast<int>(i)), request.source(), source_labels, event);
+    if (event.metric) {
+      metric_events.push_back({event.kind, &event.key, event.name, &event.labels, event.value});
+    }
+  }
 }
 
 void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,

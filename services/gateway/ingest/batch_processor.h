@@ -55,6 +55,9 @@ class BatchProcessor {
   Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
                          std::string_view rpc);
   struct PreparedEvent;
+  // Every event's merged labels and key (its slot prefetched); the metric events to apply.
+  void PrepareAll(const v1::ReportRequest& request, std::vector<PreparedEvent>& prepared,
+                  std::vector<metrics::MetricEvent>& metric_events);
   void Prepare(const v1::Event& event, const v1::Source& source,
                const std::vector<metrics::LabelView>& source_labels, PreparedEvent& prepared);
   // A health event, or the refusal of an event of no kind.

@@ -81,6 +81,9 @@ void MetricStore::AppendGroupText(const std::vector<std::string>& group, std::st
       AppendSeries(text->body, key, series, labels, rendered);
     });
   }
+  size_t size = out.size();
+  for (const auto& [name, text] : texts) size += text.body.size() + name.size() * 2 + 100;
+  out.reserve(size);  // one allocation, not a doubling that may leave half of it unused
   for (auto& [name, text] : texts) {
     AppendFamilyHeader(out, name, kReportedHelp, TypeOf(text.kind));
     out += text.body;
