@@ -146,6 +146,52 @@ void BM_Scrape(benchmark::State& state) {
 }
 BENCHMARK(BM_Scrape)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 
+// Reports `series` counter series as fleetgate-bench does: families of 2000 series.
+void FillFamilies(Gateway& gateway, int series) {
+  v1::ReportResponse response;
+  for (int offset = 0; offset < series; offset += 1000) {
+    v1::ReportRequest batch = CounterBatch(1000, 1 << 30, offset);
+    for (int i = 0; i < batch.events_size(); ++i) {
+      batch.mutable_events(i)->mutable_counter()->set_name(
+          "bench_requests_" + std::to_string((offset + i) / 2000) + "_total");
+    }
+    gateway.processor.Process(batch, &response, "StreamReport");
+  }
+}
+
+// /metrics of `series` series in families of 2000: whole (arg 2 = 0) or streamed (1), as the
+// route serves it (pieces of ExpositionStream::kPieceBytes, each dropped once written).
+void BM_ScrapeFamilies(benchmark::State& state) {
+  Gateway gateway;
+  FillFamilies(gateway, static_cast<int>(state.range(0)));
+  metrics::Exposition exposition;
+  exposition.Add(gateway.self_registry);
+  exposition.Add(gateway.store.collectable());
+  size_t bytes = 0;
+  for (auto _ : state) {
+    bytes = 0;
+    if (state.range(1) == 0) {
+      bytes = exposition.Render().size();
+      continue;
+    }
+    metrics::ExpositionStream stream = exposition.Stream();
+    std::string piece;
+    for (bool more = true; more;) {
+      piece.clear();
+      more = stream.Next(piece);
+      bytes += piece.size();
+    }
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ScrapeFamilies)
+    ->Args({1'000'000, 0})
+    ->Args({1'000'000, 1})
+    ->Args({200'000, 0})
+    ->Args({200'000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
 // prometheus::MetricFamily values for every reported series (what a scrape built before the
 // store wrote its text itself; now only a generic Collect() of the store does this).
 void BM_ScrapeCollect(benchmark::State& state) {

@@ -3,7 +3,8 @@
 #  1. resident memory (VmRSS) after start-up and one scrape;
 #  2. fleetgate-bench reports --series counter series (StreamReport, batches of 1000): VmRSS and
 #     VmHWM (peak) after it, per series;
-#  3. --scrapes sequential GET /metrics: their times, VmRSS and VmHWM after them, per series;
+#  3. --scrapes sequential GET /metrics: their times and the server's CPU per scrape, VmRSS and
+#     VmHWM after them, per series;
 #  4. the same load again while another client scrapes /metrics back to back: events/s and p99
 #     batch latency beside the run without scrapes, and how many scrapes ran meanwhile.
 #
@@ -22,7 +23,7 @@ while [[ $# -gt 0 ]]; do
     --series) series="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --scrapes) scrapes="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +41,10 @@ done
 source "$repo/bench/compare/common.sh"
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$server_pid/status"; }
+# The server's user + system CPU seconds so far (load-independent, unlike a scrape's wall time).
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server_pid/stat"
+}
 per_series() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
 load() {
   "$bench" --target "127.0.0.1:$grpc_port" --mode stream --duration "$duration" --batch 1000 \
@@ -62,12 +67,14 @@ echo "after $series series ($(summary "$quiet")):"
 echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
 
 times=()
+cpu_before=$(cpu_seconds)
 for ((i = 0; i < scrapes; i++)); do
   times+=("$(curl -fs -o "$work/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$http_port/metrics")")
 done
 rss=$(kib VmRSS)
 hwm=$(kib VmHWM)
-echo "after $scrapes scrapes of $(wc -c <"$work/scrape.txt") bytes (s: ${times[*]}):"
+cpu_per_scrape=$(awk -v a="$cpu_before" -v b="$(cpu_seconds)" -v n="$scrapes" 'BEGIN { printf "%.2f", (b - a) / n }')
+echo "after $scrapes scrapes of $(wc -c <"$work/scrape.txt") bytes (s: ${times[*]}; server CPU ${cpu_per_scrape} s per scrape):"
 echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
 
 # Scrapes back to back in the background while the same load runs again.

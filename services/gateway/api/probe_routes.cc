@@ -93,7 +93,9 @@ void AddProbeRoutes(http::Router& router, const ApiContext& context) {
   router.Handle("GET", "/metrics", [context](const http::Request&) {
     http::Response response;
     response.content_type = metrics::kTextContentType;
-    response.body = context.exposition->Render();
+    // Streamed: a million series never sit in memory as one text.
+    auto stream = std::make_shared<metrics::ExpositionStream>(context.exposition->Stream());
+    response.pieces = [stream](std::string& out) { return stream->Next(out); };
     return response;
   });
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "http/body_pieces.h"
 #include "http/chunked_decoder.h"
 #include "http/gzip.h"
 #include "http/request_head.h"
@@ -332,12 +333,43 @@ void EndpointHandler::Respond(Peer& peer, ConnectionState& conn, Reply reply) {
   if (reply.response.stream && !reply.wire.head_only && reply.response.status == 200) {
     return HandOver(peer, conn, std::move(reply));
   }
+  if (reply.response.pieces && !reply.wire.head_only && reply.response.status == 200) {
+    return SendPieces(peer, conn, std::move(reply));
+  }
   MaybeCompress(reply, core_->options.gzip_min_bytes);
   std::string bytes = SerializeResponse(reply.response, reply.wire);
   // Counted before sending, so a client that has its answer also finds it counted.
   std::chrono::duration<double> elapsed = SteadyClock::now() - reply.start;
   core_->metrics.Observe(reply.handler, reply.method_label, reply.response.status, elapsed.count());
   if (!core_->writer.Send(peer.fd(), std::move(bytes), !reply.wire.keep_alive, conn.output)) {
+    conn.closing = true;
+  }
+}
+
+// A body produced in pieces: chunked (an HTTP/1.0 client reads it until the connection closes),
+// gzip'd when accepted whatever its size (unknown here), written piece by piece by SocketWriter.
+void EndpointHandler::SendPieces(Peer& peer, ConnectionState& conn, Reply reply) {
+  Response& response = reply.response;
+  BodyPieces pieces = std::move(response.pieces);
+  response.body.clear();
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (AcceptsGzip(reply.accept_encoding)) {
+    response.headers.emplace_back("Content-Encoding", "gzip");
+    pieces = GzipPieces(std::move(pieces));
+  }
+  reply.wire.open_ended = true;
+  if (reply.wire.http10) {
+    reply.wire.keep_alive = false;
+    conn.closing = true;
+  } else {
+    reply.wire.chunked = true;
+    pieces = ChunkedPieces(std::move(pieces));
+  }
+  std::string head = SerializeResponse(response, reply.wire);
+  std::chrono::duration<double> elapsed = SteadyClock::now() - reply.start;
+  core_->metrics.Observe(reply.handler, reply.method_label, response.status, elapsed.count());
+  if (!core_->writer.Send(peer.fd(), std::move(head), !reply.wire.keep_alive, conn.output,
+                          std::move(pieces))) {
     conn.closing = true;
   }
 }

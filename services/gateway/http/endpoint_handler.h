@@ -67,6 +67,7 @@ class EndpointHandler final : public Pistache::Http::Handler {
   void Complete(Pistache::Tcp::Peer& peer, ConnectionState& conn, std::string body, bool pipelined);
   void Respond(Pistache::Tcp::Peer& peer, ConnectionState& conn, Reply reply);
   void HandOver(Pistache::Tcp::Peer& peer, ConnectionState& conn, Reply reply);
+  void SendPieces(Pistache::Tcp::Peer& peer, ConnectionState& conn, Reply reply);
 
   std::shared_ptr<ServerCore> core_;
 };

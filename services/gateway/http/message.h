@@ -31,6 +31,12 @@ struct Request {
   std::optional<std::string> Header(const std::string& lower_name) const;
 };
 
+// A response body produced piece by piece (a streamed /metrics): each call appends the next
+// bytes to `out` and returns false once those were the last. Called until it returns false, each
+// time once the previous piece is written to the client, on the thread writing it; it must not
+// block, and it holds no lock of its own between calls.
+using BodyPieces = std::function<bool(std::string& out)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -41,6 +47,10 @@ struct Response {
   // over a descriptor of the connection together with the head's bytes; it writes everything
   // from then on, and closes the descriptor when done. False: it refused (and closed it).
   std::function<bool(int fd, std::string head)> stream = nullptr;
+  // A body of unknown length produced in pieces: when set (and the status is 200), `body` is
+  // ignored; it goes out with Transfer-Encoding: chunked (to an HTTP/1.0 client until the
+  // connection closes), gzip-compressed as it goes when the client accepts gzip.
+  BodyPieces pieces = nullptr;
 };
 
 // Serialises compactly; invalid UTF-8 in strings is replaced rather than thrown on.

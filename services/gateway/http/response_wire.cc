@@ -80,6 +80,9 @@ std::string SerializeResponse(const Response& response, WireOptions options) {
   if (!bodyless && !options.head_only && !options.open_ended) {
     AppendHeader("Content-Length", std::to_string(response.body.size()), &out);
   }
+  if (!bodyless && !options.head_only && options.open_ended && options.chunked) {
+    AppendHeader("Transfer-Encoding", "chunked", &out);
+  }
   if (!options.keep_alive) {
     AppendHeader("Connection", "close", &out);
   } else if (options.http10) {

@@ -14,7 +14,8 @@ struct WireOptions {
   bool keep_alive = true;  // false: "Connection: close"
   bool http10 = false;     // an HTTP/1.0 client that keeps the connection gets "keep-alive"
   bool open_ended =
-      false;  // a stream: no Content-Length and no body here; ends with the connection
+      false;             // a stream: no Content-Length and no body here; ends with the connection
+  bool chunked = false;  // with open_ended: the body follows as Transfer-Encoding: chunked
 };
 
 std::string SerializeResponse(const Response& response, WireOptions options);

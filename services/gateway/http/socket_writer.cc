@@ -17,6 +17,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Pieces of a produced response written per turn, on the caller's thread and then per EPOLLOUT.
+constexpr int kPiecesPerTurn = 8;
+
 void Wake(int wake_fd) {
   uint64_t one = 1;
   ssize_t ignored = write(wake_fd, &one, sizeof one);
@@ -60,11 +63,11 @@ void SocketWriter::Stop() {
 }
 
 bool SocketWriter::Send(int fd, std::string data, bool close_after,
-                        const std::shared_ptr<OutputState>& state) {
+                        const std::shared_ptr<OutputState>& state, MoreBytes more) {
   std::lock_guard<std::mutex> lock(state->mu);
   if (state->pending) return false;
   size_t offset = 0;
-  Progress progress = WriteSome(fd, data, &offset);
+  Progress progress = WritePieces(fd, data, &offset, more, kPiecesPerTurn);
   if (progress == Progress::kFailed) return false;
   if (progress == Progress::kDone) {
     if (close_after) shutdown(fd, SHUT_WR);
@@ -78,8 +81,8 @@ bool SocketWriter::Send(int fd, std::string data, bool close_after,
     return false;
   }
   state->pending = true;
-  return Enqueue(
-      Job{own_fd, std::move(data), offset, close_after, state, Clock::now() + write_timeout_});
+  return Enqueue(Job{own_fd, std::move(data), offset, std::move(more), close_after, state,
+                     Clock::now() + write_timeout_});
 }
 
 bool SocketWriter::HasUnreadOutput(int fd, OutputState& state) {
@@ -112,6 +115,18 @@ SocketWriter::Progress SocketWriter::WriteSome(int fd, const std::string& data, 
     }
   }
   return Progress::kDone;
+}
+
+SocketWriter::Progress SocketWriter::WritePieces(int fd, std::string& data, size_t* offset,
+                                                 MoreBytes& more, int pieces) {
+  for (;;) {
+    Progress progress = WriteSome(fd, data, offset);
+    if (progress != Progress::kDone || !more) return progress;
+    if (pieces-- == 0) return Progress::kAgain;
+    data.clear();
+    *offset = 0;
+    if (!more(data)) more = nullptr;
+  }
 }
 
 // Called with job.state->mu held (by Send). False when stopped: the connection is shut down.
@@ -174,7 +189,7 @@ void SocketWriter::Continue(int fd) {
   Job& job = it->second;
   std::shared_ptr<OutputState> state = job.state;  // outlives the job erased by Finish
   std::lock_guard<std::mutex> lock(state->mu);
-  Progress progress = WriteSome(fd, job.data, &job.offset);
+  Progress progress = WritePieces(fd, job.data, &job.offset, job.more, kPiecesPerTurn);
   if (progress != Progress::kAgain) Finish(fd, progress);
 }
 

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +31,12 @@ struct OutputState {
   bool close_when_done = false;  // shut the write side down once the queued part is written
 };
 
+// The rest of a response produced piece by piece (a streamed /metrics body): each call appends
+// the next bytes to `out` and returns false once those were the last. It runs on whichever thread
+// writes (the caller of Send, then the writer thread) and only when the previous piece is fully
+// written, so one response holds one piece at a time; it must not block.
+using MoreBytes = std::function<bool(std::string& out)>;
+
 class SocketWriter {
  public:
   // A response not fully written within `write_timeout` has its connection shut down.
@@ -41,8 +48,10 @@ class SocketWriter {
   // Writes `data` to the connected non-blocking socket `fd` (owned by the caller), then with
   // `close_after` shuts down its write side (FIN). One response at a time per connection: call
   // only when `state->pending` is false. Returns false when the connection failed and the caller
-  // should stop serving it.
-  bool Send(int fd, std::string data, bool close_after, const std::shared_ptr<OutputState>& state);
+  // should stop serving it. With `more`, the response continues with the bytes `more` produces,
+  // each piece asked for once the one before is written.
+  bool Send(int fd, std::string data, bool close_after, const std::shared_ptr<OutputState>& state,
+            MoreBytes more = nullptr);
 
   // Whether the previous response on `fd` is not yet fully read by the client: still queued here,
   // or still in the kernel's send queue (a client that read it all has acknowledged every byte).
@@ -62,6 +71,7 @@ class SocketWriter {
     int fd;  // our dup of the socket, closed when the job ends
     std::string data;
     size_t offset;
+    MoreBytes more;  // null once the last piece is in `data`
     bool close_after;
     std::shared_ptr<OutputState> state;
     std::chrono::steady_clock::time_point deadline;
@@ -69,6 +79,10 @@ class SocketWriter {
   enum class Progress { kDone, kAgain, kFailed };
 
   static Progress WriteSome(int fd, const std::string& data, size_t* offset);
+  // WriteSome, then the next pieces of `more` while the socket takes them (at most `pieces`, so
+  // one fast reader does not keep the writer thread from the others); kAgain when not finished.
+  static Progress WritePieces(int fd, std::string& data, size_t* offset, MoreBytes& more,
+                              int pieces);
   bool Enqueue(Job job);
   void Run();
   void AdoptIncoming();

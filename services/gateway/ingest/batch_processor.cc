@@ -44,11 +44,6 @@ class AcceptedByKind {
   std::array<uint32_t, 4> counts_{};
 };
 
-// How many events ahead of the one being applied a metric event's key is built and its table slot
-// prefetched; its series is prefetched one event ahead, when the slot is in cache. With 100k
-// series and more, slot and series are each a likely cache miss otherwise.
-constexpr int kPrefetchAhead = 2;
-
 }  // namespace
 
 // A metric event's merged labels and series key, built once, ahead of its apply.
@@ -103,30 +98,22 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
                           std::to_string(options_.max_events_per_batch) + " per batch");
   }
   self_metrics_.batches(rpc).Increment();
-  const auto source_labels = SortedLabels(source);
   response->set_batch_id(request.batch_id());
+  // Every event's labels and key first (each key's table slot prefetched as it is built), then
+  // the metric events in one ApplyBatch, then the outcomes in event order.
+  thread_local std::vector<PreparedEvent> prepared;
+  thread_local std::vector<metrics::MetricEvent> metric_events;
+  thread_local std::vector<Status> metric_outcomes;
+  PrepareAll(request, prepared, metric_events);
+  store_.ApplyBatch(metric_events, source.service(), metric_outcomes);
+  const int events_size = request.events_size();
   uint32_t accepted = 0;
   AcceptedByKind accepted_by_kind;
-  // A pipeline: while event i is applied, event i + kPrefetchAhead is prepared (its slot
-  // prefetched) and event i + 1's series is prefetched.
-  thread_local std::array<PreparedEvent, kPrefetchAhead + 1> ring;
-  const int events_size = request.events_size();
-  auto prepared = [&](int i) -> PreparedEvent& { return ring[i % ring.size()]; };
-  auto prefetch_series = [&](int i) {
-    if (prepared(i).metric) store_.PrefetchSeries(prepared(i).key);
-  };
-  for (int i = 0; i < std::min(events_size, kPrefetchAhead); ++i) {
-    Prepare(request.events(i), source, source_labels, prepared(i));
-  }
-  if (events_size > 0) prefetch_series(0);
+  size_t next_metric = 0;
   for (int i = 0; i < events_size; ++i) {
-    if (i + kPrefetchAhead < events_size) {
-      Prepare(request.events(i + kPrefetchAhead), source, source_labels,
-              prepared(i + kPrefetchAhead));
-    }
-    if (i + 1 < events_size) prefetch_series(i + 1);
     const v1::Event& event = request.events(i);
-    Status outcome = ApplyEvent(event, source, prepared(i));
+    const Status& outcome = prepared[static_cast<size_t>(i)].metric ? metric_outcomes[next_metric++]
+                                                                    : ApplyOther(event, source);
     if (outcome.ok()) {
       ++accepted;
       accepted_by_kind.Count(event.kind_case());
@@ -144,6 +131,22 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();
+}
+
+void BatchProcessor::PrepareAll(const v1::ReportRequest& request,
+                                std::vector<PreparedEvent>& prepared,
+                                std::vector<metrics::MetricEvent>& metric_events) {
+  const auto source_labels = SortedLabels(request.source());
+  const auto events = static_cast<size_t>(request.events_size());
+  if (prepared.size() < events) prepared.resize(events);
+  metric_events.clear();
+  for (size_t i = 0; i < events; ++i) {
+    PreparedEvent& event = prepared[i];
+    Prepare(request.events(static_cast<int>(i)), request.source(), source_labels, event);
+    if (event.metric) {
+      metric_events.push_back({event.kind, &event.key, event.name, &event.labels, event.value});
+    }
+  }
 }
 
 void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
@@ -172,12 +175,7 @@ void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
   }
 }
 
-Status BatchProcessor::ApplyEvent(const v1::Event& event, const v1::Source& source,
-                                  const PreparedEvent& prepared) {
-  if (prepared.metric) {
-    return store_.Apply(prepared.kind, prepared.key, prepared.name, source.service(),
-                        prepared.labels, prepared.value);
-  }
+Status BatchProcessor::ApplyOther(const v1::Event& event, const v1::Source& source) {
   switch (event.kind_case()) {
     case v1::Event::kHealth:
       return ApplyHealth(event.health(), source);

@@ -1,6 +1,7 @@
 #pragma once
-// BatchProcessor applies one ReportRequest event by event: metrics to the MetricStore, health to
-// the HealthRegistry, and builds the ReportResponse. Transport-independent (both RPCs use it).
+// BatchProcessor applies one ReportRequest: its metric events to the MetricStore in one
+// ApplyBatch (as if event by event), health to the HealthRegistry, and builds the ReportResponse
+// with the outcomes in event order. Transport-independent (both RPCs use it).
 // Thread-safe: Process may run concurrently on many gRPC threads.
 
 #include <atomic>
@@ -54,10 +55,13 @@ class BatchProcessor {
   Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
                          std::string_view rpc);
   struct PreparedEvent;
+  // Every event's merged labels and key (its slot prefetched); the metric events to apply.
+  void PrepareAll(const v1::ReportRequest& request, std::vector<PreparedEvent>& prepared,
+                  std::vector<metrics::MetricEvent>& metric_events);
   void Prepare(const v1::Event& event, const v1::Source& source,
                const std::vector<metrics::LabelView>& source_labels, PreparedEvent& prepared);
-  Status ApplyEvent(const v1::Event& event, const v1::Source& source,
-                    const PreparedEvent& prepared);
+  // A health event, or the refusal of an event of no kind.
+  Status ApplyOther(const v1::Event& event, const v1::Source& source);
   Status ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
   void Reject(v1::ReportResponse* response, int index, const Error& error);
 

@@ -23,4 +23,26 @@ std::string Exposition::Render() const {
   return out;
 }
 
+ExpositionStream::ExpositionStream(
+    std::vector<std::shared_ptr<prometheus::Collectable>> collectables)
+    : collectables_(std::move(collectables)) {}
+
+bool ExpositionStream::Next(std::string& out) {
+  const size_t start = out.size();
+  while (out.size() - start < kPieceBytes) {
+    if (cursor_ != nullptr) {
+      if (cursor_->AppendNext(out)) continue;
+      cursor_.reset();
+    }
+    if (next_ == collectables_.size()) return false;
+    const auto& collectable = collectables_[next_++];
+    if (const auto* text = dynamic_cast<const TextCollectable*>(collectable.get())) {
+      cursor_ = text->OpenCursor();
+    } else {
+      AppendFamilies(out, collectable->Collect());  // self-metrics, health, process: small
+    }
+  }
+  return true;
+}
+
 }  // namespace fleetgate::metrics

@@ -65,9 +65,8 @@ int64_t MetricStore::NowNs() const {
       .count();
 }
 
-// The high bits pick the shard; the table's slot uses the low bits.
 MetricStore::Shard& MetricStore::ShardOf(const SeriesKey& key) const {
-  return *shards_[(key.hash >> 40) % kShards];
+  return *shards_[ShardIndex(key)];
 }
 
 Status MetricStore::Apply(MetricKind kind, std::string_view name, std::string_view service,
@@ -82,26 +81,26 @@ void MetricStore::PrefetchSlot(const SeriesKey& key) const {
   ShardOf(key).series.PrefetchSlot(key);
 }
 
-void MetricStore::PrefetchSeries(const SeriesKey& key) const {
-  Shard& shard = ShardOf(key);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.series.PrefetchEntry(key);
-}
-
 Status MetricStore::Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
                           std::string_view service, const std::vector<LabelView>& labels,
                           double value) {
-  // The accepting path tests the value inline; only a refusal builds an Error.
-  if (!std::isfinite(value) || (kind == MetricKind::kCounter && value < 0)) {
-    return CheckValue(kind, name, value);
-  }
-  Shard& shard = ShardOf(key);
-  const int64_t now_ns = NowNs();
+  return ApplyAt(kind, key, name, service, labels, value, NowNs());
+}
 
+Status MetricStore::ApplyAt(MetricKind kind, const SeriesKey& key, std::string_view name,
+                            std::string_view service, const std::vector<LabelView>& labels,
+                            double value, int64_t now_ns) {
+  // The accepting path tests the value inline; only a refusal builds an Error.
+  if (!ValidValue(kind, value)) return CheckValue(kind, name, value);
+  Shard& shard = ShardOf(key);
   std::lock_guard<std::mutex> lock(shard.mutex);
   Series* found = shard.series.Find(key);
   if (found == nullptr) return CreateSeries(shard, key, kind, name, service, labels, value, now_ns);
-  Series& series = *found;
+  return UpdateFound(*found, kind, name, value, now_ns);
+}
+
+Status MetricStore::UpdateFound(Series& series, MetricKind kind, std::string_view name,
+                                double value, int64_t now_ns) {
   if (series.kind != kind) {
     return EventError(reason::kTypeConflict, "metric \"" + std::string(name) + "\" is a " +
                                                  std::string(KindName(series.kind)) + ", not a " +

@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,15 @@ struct SummarySnapshot {
   std::vector<std::pair<double, double>> quantiles;  // (quantile in [0, 1], value), sorted
 };
 
+// One metric event of a batch for MetricStore::ApplyBatch, its key built by BuildSeriesKey.
+struct MetricEvent {
+  MetricKind kind = MetricKind::kCounter;
+  const SeriesKey* key = nullptr;
+  std::string_view name;
+  const std::vector<LabelView>* labels = nullptr;
+  double value = 0;
+};
+
 class MetricStore {
  public:
   MetricStore(MetricStoreOptions options, std::shared_ptr<const Clock> clock,
@@ -81,18 +91,24 @@ class MetricStore {
   Status Apply(MetricKind kind, const SeriesKey& key, std::string_view name,
                std::string_view service, const std::vector<LabelView>& labels, double value);
 
+  // Applies the metric events of one batch from `service`, each outcome in `outcomes[i]`: what
+  // Apply would give for each event in order, with one clock reading for the batch and one lock
+  // per shard touched rather than per event. An event whose series is new, and every later event
+  // of its shard, goes through Apply after the others, in batch order: series are created in the
+  // order of their events, so limits and rejections are those of the event-by-event path, and
+  // each series still sees its events in order.
+  void ApplyBatch(const std::vector<MetricEvent>& events, std::string_view service,
+                  std::vector<Status>& outcomes);
+
   // Client-aggregated values (OTLP), with the key built by BuildSeriesKey; validated like Apply.
   Status ApplyHistogram(const SeriesKey& key, std::string_view name, std::string_view service,
                         const std::vector<LabelView>& labels, const HistogramIncrement& increment);
   Status ApplySummary(const SeriesKey& key, std::string_view name, std::string_view service,
                       const std::vector<LabelView>& labels, const SummarySnapshot& snapshot);
 
-  // Hints for a batch that applies `key` soon (a slot two events ahead, its series one ahead):
-  // they change nothing and never keep a pointer. PrefetchSlot takes no lock and may prefetch a
-  // stale address (harmless); PrefetchSeries takes the shard lock briefly to read the slot, and
-  // after it the series may be gone again (expired): the prefetch was only a hint.
+  // A hint for a batch that applies `key` soon: prefetches its table slot. It changes nothing,
+  // takes no lock and may prefetch a stale address (harmless).
   void PrefetchSlot(const SeriesKey& key) const;
-  void PrefetchSeries(const SeriesKey& key) const;
 
   // Removes series not updated for series_ttl; returns how many.
   size_t RemoveExpired();
@@ -106,6 +122,22 @@ class MetricStore {
   std::vector<prometheus::MetricFamily> CollectAll() const;
   // Every family in the text format 0.0.4, sorted by name (what /metrics serves).
   void AppendText(std::string& out) const;
+
+  // Where a streamed AppendText has got to.
+  struct TextPosition {
+    std::string after;                       // the families named up to this one are written
+    bool started = false;                    // `after` is set
+    std::vector<std::string> group;          // the families of the part being written, sorted
+    size_t shard = 0;                        // a group of one family: the next shard to write
+    MetricKind kind = MetricKind::kCounter;  // ... and its type, once its header is written
+    bool header_written = false;
+  };
+  // Appends the next part of AppendText's text: a run of families with together at most about
+  // kPartSeries series, or one shard's series of a larger family (1/64 of it); false when no
+  // family is left (nothing appended). If the store does not change meanwhile, the parts add up
+  // to AppendText's text exactly. Takes one shard lock at a time and holds none between calls.
+  bool AppendTextPart(TextPosition& position, std::string& out) const;
+  static constexpr size_t kPartSeries = 32768;
 
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
   // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
@@ -122,6 +154,8 @@ class MetricStore {
   static constexpr size_t kShards = 64;
 
   Shard& ShardOf(const SeriesKey& key) const;
+  // The high bits pick the shard; the table's slot uses the low bits.
+  static size_t ShardIndex(const SeriesKey& key) { return (key.hash >> 40) % kShards; }
   [[gnu::cold]] Status CheckValue(MetricKind kind, std::string_view name, double value) const;
   Status CreateSeries(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
                       std::string_view service, const std::vector<LabelView>& labels, double value,
@@ -135,8 +169,28 @@ class MetricStore {
   FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Status& outcome);
   Status CheckNameCollision(MetricKind kind, std::string_view name) const;
   static void Update(Series& series, double value);
+  // Applies a valid value to an existing series (its shard lock held), or why it is refused.
+  static Status UpdateFound(Series& series, MetricKind kind, std::string_view name, double value,
+                            int64_t now_ns);
+  Status ApplyAt(MetricKind kind, const SeriesKey& key, std::string_view name,
+                 std::string_view service, const std::vector<LabelView>& labels, double value,
+                 int64_t now_ns);
+  // Phase one of ApplyBatch: the events of one shard whose series exist; the others join
+  // `deferred`.
+  void ApplyShardEvents(Shard& shard, const std::vector<MetricEvent>& events, const uint32_t* begin,
+                        const uint32_t* end, int64_t now_ns, std::vector<Status>& outcomes,
+                        std::vector<uint32_t>& deferred);
+  static bool ValidValue(MetricKind kind, double value) {
+    return std::isfinite(value) && !(kind == MetricKind::kCounter && value < 0);
+  }
   static void AppendCompound(std::string& body, const std::string& name, std::string_view labels,
                              const Series& series);
+  // One series' samples; `labels` and `rendered` are scratch space.
+  static void AppendSeries(std::string& body, std::string_view key, const Series& series,
+                           std::vector<LabelView>& labels, std::string& rendered);
+  bool NextTextGroup(TextPosition& position) const;
+  void AppendGroupText(const std::vector<std::string>& group, std::string& out) const;
+  void AppendShardText(TextPosition& position, std::string& out) const;
   static void ToClientMetric(std::string_view key, const Series& series,
                              std::vector<LabelView>& labels, prometheus::ClientMetric& metric);
   void RemoveSeries(std::string_view key, Series& series);

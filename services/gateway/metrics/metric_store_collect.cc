@@ -13,26 +13,6 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-MetricType TypeOf(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::kCounter:
-      return MetricType::Counter;
-    case MetricKind::kGauge:
-      return MetricType::Gauge;
-    case MetricKind::kHistogram:
-      return MetricType::Histogram;
-    case MetricKind::kSummary:
-      return MetricType::Summary;
-  }
-  return MetricType::Untyped;
-}
-
-// One family's text while a scrape runs: its samples, appended shard by shard.
-struct FamilyText {
-  MetricKind kind;
-  std::string body;
-};
-
 // Appends `name<suffix>{labels[,le]} `; the caller appends the value and the newline.
 void AppendHead(std::string& out, std::string_view name, std::string_view suffix,
                 std::string_view labels, std::string_view le = {}) {
@@ -88,7 +68,20 @@ void MetricStore::AppendCompound(std::string& body, const std::string& name,
   }
 }
 
-namespace {}  // namespace
+// Called with the series' shard lock held.
+void MetricStore::AppendSeries(std::string& body, std::string_view key, const Series& series,
+                               std::vector<LabelView>& labels, std::string& rendered) {
+  SeriesLabels(key, labels);
+  rendered.clear();
+  AppendLabelPairs(rendered, labels);
+  const std::string& name = series.family->name;
+  if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
+    AppendHead(body, name, "", rendered);
+    AppendValueLine(body, series.value.get());
+    return;
+  }
+  AppendCompound(body, name, rendered, series);
+}
 
 void MetricStore::AppendText(std::string& out) const {
   std::map<std::string_view, FamilyText> texts;  // names point into `names`
@@ -111,17 +104,7 @@ void MetricStore::AppendText(std::string& out) const {
       }
       // A name re-registered with another type during this scrape: keep the first type.
       if (text->kind != series.kind) return;
-      SeriesLabels(key, labels);
-      rendered.clear();
-      AppendLabelPairs(rendered, labels);
-      const std::string& name = series.family->name;
-      std::string& body = text->body;
-      if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
-        AppendHead(body, name, "", rendered);
-        AppendValueLine(body, series.value.get());
-        return;
-      }
-      AppendCompound(body, name, rendered, series);
+      AppendSeries(text->body, key, series, labels, rendered);
     });
   }
   for (auto& [name, text] : texts) {

@@ -35,6 +35,26 @@ inline std::vector<std::string> BoundLabels(std::string_view label,
   return out;
 }
 
+// One family's text while a scrape runs: its samples, appended shard by shard.
+struct FamilyText {
+  MetricKind kind;
+  std::string body;
+};
+
+inline prometheus::MetricType TypeOf(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::kCounter:
+      return prometheus::MetricType::Counter;
+    case MetricKind::kGauge:
+      return prometheus::MetricType::Gauge;
+    case MetricKind::kHistogram:
+      return prometheus::MetricType::Histogram;
+    case MetricKind::kSummary:
+      return prometheus::MetricType::Summary;
+  }
+  return prometheus::MetricType::Untyped;
+}
+
 struct MetricStore::FamilyEntry {
   MetricKind kind;
   std::string name;
@@ -124,7 +144,8 @@ struct MetricStore::Shard {
 };
 
 // What the Exposition holds: the store's series for as long as the store lives.
-class MetricStore::Collectable : public TextCollectable {
+class MetricStore::Collectable : public TextCollectable,
+                                 public std::enable_shared_from_this<MetricStore::Collectable> {
  public:
   explicit Collectable(const MetricStore* store) : store_(store) {}
 
@@ -138,13 +159,22 @@ class MetricStore::Collectable : public TextCollectable {
     if (store_ != nullptr) store_->AppendText(out);
   }
 
+  std::unique_ptr<TextCursor> OpenCursor() const override;
+
+  // One step of a streamed scrape, under mutex_ so the store cannot go away meanwhile.
+  bool AppendPart(TextPosition& position, std::string& out) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return store_ != nullptr && store_->AppendTextPart(position, out);
+  }
+
   void Detach() {
     std::lock_guard<std::mutex> lock(mutex_);
     store_ = nullptr;
   }
 
  private:
-  mutable std::mutex mutex_;  // one scrape at a time: bounds the memory scrapes take
+  // One whole rendering or one streamed part at a time: bounds the memory scrapes take.
+  mutable std::mutex mutex_;
   const MetricStore* store_;
 };
 

@@ -59,7 +59,20 @@ void BuildSeriesKey(SeriesKey& key, std::string_view name, std::string_view serv
     out = WriteField(out, label);
     out = WriteField(out, value);
   }
-  key.hash = std::hash<std::string_view>{}(bytes);
+  constexpr size_t kKeyBits = (size_t{1} << kFamilyTagShift) - 1;
+  key.hash = (std::hash<std::string_view>{}(bytes)&kKeyBits) |
+             (size_t{FamilyTag(name)} << kFamilyTagShift);
+}
+
+uint16_t FamilyTag(std::string_view name) {
+  // A batch's events mostly share a few names: the last one's tag is kept per thread, so most
+  // events compare their name instead of hashing it again.
+  thread_local std::string last_name;
+  thread_local uint16_t last_tag = 0;
+  if (name == last_name && !last_name.empty()) return last_tag;
+  last_name.assign(name);
+  last_tag = static_cast<uint16_t>(std::hash<std::string_view>{}(name) >> kFamilyTagShift);
+  return last_tag;
 }
 
 std::string_view SeriesService(std::string_view key) {

@@ -86,6 +86,17 @@ class SeriesTable {
     }
   }
 
+  // Calls visit(key bytes, value) for every entry whose hash passes wanted(hash), in ForEach's
+  // order, without reading the other entries.
+  template <typename Wanted, typename Visit>
+  void ForEachWhere(Wanted&& wanted, Visit&& visit) const {
+    for (const Slot& slot : slots_) {
+      if (slot.entry != nullptr && wanted(slot.hash)) {
+        visit(slot.entry->key(), std::as_const(slot.entry->value));
+      }
+    }
+  }
+
   // Erases every entry for which doomed(key bytes, value) is true; returns how many.
   template <typename Doomed>
   size_t EraseIf(Doomed&& doomed) {

@@ -37,6 +37,21 @@ std::shared_ptr<Router> TestRouter(const std::shared_ptr<const std::string>& lar
   router->Handle("GET", "/large", [large_body](const Request&) {
     return Response{200, "text/plain; version=0.0.4", *large_body, {}};
   });
+  // PatternText(size) produced in pieces of 1, 2, 3, ... bytes (an empty one among them).
+  router->Handle("GET", "/pieces/{size}", [](const Request& request) {
+    auto text =
+        std::make_shared<std::string>(PatternText(std::stoul(request.path_params.at("size"))));
+    auto offset = std::make_shared<size_t>(0);
+    auto piece = std::make_shared<size_t>(0);
+    Response response{200, "text/plain", "ignored", {}};
+    response.pieces = [text, offset, piece](std::string& out) {
+      const size_t size = std::min((*piece)++, text->size() - *offset);
+      out.append(*text, *offset, size);
+      *offset += size;
+      return *offset < text->size();
+    };
+    return response;
+  });
   router->Handle("GET", "/boom",
                  [](const Request&) -> Response { throw std::runtime_error("handler bug"); });
   return router;

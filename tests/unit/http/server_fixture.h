@@ -18,7 +18,8 @@ namespace fleetgate::http::testing {
 std::string PatternText(size_t size);
 
 // Routes: GET /health; GET|POST /echo/{name}; GET|DELETE /items/{id}; GET /text/{size};
-// GET /large (`large_body`); GET /boom (throws).
+// GET /large (`large_body`); GET /pieces/{size} (PatternText(size) in growing pieces);
+// GET /boom (throws).
 std::shared_ptr<Router> TestRouter(const std::shared_ptr<const std::string>& large_body);
 
 class HttpServerTest : public ::testing::Test {

@@ -117,6 +117,10 @@ std::optional<RawResponse> TestClient::ReadResponse(Deadline deadline, bool head
   buffer_.erase(0, end + 4);
   if (!response) return std::nullopt;
   if (head_request || response->status == 204 || response->status < 200) return response;
+  if (response->Header("transfer-encoding") == "chunked") {
+    if (!ReadChunked(deadline, &response->body)) return std::nullopt;
+    return response;
+  }
   auto length = response->Header("content-length");
   if (!length) {
     while (ReadMore(deadline) == 1) {
@@ -130,6 +134,25 @@ std::optional<RawResponse> TestClient::ReadResponse(Deadline deadline, bool head
   response->body = buffer_.substr(0, size);
   buffer_.erase(0, size);
   return response;
+}
+
+bool TestClient::ReadChunked(Deadline deadline, std::string* body) {
+  while (true) {
+    size_t end;
+    if (!FillUntil("\r\n", deadline, &end)) return false;
+    size_t size = 0;
+    try {
+      size = std::stoul(buffer_.substr(0, end), nullptr, 16);
+    } catch (const std::exception&) {
+      return false;
+    }
+    buffer_.erase(0, end + 2);
+    if (!Fill(size + 2, deadline) || buffer_.compare(size, 2, "\r\n") != 0) return false;
+    body->append(buffer_, 0, size);
+    buffer_.erase(0, size + 2);
+    ++chunks_;
+    if (size == 0) return true;  // the last chunk; this server sends no trailers
+  }
 }
 
 std::optional<RawResponse> TestClient::Roundtrip(const std::string& request,

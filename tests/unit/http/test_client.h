@@ -31,7 +31,8 @@ class TestClient {
 
   bool connected() const { return fd_ >= 0; }
   bool Send(const std::string& bytes);
-  // Reads one response (Content-Length framed, or until EOF); nullopt on EOF/timeout/garbage.
+  // Reads one response (Content-Length framed, chunked, or until EOF); nullopt on
+  // EOF/timeout/garbage.
   std::optional<RawResponse> ReadResponse(Deadline deadline, bool head_request = false);
   // Sends a request and reads its response.
   std::optional<RawResponse> Roundtrip(
@@ -40,6 +41,8 @@ class TestClient {
   std::string ReadSome(size_t max, Deadline deadline);
   // Whether the server closes the connection before the deadline (data read meanwhile is dropped).
   bool WaitForEof(Deadline deadline);
+  // Chunks of chunked bodies read so far, the last (empty) chunk included.
+  size_t chunks() const { return chunks_; }
 
  private:
   // Fills buffer_ until it holds `size` bytes; false on EOF or timeout.
@@ -47,10 +50,13 @@ class TestClient {
   bool FillUntil(const std::string& marker, Deadline deadline, size_t* position);
   // 1 = data, 0 = EOF, -1 = timeout/error.
   int ReadMore(Deadline deadline);
+  // Decodes a chunked body onto `body`; false on timeout, EOF or bad framing.
+  bool ReadChunked(Deadline deadline, std::string* body);
 
   int fd_ = -1;
   std::string buffer_;
   bool eof_ = false;
+  size_t chunks_ = 0;
 };
 
 // "GET /x HTTP/1.1\r\nHost: test\r\n<extra>\r\n" with a Content-Length when `body` is not empty.

@@ -184,12 +184,17 @@ TEST(MergeLabelsTest, ResultIsSortedByName) {
 TEST(MergeLabelsTest, EqualsAMapOverlayOnRandomLabelSets) {
   std::mt19937 random(15);
   std::vector<LabelView> out;
+  // Names that share first bytes or differ only in length, bytes above 0x7f, and some rounds
+  // with more labels than MergeLabels sorts by insertion.
+  const std::vector<std::string> names = {"a",  "ab", "abc", "abd", "b",        "ba", "c",
+                                          "cz", "d",  "e",   "f",   "\xc3\xa9", "z",  "zz"};
   for (int round = 0; round < 2000; ++round) {
     Labels source_labels, event_labels;
-    for (int k = 0; k < 12; ++k) {
-      const std::string name(1, static_cast<char>('a' + random() % 12));
+    const int per_side = round % 5 == 0 ? 4 : 12;  // an event takes 3 in `per_side` names
+    for (int k = 0; k < 14; ++k) {
+      const std::string& name = names[random() % names.size()];
       if (random() % 3 == 0) source_labels.emplace_back(name, "s" + std::to_string(k));
-      if (random() % 4 == 0) event_labels.emplace_back(name, "e" + std::to_string(k));
+      if (random() % per_side < 3) event_labels.emplace_back(name, "e" + std::to_string(k));
     }
     v1::Source source = MakeSource(source_labels);
     auto event = EventLabels(event_labels);

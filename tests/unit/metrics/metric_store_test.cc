@@ -68,11 +68,9 @@ TEST_F(MetricStoreTest, ApplyWithABuiltKeyUpdatesTheSameSeries) {
   SeriesKey key;
   BuildSeriesKey(key, "requests_total", "billing", "i-1", labels);
   store_->PrefetchSlot(key);
-  store_->PrefetchSeries(key);  // absent: a hint that finds nothing
   ASSERT_TRUE(
       store_->Apply(MetricKind::kCounter, key, "requests_total", "billing", labels, 2).ok());
   store_->PrefetchSlot(key);
-  store_->PrefetchSeries(key);
   ASSERT_TRUE(Apply(MetricKind::kCounter, "requests_total", 3, {{"code", "200"}}).ok());
   EXPECT_THAT(Text(),
               HasSubstr("requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 5"));
@@ -92,15 +90,13 @@ TEST_F(MetricStoreTest, PrefetchingASeriesThatExpiredIsHarmlessAndItsNextEventRe
   store_->PrefetchSlot(key);
   clock_->Advance(minutes(2));
   EXPECT_EQ(store_->RemoveExpired(), 1u);
-  store_->PrefetchSlot(key);  // the series is freed: both stay hints
-  store_->PrefetchSeries(key);
+  store_->PrefetchSlot(key);  // the series is freed: it stays a hint
   ASSERT_TRUE(
       store_->Apply(MetricKind::kCounter, key, "requests_total", "billing", labels, 1).ok());
   EXPECT_THAT(Text(),
               HasSubstr("requests_total{code=\"200\",instance=\"i-1\",service=\"billing\"} 1"));
   const std::vector<LabelView> too_many{{"a", "1"}, {"b", "2"}};
   BuildSeriesKey(key, "requests_total", "billing", "i-1", too_many);
-  store_->PrefetchSeries(key);
   EXPECT_FALSE(
       store_->Apply(MetricKind::kCounter, key, "requests_total", "billing", too_many, 1).ok());
 }
