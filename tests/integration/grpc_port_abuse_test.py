@@ -64,6 +64,7 @@ class Gateway:
             env=env, preexec_fn=limit)
         self.grpc_port, self.http_port = poll("fleetgate logs its ports", self._ports, 20)
         self.peak_rss = self.rss()
+        self.samples = 0  # taken so far, so a test can wait for fresh ones
         self._sampling = True
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
@@ -86,7 +87,8 @@ class Gateway:
     def _sample(self):
         while self._sampling:
             self.peak_rss = max(self.peak_rss, self.rss())
-            time.sleep(0.02)
+            self.samples += 1
+            time.sleep(0.02)  # the sampling period
 
     def ready(self):
         try:
@@ -253,7 +255,7 @@ def latency_probe(port, stop, latencies, failures):
             latencies.append(normal_call(port, timeout=10))
         except Exception as error:  # grpc.RpcError and socket errors alike
             failures.append(str(error)[:200])
-        time.sleep(0.1)
+        time.sleep(0.1)  # the probe's pace
 
 
 def run_flood(gateway, name, flood):
@@ -283,7 +285,13 @@ def scenario_flood(args, gateway, floods):
             sock.close()
     after = poll("a normal client gets an answer after the flood",
                  lambda: answers(gateway.grpc_port, 5) and normal_call(gateway.grpc_port), 30)
-    time.sleep(1)  # the sampler sees what is kept once the flood ended (bounded, not a wait)
+    # The sampler and the probe see what is kept once the flood ended: a few more samples of the
+    # RSS, one more answered call, and at least 10 answered calls in all (a flood cut short by
+    # the gateway may last less than the probe needs for them).
+    samples, answered_before = gateway.samples, len(latencies)
+    poll("the RSS sampler and the latency probe run after the flood",
+         lambda: gateway.samples >= samples + 25 and len(latencies) > max(answered_before, 9),
+         30)
     stop.set()
     probe.join()
     kept = gateway.rss()
@@ -335,13 +343,12 @@ def scenario_sigterm(args, gateway):
                                       options=[("grpc.use_local_subchannel_pool", 1)])
                 for _ in range(8)]
     stubs = [pb_grpc.ReporterStub(c) for c in channels]
-    outcomes, lock, started = {}, threading.Lock(), threading.Event()
+    outcomes, lock, flowing = {}, threading.Lock(), set()
 
     def caller(worker):
         for n in range(100_000):
             if gateway.process.poll() is not None:
                 return
-            started.set()
             try:
                 stubs[worker % len(stubs)].Report(report_request(f"w{worker}", n), timeout=10)
                 code = "OK"
@@ -349,14 +356,16 @@ def scenario_sigterm(args, gateway):
                 code = error.code().name
             with lock:
                 outcomes[code] = outcomes.get(code, 0) + 1
+                if code == "OK":
+                    flowing.add(worker)
             if code != "OK":
                 return
 
     threads = [threading.Thread(target=caller, args=(w,)) for w in range(32)]
     for t in threads:
         t.start()
-    started.wait(10)
-    time.sleep(0.5)  # calls are flowing; SIGTERM lands among them
+    # SIGTERM lands among calls in flight: once every caller has had an answer, all are calling.
+    poll("every caller has had a call answered OK", lambda: len(flowing) == len(threads), 30)
     stop_at = time.monotonic()
     gateway.process.send_signal(signal.SIGTERM)
     for t in threads:
