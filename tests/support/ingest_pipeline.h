@@ -1,7 +1,8 @@
 #pragma once
 // IngestPipeline: fleetgate's ingest path wired in-process exactly as the gateway wires it
-// (self-metrics, MetricStore, HealthRegistry, BatchProcessor), for tests and benchmarks that
-// need the real path without the binary. One wiring for both, so they cannot drift apart.
+// (self-metrics, MetricStore, HealthRegistry, BatchProcessor), for tests, benchmarks and the
+// libFuzzer targets that need the real path without the binary. One wiring for all of them, so
+// they cannot drift apart.
 // Thread-safety is that of its parts.
 
 #include <prometheus/registry.h>
@@ -19,12 +20,13 @@ namespace fleetgate::testing {
 struct IngestPipeline {
   explicit IngestPipeline(std::shared_ptr<const Clock> clock,
                           metrics::MetricStoreOptions store_options = {},
-                          ingest::IngestOptions ingest_options = {})
+                          ingest::IngestOptions ingest_options = {},
+                          health::RegistryOptions registry_options = {})
       : clock(std::move(clock)),
         self_registry(std::make_shared<prometheus::Registry>()),
         self_metrics(*self_registry),
         store(store_options, this->clock, &self_metrics.series_active()),
-        registry(health::RegistryOptions{}, this->clock),
+        registry(registry_options, this->clock),
         processor(ingest_options, store, registry, self_metrics) {}
 
   std::shared_ptr<const Clock> clock;

@@ -58,55 +58,58 @@ bool SameQuantiles(const std::vector<double>& held, const SummarySnapshot& snaps
 
 }  // namespace
 
-Status MetricStore::ApplyHistogram(const SeriesKey& key, std::string_view name,
+// The frame both share: find or create the series under its shard lock, let `write` replace or
+// add to its cells, and mark it updated. `write` runs with the shard lock held.
+template <typename Write>
+Status MetricStore::ApplyAggregate(const SeriesKey& key, MetricKind kind, std::string_view name,
                                    std::string_view service, const std::vector<LabelView>& labels,
-                                   const HistogramIncrement& increment) {
-  if (Status bad = CheckIncrement(name, increment); !bad.ok()) return bad;
+                                   Write write) {
   Shard& shard = ShardOf(key);
   const int64_t now_ns = NowNs();
   std::lock_guard<std::mutex> lock(shard.mutex);
   Status outcome;
-  Series* series =
-      FindOrCreate(shard, key, MetricKind::kHistogram, name, service, labels, now_ns, outcome);
+  Series* series = FindOrCreate(shard, key, kind, name, service, labels, now_ns, outcome);
   if (series == nullptr) return outcome;
-  if (series->histogram->bounds != *increment.bounds) {
-    // CollectFamily reads the cells under families_mutex_ alone.
-    std::lock_guard<std::mutex> families_lock(families_mutex_);
-    series->histogram = std::make_unique<HistogramCells>(*increment.bounds);
-  }
-  HistogramCells& cells = *series->histogram;
-  for (size_t i = 0; i < cells.buckets(); ++i) cells.counts[i].add((*increment.bucket_counts)[i]);
-  cells.count.add(increment.count);
-  cells.sum.add(increment.sum);
+  write(*series);
   series->last_update_ns = now_ns;
   return Status::Ok();
+}
+
+Status MetricStore::ApplyHistogram(const SeriesKey& key, std::string_view name,
+                                   std::string_view service, const std::vector<LabelView>& labels,
+                                   const HistogramIncrement& increment) {
+  if (Status bad = CheckIncrement(name, increment); !bad.ok()) return bad;
+  return ApplyAggregate(key, MetricKind::kHistogram, name, service, labels, [&](Series& series) {
+    if (series.histogram->bounds != *increment.bounds) {
+      // CollectFamily reads the cells under families_mutex_ alone.
+      std::lock_guard<std::mutex> families_lock(families_mutex_);
+      series.histogram = std::make_unique<HistogramCells>(*increment.bounds);
+    }
+    HistogramCells& cells = *series.histogram;
+    for (size_t i = 0; i < cells.buckets(); ++i) cells.counts[i].add((*increment.bucket_counts)[i]);
+    cells.count.add(increment.count);
+    cells.sum.add(increment.sum);
+  });
 }
 
 Status MetricStore::ApplySummary(const SeriesKey& key, std::string_view name,
                                  std::string_view service, const std::vector<LabelView>& labels,
                                  const SummarySnapshot& snapshot) {
   if (Status bad = CheckSnapshot(name, snapshot); !bad.ok()) return bad;
-  Shard& shard = ShardOf(key);
-  const int64_t now_ns = NowNs();
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  Status outcome;
-  Series* series =
-      FindOrCreate(shard, key, MetricKind::kSummary, name, service, labels, now_ns, outcome);
-  if (series == nullptr) return outcome;
-  if (!series->summary || !SameQuantiles(series->summary->quantiles, snapshot)) {
-    std::vector<double> quantiles;
-    for (const auto& entry : snapshot.quantiles) quantiles.push_back(entry.first);
-    std::lock_guard<std::mutex> families_lock(families_mutex_);
-    series->summary = std::make_unique<SummaryCells>(std::move(quantiles));
-  }
-  SummaryCells& cells = *series->summary;
-  for (size_t i = 0; i < snapshot.quantiles.size(); ++i) {
-    cells.values[i].set(snapshot.quantiles[i].second);
-  }
-  cells.count.set(snapshot.count);
-  cells.sum.set(snapshot.sum);
-  series->last_update_ns = now_ns;
-  return Status::Ok();
+  return ApplyAggregate(key, MetricKind::kSummary, name, service, labels, [&](Series& series) {
+    if (!series.summary || !SameQuantiles(series.summary->quantiles, snapshot)) {
+      std::vector<double> quantiles;
+      for (const auto& entry : snapshot.quantiles) quantiles.push_back(entry.first);
+      std::lock_guard<std::mutex> families_lock(families_mutex_);
+      series.summary = std::make_unique<SummaryCells>(std::move(quantiles));
+    }
+    SummaryCells& cells = *series.summary;
+    for (size_t i = 0; i < snapshot.quantiles.size(); ++i) {
+      cells.values[i].set(snapshot.quantiles[i].second);
+    }
+    cells.count.set(snapshot.count);
+    cells.sum.set(snapshot.sum);
+  });
 }
 
 }  // namespace fleetgate::metrics

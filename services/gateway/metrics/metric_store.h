@@ -164,6 +164,11 @@ class MetricStore {
   Series* FindOrCreate(Shard& shard, const SeriesKey& key, MetricKind kind, std::string_view name,
                        std::string_view service, const std::vector<LabelView>& labels,
                        int64_t now_ns, Status& outcome);
+  // ApplyHistogram's and ApplySummary's frame (defined and used in client_aggregates.cc).
+  template <typename Write>
+  Status ApplyAggregate(const SeriesKey& key, MetricKind kind, std::string_view name,
+                        std::string_view service, const std::vector<LabelView>& labels,
+                        Write write);
   Status CheckNewSeries(MetricKind kind, std::string_view name,
                         const std::vector<LabelView>& labels) const;
   FamilyEntry* FindOrCreateFamily(MetricKind kind, std::string_view name, Status& outcome);
