@@ -10,6 +10,11 @@ bool ReportGate::credentials_required() const {
   return authenticator_ != nullptr && authenticator_->policy().reporting;
 }
 
+bool ReportGate::enabled() const {
+  return credentials_required() || (guard_ != nullptr && guard_->enabled()) ||
+         (quotas_ != nullptr && quotas_->enabled());
+}
+
 std::optional<Refusal> ReportGate::Admit(const std::optional<auth::Identity>& identity,
                                          const std::vector<ServiceEvents>& services,
                                          const Caller& caller) const {

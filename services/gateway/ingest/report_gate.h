@@ -61,6 +61,8 @@ class ReportGate {
 
   // True when reports need a reporter credential (a tokens file is configured).
   bool credentials_required() const;
+  // False when every report is admitted (no credentials required, no quotas): nothing to ask.
+  bool enabled() const;
 
   // The admission itself, transport-independent: the identity (nullopt when credentials are not
   // required) must cover every service (else PERMISSION_DENIED, nothing taken from any quota),

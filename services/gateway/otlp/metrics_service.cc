@@ -28,7 +28,7 @@ grpc::Status Process(ExportProcessor& processor, const ingest::ReportGate* gate,
   }
   std::optional<ingest::Refusal> refusal;
   Admission admit;
-  if (gate != nullptr) {
+  if (gate != nullptr && gate->enabled()) {
     admit = [&](const std::vector<auth::ServiceEvents>& services) -> Status {
       refusal = gate->Admit(identity, services, {"grpc", [&context] { return context.peer(); }});
       return refusal ? Status(refusal->error) : Status();

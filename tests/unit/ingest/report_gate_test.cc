@@ -52,6 +52,7 @@ class ReportGateTest : public ::testing::Test {
 
 TEST_F(ReportGateTest, AnHttpCallerNeedsAKnownCredentialAndIsCounted) {
   EXPECT_TRUE(gate_.credentials_required());
+  EXPECT_TRUE(gate_.enabled());
   auto missing = gate_.AdmitHttpCall(std::nullopt, "127.0.0.1:1");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kUnauthenticated);
@@ -67,6 +68,7 @@ TEST_F(ReportGateTest, WithoutATokensFileEveryCallerIsAdmittedAnonymously) {
   auth::Authenticator open({false, false, false}, Credentials());
   ReportGate gate(nullptr, &open, nullptr, &auth_metrics_, ingest_metrics_);
   EXPECT_FALSE(gate.credentials_required());
+  EXPECT_FALSE(gate.enabled());  // nothing to ask: the OTLP transports skip the admission
   auto caller = gate.AdmitHttpCall(std::nullopt, "127.0.0.1:1");
   ASSERT_TRUE(caller.ok());
   EXPECT_FALSE(caller.value().has_value());
