@@ -25,19 +25,11 @@ namespace {
 struct OtlpGateway : testing::IngestPipeline {
   OtlpGateway()
       : IngestPipeline(SystemClock::Shared(), StoreOptions()),
-        otlp(Options(), store, registry, self_metrics, clock) {}
+        otlp(otlp::OtlpOptions{}, store, registry, self_metrics, clock) {}
 
   static metrics::MetricStoreOptions StoreOptions() {
     metrics::MetricStoreOptions options;
     options.max_series_total = 1'000'000;
-    return options;
-  }
-
-  // Room for every stream: the default 100,000 is shared by 16 shards, and at 100,000 streams
-  // some shards would be full (points refused with stream_limit).
-  static otlp::OtlpOptions Options() {
-    otlp::OtlpOptions options;
-    options.streams.max_streams = 1'000'000;
     return options;
   }
 

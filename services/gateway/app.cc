@@ -53,7 +53,7 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
       ingest_service_(processor_, trust_.report_gate()),
       otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
-      otlp_service_(otlp_processor_),
+      otlp_service_(otlp_processor_, trust_.report_gate()),
       policies_(ServicePoliciesFrom(config_)),
       maintenance_("maintenance", clock_, config_.health.sweep_interval,
                    [this](TimePoint now) { Maintain(now); }) {
@@ -227,7 +227,7 @@ void Gateway::StartHttp() {
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
   router->SetObserver(AuditChange);
-  otlp::AddOtlpRoutes(*router, otlp_processor_);
+  otlp::AddOtlpRoutes(*router, otlp_processor_, trust_.report_gate());
   events::AddEventRoutes(*router, event_hub_);
   ui::AddUiRoutes(*router);
   http_server_ =

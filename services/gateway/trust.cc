@@ -48,7 +48,7 @@ Trust::Trust(const config::Config& config, prometheus::Registry& self_registry,
       http_guard_(authenticator_, metrics_),
       grpc_guard_(authenticator_, metrics_),
       quotas_(QuotasFrom(config.ingest.rate_limit), clock),
-      report_gate_(&grpc_guard_, &quotas_, &metrics_, ingest_metrics) {
+      report_gate_(&grpc_guard_, &authenticator_, &quotas_, &metrics_, ingest_metrics) {
   auth::CheckTlsOptions(TlsFrom(config));
   metrics_.SetCredentials(authenticator_.credentials()->size());
   if (!config.auth.tokens_file.empty()) {

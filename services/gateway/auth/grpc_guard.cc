@@ -37,16 +37,6 @@ Result<Identity> GrpcGuard::Authenticate(const grpc::ServerContextBase& context)
   return authenticator_.FromAuthorization(std::nullopt);
 }
 
-grpc::Status GrpcGuard::MayReport(const Identity& identity, std::string_view service,
-                                  const grpc::ServerContextBase& context) const {
-  if (identity.MayReport(service)) return grpc::Status::OK;
-  return Refuse(
-      PermissionDenied("credential \"" + identity.name + "\" may not report as service \"" +
-                           std::string(service) + "\"",
-                       reason::kService),
-      identity.name, context);
-}
-
 grpc::Status GrpcGuard::Refuse(const Error& error, const std::string& who,
                                const grpc::ServerContextBase& context) const {
   metrics_.Failure("grpc", error.Reason());

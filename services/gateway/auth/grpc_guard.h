@@ -1,8 +1,8 @@
 #pragma once
 // GrpcGuard: authenticates a Reporter call (metadata `authorization: Bearer <token>`, else the
-// client certificate the TLS handshake verified) and decides whether its identity may report as
-// a service. Refusals are counted (transport="grpc") and audit-logged. With no tokens file every
-// call passes, as before. Thread-safe.
+// client certificate the TLS handshake verified); whether the identity may report as a service is
+// ingest::ReportGate's (shared with OTLP/HTTP). Refusals are counted (transport="grpc") and
+// audit-logged. With no tokens file every call passes, as before. Thread-safe.
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
@@ -22,9 +22,6 @@ class GrpcGuard {
   bool enabled() const { return authenticator_.policy().reporting; }
   // The caller's identity, or UNAUTHENTICATED.
   Result<Identity> Authenticate(const grpc::ServerContextBase& context) const;
-  // OK when `identity` may report as `service`; PERMISSION_DENIED otherwise.
-  grpc::Status MayReport(const Identity& identity, std::string_view service,
-                         const grpc::ServerContextBase& context) const;
   // Counts and logs a refusal and returns it as a gRPC status.
   grpc::Status Refuse(const Error& error, const std::string& who,
                       const grpc::ServerContextBase& context) const;

@@ -15,9 +15,11 @@ bool IsOpenRoute(const std::string& pattern) {
   return pattern == "/health" || pattern == "/health/live" || pattern == "/health/ready";
 }
 
+bool IsReportRoute(const std::string& pattern) { return pattern == "/v1/metrics"; }
+
 std::optional<http::Response> HttpGuard::Check(http::Request& request,
                                                const std::string& pattern) const {
-  if (IsOpenRoute(pattern)) return std::nullopt;
+  if (IsOpenRoute(pattern) || IsReportRoute(pattern)) return std::nullopt;
   const AuthPolicy& policy = authenticator_.policy();
   const bool read = IsRead(request.method);
   if (read ? !policy.reads : !policy.changes) return std::nullopt;
@@ -41,6 +43,10 @@ http::Response HttpGuard::Refuse(const http::Request& request, const Error& erro
   metrics_.Failure("http", error.Reason());
   spdlog::warn("audit: refused {} {} from {} (credential \"{}\"): {}", request.method, request.path,
                request.peer, who, error.Reason());
+  return RefusalResponse(error);
+}
+
+http::Response RefusalResponse(const Error& error) {
   if (error.code == ErrorCode::kPermissionDenied) {
     return http::JsonError(403, "permission_denied", error.message);
   }

@@ -27,13 +27,13 @@ Rate ServiceQuotas::RateOf(std::string_view service) const {
 }
 
 std::chrono::milliseconds ServiceQuotas::Admit(std::string_view service, size_t events) {
-  if (!enabled_ || events == 0) return std::chrono::milliseconds(0);
-  const Rate rate = RateOf(service);
-  if (rate.events_per_second <= 0) return std::chrono::milliseconds(0);
+  return AdmitAll({{std::string(service), events}});
+}
+
+ServiceQuotas::Bucket& ServiceQuotas::Refilled(const std::string& service, const Rate& rate,
+                                               TimePoint now) {
   const double burst = BurstOf(rate);
-  const TimePoint now = clock_->Now();
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto [it, fresh] = buckets_.try_emplace(std::string(service));
+  auto [it, fresh] = buckets_.try_emplace(service);
   Bucket& bucket = it->second;
   if (fresh) {
     bucket.tokens = burst;
@@ -42,14 +42,32 @@ std::chrono::milliseconds ServiceQuotas::Admit(std::string_view service, size_t 
     bucket.tokens = std::min(burst, bucket.tokens + elapsed * rate.events_per_second);
   }
   bucket.refilled = std::max(bucket.refilled, now);
-  const double needed = std::min(static_cast<double>(events), burst);
-  if (bucket.tokens >= needed - 1e-9) {  // the tolerance absorbs rounding of the refill
-    bucket.tokens -= static_cast<double>(events);
-    return std::chrono::milliseconds(0);
+  return bucket;
+}
+
+std::chrono::milliseconds ServiceQuotas::AdmitAll(const std::vector<ServiceEvents>& services) {
+  if (!enabled_) return std::chrono::milliseconds(0);
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  double wait_seconds = 0;
+  for (const ServiceEvents& entry : services) {
+    const Rate rate = RateOf(entry.service);
+    if (entry.events == 0 || rate.events_per_second <= 0) continue;
+    const Bucket& bucket = Refilled(entry.service, rate, now);
+    const double needed = std::min(static_cast<double>(entry.events), BurstOf(rate));
+    if (bucket.tokens >= needed - 1e-9) continue;  // the tolerance absorbs rounding of the refill
+    wait_seconds = std::max(wait_seconds, (needed - bucket.tokens) / rate.events_per_second);
   }
-  const double wait_seconds = (needed - bucket.tokens) / rate.events_per_second;
-  return std::chrono::milliseconds(
-      std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait_seconds * 1000))));
+  if (wait_seconds > 0) {
+    return std::chrono::milliseconds(
+        std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait_seconds * 1000))));
+  }
+  for (const ServiceEvents& entry : services) {
+    const Rate rate = RateOf(entry.service);
+    if (entry.events == 0 || rate.events_per_second <= 0) continue;
+    buckets_[entry.service].tokens -= static_cast<double>(entry.events);
+  }
+  return std::chrono::milliseconds(0);
 }
 
 }  // namespace fleetgate::auth

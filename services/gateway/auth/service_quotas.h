@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -20,6 +21,12 @@ namespace fleetgate::auth {
 struct Rate {
   double events_per_second = 0;  // 0: unlimited
   double burst = 0;              // 0: one second's worth
+};
+
+// One service's events in a report.
+struct ServiceEvents {
+  std::string service;
+  size_t events = 0;
 };
 
 struct QuotaOptions {
@@ -35,6 +42,10 @@ class ServiceQuotas {
   bool enabled() const { return enabled_; }
   // Zero when admitted (the events are taken); otherwise how long until a retry can be admitted.
   std::chrono::milliseconds Admit(std::string_view service, size_t events);
+  // A report of several (distinct) services, all or nothing: zero when every service's bucket
+  // admits its events (all are taken); otherwise nothing is taken and the longest wait is
+  // returned.
+  std::chrono::milliseconds AdmitAll(const std::vector<ServiceEvents>& services);
 
  private:
   struct Bucket {
@@ -42,6 +53,8 @@ class ServiceQuotas {
     TimePoint refilled{};
   };
   Rate RateOf(std::string_view service) const;
+  // The bucket of `service` refilled to now; the lock is held.
+  Bucket& Refilled(const std::string& service, const Rate& rate, TimePoint now);
 
   const QuotaOptions options_;
   const bool enabled_;

@@ -112,12 +112,17 @@ std::string ValueText(const AnyValue& value) {
   }
 }
 
+std::string ServiceOf(const opentelemetry::proto::resource::v1::Resource& resource) {
+  std::string service = FindText(resource.attributes(), "service.name");
+  if (service.empty()) service = "unknown_service";
+  return service;
+}
+
 Reporter ReporterOf(const opentelemetry::proto::resource::v1::Resource& resource,
                     const std::vector<std::string>& promote) {
   const Attributes& attributes = resource.attributes();
   Reporter reporter;
-  reporter.service = FindText(attributes, "service.name");
-  if (reporter.service.empty()) reporter.service = "unknown_service";
+  reporter.service = ServiceOf(resource);
   reporter.instance = FindText(attributes, "service.instance.id");
   if (reporter.instance.empty()) reporter.instance = FindText(attributes, "host.name");
   reporter.version = FindText(attributes, "service.version");

@@ -27,6 +27,8 @@ struct Reporter {
   std::string version;
   std::vector<Label> labels;  // sorted by name
 };
+// The service a resource reports as: `service.name`, else "unknown_service" (ReporterOf's).
+std::string ServiceOf(const opentelemetry::proto::resource::v1::Resource& resource);
 Reporter ReporterOf(const opentelemetry::proto::resource::v1::Resource& resource,
                     const std::vector<std::string>& promote);
 

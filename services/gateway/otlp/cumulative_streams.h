@@ -4,9 +4,11 @@
 // new start_time_unix_nano, or a value that went down, is a reset and counts whole again; a point
 // no newer than the last one seen (out of order, or sent twice) adds nothing. So a counter never
 // goes down and never counts a point twice. It also keeps the running total of delta
-// non-monotonic sums (they are gauges). State is bounded (max_streams, in shards) and a stream
-// not updated for `ttl` is forgotten. Thread-safe.
+// non-monotonic sums (they are gauges). State is bounded: exactly max_streams streams over all
+// shards (a global count, reserved before a stream is inserted), and a stream not updated for
+// `ttl` is forgotten. Thread-safe.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,6 +20,8 @@
 #include "core/clock.h"
 
 namespace fleetgate::otlp {
+
+struct Stream;
 
 struct StreamOptions {
   size_t max_streams = 100000;
@@ -63,10 +67,20 @@ class CumulativeStreams {
   struct HashedKey;
   struct Shard;
   Shard& ShardOf(const HashedKey& key) const;
+  // Runs `update(stream, added, now_ns)` on the key's stream under its shard's lock; kFull when
+  // there is no room for a new stream, even once the shards due for a sweep were swept.
+  template <typename Update>
+  StreamVerdict WithStream(std::string_view key, int64_t now_ns, Update update);
+  // The shard's lock is held. Null when the global limit leaves no room.
+  Stream* FindOrAdd(Shard& shard, const HashedKey& key, int64_t now_ns, bool& added);
+  void Sweep(Shard& shard, int64_t now_ns);  // the shard's lock is held
+  bool SweepDue(int64_t now_ns);             // takes each shard's lock; true if any was freed
+  bool Reserve();                            // one more stream, if under max_streams
 
   const StreamOptions options_;
   const std::shared_ptr<const Clock> clock_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<size_t> count_{0};  // streams in all shards (and reservations being inserted)
 };
 
 }  // namespace fleetgate::otlp

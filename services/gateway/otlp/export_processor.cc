@@ -1,22 +1,44 @@
 #include "otlp/export_processor.h"
 
+#include <algorithm>
+
 #include "core/in_flight.h"
 #include "otlp/export_batch.h"
 
 namespace fleetgate::otlp {
 namespace {
 
-size_t TotalPoints(const ExportRequest& request) {
+size_t ResourcePoints(const pb::metrics::v1::ResourceMetrics& resource) {
   size_t points = 0;
-  for (const auto& resource : request.resource_metrics()) {
-    for (const auto& scope : resource.scope_metrics()) {
-      for (const auto& metric : scope.metrics()) points += PointsOf(metric);
-    }
+  for (const auto& scope : resource.scope_metrics()) {
+    for (const auto& metric : scope.metrics()) points += PointsOf(metric);
   }
   return points;
 }
 
+size_t TotalPoints(const ExportRequest& request) {
+  size_t points = 0;
+  for (const auto& resource : request.resource_metrics()) points += ResourcePoints(resource);
+  return points;
+}
+
 }  // namespace
+
+std::vector<auth::ServiceEvents> ServicesOf(const ExportRequest& request) {
+  std::vector<auth::ServiceEvents> services;
+  for (const auto& resource : request.resource_metrics()) {
+    std::string service = ServiceOf(resource.resource());
+    const size_t points = ResourcePoints(resource);
+    auto same = std::find_if(services.begin(), services.end(),
+                             [&service](const auto& entry) { return entry.service == service; });
+    if (same != services.end()) {
+      same->events += points;
+    } else {
+      services.push_back({std::move(service), points});
+    }
+  }
+  return services;
+}
 
 size_t PointsOf(const pb::metrics::v1::Metric& metric) {
   using pb::metrics::v1::Metric;
@@ -46,7 +68,8 @@ ExportProcessor::ExportProcessor(OtlpOptions options, metrics::MetricStore& stor
       self_metrics_(self_metrics),
       streams_(options_.streams, std::move(clock)) {}
 
-Result<ExportSummary> ExportProcessor::Export(const ExportRequest& request) {
+Result<ExportSummary> ExportProcessor::Export(const ExportRequest& request,
+                                              const Admission& admit) {
   fleetgate::InFlight in_flight(in_flight_);
   if (draining_.load()) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
@@ -63,6 +86,10 @@ Result<ExportSummary> ExportProcessor::Export(const ExportRequest& request) {
                          std::to_string(options_.max_data_points) +
                          " per export (set the exporter's batch size lower)",
                      "resource_metrics", metrics::reason::kTooManyEvents);
+  }
+  if (admit) {
+    Status admitted = admit(ServicesOf(request));
+    if (!admitted.ok()) return admitted.error();
   }
   const auto start = std::chrono::steady_clock::now();
   self_metrics_.batches("Export").Increment();

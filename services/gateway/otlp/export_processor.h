@@ -8,11 +8,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/service_quotas.h"
 #include "core/error.h"
 #include "health/health_registry.h"
 #include "metrics/metric_store.h"
@@ -42,6 +44,14 @@ struct ExportSummary {
 namespace pb = opentelemetry::proto;
 using ExportRequest = pb::collector::metrics::v1::ExportMetricsServiceRequest;
 
+// Each service an export reports as (ServiceOf its resources, several resources of one service
+// merged) with its data points, in the order they first appear.
+std::vector<auth::ServiceEvents> ServicesOf(const ExportRequest& request);
+
+// Asked once an export passed the processor's own limits, before anything of it is applied (the
+// transports' ReportGate::Admit): an Error refuses the export whole and is returned by Export.
+using Admission = std::function<Status(const std::vector<auth::ServiceEvents>&)>;
+
 class ExportProcessor {
  public:
   ExportProcessor(OtlpOptions options, metrics::MetricStore& store,
@@ -49,8 +59,9 @@ class ExportProcessor {
                   std::shared_ptr<const Clock> clock);
 
   // Applies what it can and says what it refused; an Error refuses the whole export:
-  // kInvalidArgument (more than max_data_points points) or kUnavailable (overload, draining).
-  Result<ExportSummary> Export(const ExportRequest& request);
+  // kInvalidArgument (more than max_data_points points), kUnavailable (overload, draining) or
+  // the Error of `admit`.
+  Result<ExportSummary> Export(const ExportRequest& request, const Admission& admit = {});
 
   // From now on every export gets kUnavailable (graceful shutdown).
   void Drain() { draining_.store(true); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "auth/http_guard.h"
 #include "http/gunzip.h"
 
 namespace fleetgate::otlp {
@@ -77,9 +78,28 @@ http::Response Answer(Encoding encoding, const ExportSummary& summary) {
   return response;
 }
 
+// 403, or 429 with Retry-After in whole seconds (rounded up) and the wait in the message.
+http::Response Refused(const ingest::Refusal& refusal) {
+  if (refusal.error.code != ErrorCode::kResourceExhausted) {
+    return auth::RefusalResponse(refusal.error);
+  }
+  http::Response response =
+      http::JsonError(429, std::string(refusal.error.Reason()), refusal.error.message);
+  const int64_t seconds = (refusal.retry_after.count() + 999) / 1000;
+  response.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, seconds)));
+  return response;
+}
+
 }  // namespace
 
-http::Response HandleExport(ExportProcessor& processor, const http::Request& request) {
+http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate* gate,
+                            const http::Request& request) {
+  std::optional<auth::Identity> identity;
+  if (gate != nullptr) {
+    auto caller = gate->AdmitHttpCall(request.Header("authorization"), request.peer);
+    if (!caller.ok()) return auth::RefusalResponse(caller.error());
+    identity = std::move(caller).value();
+  }
   const Encoding encoding = EncodingOf(request);
   if (encoding == Encoding::kOther) {
     return http::JsonError(415, "unsupported_media_type",
@@ -104,14 +124,24 @@ http::Response HandleExport(ExportProcessor& processor, const http::Request& req
   if (!Decode(encoding, *body, decoded, why)) {
     return http::JsonError(400, "malformed_payload", why);
   }
-  Result<ExportSummary> summary = processor.Export(decoded);
+  std::optional<ingest::Refusal> refusal;
+  Admission admit;
+  if (gate != nullptr && gate->enabled()) {
+    admit = [&](const std::vector<auth::ServiceEvents>& services) -> Status {
+      refusal = gate->Admit(identity, services, {"http", [&request] { return request.peer; }});
+      return refusal ? Status(refusal->error) : Status();
+    };
+  }
+  Result<ExportSummary> summary = processor.Export(decoded, admit);
+  if (refusal) return Refused(*refusal);
   if (!summary.ok()) return Fail(summary.error());
   return Answer(encoding, summary.value());
 }
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor) {
-  router.Handle("POST", "/v1/metrics", [&processor](const http::Request& request) {
-    return HandleExport(processor, request);
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor,
+                   const ingest::ReportGate* gate) {
+  router.Handle("POST", "/v1/metrics", [&processor, gate](const http::Request& request) {
+    return HandleExport(processor, gate, request);
   });
 }
 

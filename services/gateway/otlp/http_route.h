@@ -3,16 +3,24 @@
 // application/json (the protobuf JSON mapping), optionally Content-Encoding: gzip (inflated
 // under max_decoded_bytes); the response is an ExportMetricsServiceResponse in the request's
 // encoding. A body that does not decode answers 400, another media type 415, both as fleetgate's
-// JSON error. Thread-safe (the processor is).
+// JSON error. With a ReportGate, each export is admitted like a Reporter call (DESIGN.md "Trust"):
+// 401 with WWW-Authenticate without a valid credential (a tokens file is configured), 403
+// permission_denied for a resource's service the credential does not cover, 429 rate_limited
+// with Retry-After (seconds, rounded up) over a service's quota; the export is refused whole.
+// Thread-safe (the processor and the gate are).
 
 #include "http/message.h"
 #include "http/router.h"
+#include "ingest/report_gate.h"
 #include "otlp/export_processor.h"
 
 namespace fleetgate::otlp {
 
-http::Response HandleExport(ExportProcessor& processor, const http::Request& request);
+// `gate` may be null: every export is admitted.
+http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate* gate,
+                            const http::Request& request);
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor);
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor,
+                   const ingest::ReportGate* gate);
 
 }  // namespace fleetgate::otlp

@@ -9,8 +9,14 @@ namespace {
 
 using pb::collector::metrics::v1::ExportMetricsServiceResponse;
 
-grpc::Status Process(ExportProcessor& processor, const grpc::ByteBuffer& request,
+grpc::Status Process(ExportProcessor& processor, const ingest::ReportGate* gate,
+                     grpc::CallbackServerContext& context, const grpc::ByteBuffer& request,
                      grpc::ByteBuffer* response) {
+  std::optional<auth::Identity> identity;
+  if (gate != nullptr) {
+    grpc::Status admitted = gate->AdmitCall(context, &identity);
+    if (!admitted.ok()) return admitted;
+  }
   thread_local DecodeArena arena;
   ExportRequest& decoded = *arena.NewRequest();
   grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
@@ -20,7 +26,16 @@ grpc::Status Process(ExportProcessor& processor, const grpc::ByteBuffer& request
             "malformed_payload: the request is not a valid OTLP ExportMetricsServiceRequest "
             "(truncated, or a string field that is not UTF-8?)"};
   }
-  Result<ExportSummary> summary = processor.Export(decoded);
+  std::optional<ingest::Refusal> refusal;
+  Admission admit;
+  if (gate != nullptr && gate->enabled()) {
+    admit = [&](const std::vector<auth::ServiceEvents>& services) -> Status {
+      refusal = gate->Admit(identity, services, {"grpc", [&context] { return context.peer(); }});
+      return refusal ? Status(refusal->error) : Status();
+    };
+  }
+  Result<ExportSummary> summary = processor.Export(decoded, admit);
+  if (refusal) return ingest::RefusalStatus(*refusal, context);
   if (!summary.ok()) return ToGrpcStatus(summary.error());
   ExportMetricsServiceResponse answer;
   if (summary.value().rejected_data_points > 0) {
@@ -63,7 +78,7 @@ grpc::ServerUnaryReactor* MetricsService::Export(grpc::CallbackServerContext* co
                                                  const grpc::ByteBuffer* request,
                                                  grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(Process(processor_, *request, response));
+  reactor->Finish(Process(processor_, gate_, *context, *request, response));
   return reactor;
 }
 

@@ -2,8 +2,12 @@
 // The gRPC opentelemetry.proto.collector.metrics.v1.MetricsService on the callback API: Export,
 // registered raw so that a request that does not decode (truncated, a string that is not UTF-8)
 // is answered INVALID_ARGUMENT with a reason by us. Exports are applied inline on gRPC's callback
-// threads (CPU-only, short). Thread-safe.
+// threads (CPU-only, short). With a ReportGate, each call is admitted like a Reporter call: a
+// reporter credential (UNAUTHENTICATED), covering every resource's service (PERMISSION_DENIED),
+// within every service's quota (RESOURCE_EXHAUSTED and `retry-after-ms`), the export refused
+// whole otherwise. Thread-safe.
 
+#include "ingest/report_gate.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "otlp/export_processor.h"
 
@@ -14,7 +18,9 @@ using RawMetricsService = pb::collector::metrics::v1::MetricsService::WithRawCal
 
 class MetricsService final : public RawMetricsService {
  public:
-  explicit MetricsService(ExportProcessor& processor) : processor_(processor) {}
+  // `gate` may be null: every export is admitted.
+  MetricsService(ExportProcessor& processor, const ingest::ReportGate* gate)
+      : processor_(processor), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -22,6 +28,7 @@ class MetricsService final : public RawMetricsService {
 
  private:
   ExportProcessor& processor_;
+  const ingest::ReportGate* gate_;
 };
 
 // The gRPC status of an Error (its code; the message says the reason).

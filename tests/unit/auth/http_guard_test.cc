@@ -56,6 +56,16 @@ TEST_F(HttpGuardTest, KeepsTheProbesOpen) {
   EXPECT_EQ(StatusOf("GET", "/health/ready"), 200);
 }
 
+TEST_F(HttpGuardTest, LeavesTheReportRouteToTheReportGate) {
+  // POST /v1/metrics needs a reporter covering each resource's service, not the admin role: the
+  // route admits its callers itself (ingest::ReportGate, shared with gRPC).
+  Use({true, true, true});
+  EXPECT_EQ(StatusOf("POST", "/v1/metrics"), 200);
+  EXPECT_EQ(StatusOf("POST", "/v1/metrics", "Bearer checkout-secret"), 200);
+  Use({false, true, false});
+  EXPECT_EQ(StatusOf("POST", "/v1/metrics"), 200);
+}
+
 TEST_F(HttpGuardTest, AnswersAMissingCredentialWith401AndBothChallenges) {
   Use({true, true, true});
   EXPECT_EQ(StatusOf("GET", "/metrics"), 401);

@@ -63,5 +63,16 @@ TEST_F(ServiceQuotasTest, NeverRefillsBeyondTheBurst) {
   EXPECT_GT(quotas.Admit("a", 1), milliseconds(0));
 }
 
+TEST_F(ServiceQuotasTest, AdmitsSeveralServicesAllOrNothing) {
+  auto quotas = Make({100, 100}, {{"free", {0, 0}}});
+  EXPECT_EQ(quotas.AdmitAll({{"a", 60}, {"b", 95}}), milliseconds(0));
+  // b has 5 left: the whole report waits for b, and a's 30 are not taken.
+  EXPECT_EQ(quotas.AdmitAll({{"a", 30}, {"b", 10}, {"free", 1000}}), milliseconds(50));
+  EXPECT_EQ(quotas.Admit("a", 40), milliseconds(0));
+  clock_->Advance(milliseconds(50));
+  EXPECT_EQ(quotas.AdmitAll({{"b", 10}, {"free", 1000}}), milliseconds(0));
+  EXPECT_GT(quotas.Admit("b", 1), milliseconds(0));
+}
+
 }  // namespace
 }  // namespace fleetgate::auth

@@ -64,10 +64,42 @@ TEST_F(CumulativeStreamsTest, HistogramSumMayGoDownWithoutAReset) {
 TEST_F(CumulativeStreamsTest, StateIsBoundedAndExpires) {
   int refused = 0;
   for (int i = 0; i < 200; ++i) refused += Delta("s" + std::to_string(i), 1, 10, 1) == -2;
-  EXPECT_GT(refused, 0);
-  EXPECT_LE(streams_.size(), 32u + 16u);
+  EXPECT_EQ(refused, 200 - 32);
+  EXPECT_EQ(streams_.size(), 32u);
   clock_->Advance(minutes(2));
   EXPECT_EQ(Delta("fresh-stream-after-expiry", 1, 10, 1), 1);
+}
+
+// The limit is global, not split over the shards: whatever shards the keys hash to, exactly
+// max_streams streams are admitted, the first refusal comes only then, and a stream that expired
+// in any shard makes room for a new one in any other.
+TEST_F(CumulativeStreamsTest, AdmitsExactlyMaxStreamsWhateverTheirHashes) {
+  for (size_t max : {1, 7, 16, 17, 100, 1000}) {
+    CumulativeStreams streams(StreamOptions{max, minutes(1)}, clock_);
+    size_t admitted = 0;
+    size_t key = 0;
+    double value = 1;
+    while (streams.Accumulate("k" + std::to_string(key++), {1, 10}, value) ==
+           StreamVerdict::kApply) {
+      ++admitted;
+    }
+    EXPECT_EQ(admitted, max) << "max_streams " << max;
+    EXPECT_EQ(streams.size(), max);
+    for (int i = 0; i < 100; ++i) {
+      EXPECT_EQ(streams.Accumulate("late" + std::to_string(i), {1, 10}, value),
+                StreamVerdict::kFull);
+    }
+    EXPECT_EQ(streams.Accumulate("k0", {1, 20}, value), StreamVerdict::kApply);  // known: room
+    streams.Forget("k0");
+    EXPECT_EQ(streams.Accumulate("new-after-forget", {1, 10}, value), StreamVerdict::kApply);
+    EXPECT_EQ(streams.size(), max);
+    clock_->Advance(minutes(2));
+    for (int i = 0; i < static_cast<int>(max); ++i) {
+      EXPECT_EQ(streams.Accumulate("after-expiry" + std::to_string(i), {1, 10}, value),
+                StreamVerdict::kApply);
+    }
+    EXPECT_EQ(streams.size(), max);
+  }
 }
 
 TEST_F(CumulativeStreamsTest, ForgetMakesTheNextPointCountWhole) {
