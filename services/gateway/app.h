@@ -91,6 +91,7 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   Trust trust_;
+  ingest::DurableAcks durable_acks_;  // storage.durable_ack; off: answers pass straight through
   ingest::IngestService ingest_service_;
   otlp::ExportProcessor otlp_processor_;
   otlp::MetricsService otlp_service_;

@@ -135,6 +135,8 @@ std::vector<ConfigKey> BuildKeys() {
            Between{1, kSizeMax}, "under a backlog, the most writes one transaction takes"),
       Bind("storage", "flush_interval", &C::storage, &C::Storage::flush_interval, DurationIn{},
            "the writer commits at least this often"),
+      Bind("storage", "durable_ack", &C::storage, &C::Storage::durable_ack, AnyValue{},
+           "a report or export that records a health transition is answered after its commit"),
       Bind("storage", "retention", &C::storage, &C::Storage::retention, DurationIn{true},
            "history older than this is deleted (0s: keep forever)"),
       Bind("storage", "retention_interval", &C::storage, &C::Storage::retention_interval,

@@ -109,9 +109,17 @@ http::Response HandleExport(ExportProcessor& processor, const http::Request& req
   return Answer(encoding, summary.value());
 }
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor) {
-  router.Handle("POST", "/v1/metrics", [&processor](const http::Request& request) {
-    return HandleExport(processor, request);
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor, ingest::DurableAcks* acks) {
+  router.Handle("POST", "/v1/metrics", [&processor, acks](const http::Request& request) {
+    if (acks == nullptr) return HandleExport(processor, request);
+    http::Response response;
+    grpc::Status status = acks->AnswerBlocking([&] {
+      response = HandleExport(processor, request);
+      return response.status < 400 ? grpc::Status::OK
+                                   : grpc::Status(grpc::StatusCode::UNKNOWN, "refused");
+    });
+    if (status.ok() || response.status >= 400) return response;
+    return http::JsonError(503, "not_committed", status.error_message());
   });
 }
 

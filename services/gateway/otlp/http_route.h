@@ -7,12 +7,16 @@
 
 #include "http/message.h"
 #include "http/router.h"
+#include "ingest/durable_acks.h"
 #include "otlp/export_processor.h"
 
 namespace fleetgate::otlp {
 
 http::Response HandleExport(ExportProcessor& processor, const http::Request& request);
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor);
+// `acks` (may be null: answered at once): with storage.durable_ack, an export whose heartbeat
+// recorded a health transition is answered after its commit, or 503 `not_committed`.
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor,
+                   ingest::DurableAcks* acks = nullptr);
 
 }  // namespace fleetgate::otlp

@@ -4,6 +4,7 @@
 // is answered INVALID_ARGUMENT with a reason by us. Exports are applied inline on gRPC's callback
 // threads (CPU-only, short). Thread-safe.
 
+#include "ingest/durable_acks.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "otlp/export_processor.h"
 
@@ -14,7 +15,10 @@ using RawMetricsService = pb::collector::metrics::v1::MetricsService::WithRawCal
 
 class MetricsService final : public RawMetricsService {
  public:
-  explicit MetricsService(ExportProcessor& processor) : processor_(processor) {}
+  // `acks` (may be null: answered at once) holds back the answer of an export whose heartbeat
+  // recorded a health transition until it is committed (storage.durable_ack).
+  explicit MetricsService(ExportProcessor& processor, ingest::DurableAcks* acks = nullptr)
+      : processor_(processor), acks_(acks) {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -22,6 +26,7 @@ class MetricsService final : public RawMetricsService {
 
  private:
   ExportProcessor& processor_;
+  ingest::DurableAcks* const acks_;
 };
 
 // The gRPC status of an Error (its code; the message says the reason).
