@@ -60,6 +60,7 @@ class BatchProcessor {
                     const PreparedEvent& prepared);
   Status ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
   void Reject(v1::ReportResponse* response, int index, const Error& error);
+  static Error InstanceLimit(const v1::Source& source);
 
   const IngestOptions options_;
   metrics::MetricStore& store_;
