@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
       ->envname("FLEETGATE_TOKEN");
   app.add_option("--ca-file", options.ca_file, "PEM CA bundle: connect with TLS, verified by it")
       ->check(CLI::ExistingFile);
+  app.add_flag("--health-flips", options.shape.health_flips,
+               "add a health event to each batch, SERVING and DEGRADED in turn per source");
   app.add_flag("--json", options.json, "print the result as one JSON line");
   CLI11_PARSE(app, argc, argv);
   return fleetgate::bench::Run(options);
