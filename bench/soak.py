@@ -26,6 +26,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -245,6 +246,9 @@ def run(args, process, grpc_port, http_port):
 
 def main():
     args = parse_args()
+    # SIGTERM (and SIGINT, which a background job ignores) stop the run cleanly: the gateway is
+    # stopped and the temporary directory removed by the finally blocks below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     binary = os.path.join(args.build_dir, "services", "gateway", "fleetgate")
     if not os.access(binary, os.X_OK):
         sys.exit(f"soak: missing {binary}: build it first (make build)")

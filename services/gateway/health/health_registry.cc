@@ -187,6 +187,7 @@ void HealthRegistry::Sweep() {
                     std::max(entry.expires_at, entry.status_since));
       }
       if (entry.status == Status::kStale && now - entry.status_since >= options_.forget_after) {
+        if (sink_ != nullptr) sink_->OnForgotten(entry);
         it = instances.erase(it);
         Forgotten(1);
       } else {

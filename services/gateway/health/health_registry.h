@@ -24,6 +24,10 @@ class TransitionSink {
  public:
   virtual ~TransitionSink() = default;
   virtual void OnTransition(const StatusChange& transition, const Instance* now) = 0;
+  // A stale instance left the registry after forget_after (no transition): its persisted last
+  // state goes too, or every instance name ever seen would stay in storage and come back at a
+  // restart.
+  virtual void OnForgotten(const Instance& instance) { (void)instance; }
 };
 
 // The gateway's budget of exported series (limits.max_series_total), shared with the metric

@@ -92,6 +92,10 @@ void HistoryRecorder::OnTransition(const health::StatusChange& transition,
   TransitionCapture::Note(queued);
 }
 
+void HistoryRecorder::OnForgotten(const health::Instance& instance) {
+  sink_.EnqueueDelete(instance.service, instance.instance);
+}
+
 size_t RestoreRegistry(const std::vector<storage::InstanceState>& states, TimePoint now,
                        health::HealthRegistry& registry) {
   size_t restored = 0;
