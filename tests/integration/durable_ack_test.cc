@@ -104,6 +104,28 @@ TEST_F(DurableAckTest, OffAKillNineLosesTheAcknowledgedTransitionsNotYetFlushed)
   EXPECT_LT(HistoryRows(), static_cast<size_t>(acknowledged));
 }
 
+// An OTLP export over HTTP whose heartbeat registers a new instance (a first-sighting
+// transition to SERVING) is answered after that transition's commit too.
+TEST_F(DurableAckTest, OnAnOtlpExportsHeartbeatTransitionSurvivesKillNine) {
+  Start("true");
+  constexpr int kExporters = 10;
+  for (int i = 0; i < kExporters; ++i) {
+    const std::string body =
+        R"({"resourceMetrics":[{"resource":{"attributes":[)"
+        R"({"key":"service.name","value":{"stringValue":"billing"}},)"
+        R"({"key":"service.instance.id","value":{"stringValue":"otlp-)" +
+        std::to_string(i) +
+        R"("}}]},"scopeMetrics":[{"metrics":[{"name":"queue_depth","gauge":{"dataPoints":[)"
+        R"({"asDouble":3}]}}]}]}]})";
+    HttpResult result = HttpRequest("POST", gateway_->http_base() + "/v1/metrics", body,
+                                    {{"Content-Type", "application/json"}});
+    ASSERT_EQ(result.status, 200) << result.body;
+  }
+  ASSERT_EQ(gateway_->Stop(SIGKILL), 128 + SIGKILL);
+  Start("true");
+  EXPECT_EQ(HistoryRows(), static_cast<size_t>(kExporters));
+}
+
 TEST_F(DurableAckTest, AFailingStoreAnswersUnavailableAndMetricsStillFlow) {
   Start("true", {{"FLEETGATE_STORAGE_MAX_SIZE_BYTES", std::to_string(384 * 1024)}});
   const std::string detail(3000, 'x');
