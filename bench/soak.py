@@ -16,6 +16,7 @@ within 10% of their median after warm-up ("flat"); the drift between the first a
 after warm-up is printed too. Exit 0 when flat, 1 when not, 2 on a setup failure.
 
   python3 bench/soak.py [--build-dir build] [--duration 1800] [--warmup 300] [--csv soak.csv]
+  python3 bench/soak.py --analyze soak.csv --warmup 1200   # the verdict of an earlier run
 
 Needs Debian's python3-grpcio (/usr/bin/python3), protoc and grpc_python_plugin.
 """
@@ -60,6 +61,7 @@ def parse_args():
     parser.add_argument("--scrape-seconds", type=float, default=5)
     parser.add_argument("--sample-seconds", type=float, default=10)
     parser.add_argument("--tolerance", type=float, default=0.10)
+    parser.add_argument("--analyze", metavar="CSV", help="only print the verdict of an earlier run")
     return parser.parse_args()
 
 
@@ -199,8 +201,8 @@ def verdict(name, values, tolerance):
     first, last = statistics.mean(values[:quarter]), statistics.mean(values[-quarter:])
     drift = (last - first) / first if first else 0.0
     flat = low >= median * (1 - tolerance) and high <= median * (1 + tolerance)
-    print(f"{name}: median {median:.0f}, min {low} ({(low / median - 1) * 100:+.1f}%), "
-          f"max {high} ({(high / median - 1) * 100:+.1f}%), first-to-last-quarter drift "
+    print(f"{name}: median {median:.0f}, min {low:.0f} ({(low / median - 1) * 100:+.1f}%), "
+          f"max {high:.0f} ({(high / median - 1) * 100:+.1f}%), first-to-last-quarter drift "
           f"{drift * 100:+.1f}% -> {'flat' if flat else 'NOT flat'} within {tolerance:.0%}")
     return flat
 
@@ -244,8 +246,23 @@ def run(args, process, grpc_port, http_port):
     return rows
 
 
+def analyze(args):
+    with open(args.analyze) as f:
+        rows = [[float(v) for v in row] for row in list(csv.reader(f))[1:]]
+    after = [row for row in rows if row[0] >= args.warmup]
+    if len(after) < 4:
+        print("soak: too few samples after warm-up for a verdict", file=sys.stderr)
+        return 2
+    print(f"soak: {len(after)} samples after a warm-up of {args.warmup:.0f} s")
+    flat = verdict("VmRSS KiB", [row[1] for row in after], args.tolerance)
+    flat = verdict("open descriptors", [row[2] for row in after], args.tolerance) and flat
+    return 0 if flat else 1
+
+
 def main():
     args = parse_args()
+    if args.analyze:
+        return analyze(args)
     # SIGTERM (and SIGINT, which a background job ignores) stop the run cleanly: the gateway is
     # stopped and the temporary directory removed by the finally blocks below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
