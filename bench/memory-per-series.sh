@@ -54,6 +54,10 @@ summary() {
   python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print("%.0f events/s, p99 %.1f ms, errors %d" % (r["events_per_second"], r["latency_ms"]["p99"], r["errors"]))' "$1"
 }
 
+# Room for the series and for the registry's fleetgate_instance_* series (7 per instance), which
+# share limits.max_series_total.
+limit=${FLEETGATE_LIMITS_MAX_SERIES_TOTAL:-100000}
+export FLEETGATE_LIMITS_MAX_SERIES_TOTAL=$((limit > series + 1000 ? limit : series + 1000))
 echo "machine: $(nproc) CPUs, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 start_fleetgate
 curl -fs -o /dev/null "http://127.0.0.1:$http_port/metrics"

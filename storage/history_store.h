@@ -3,11 +3,14 @@
 // history: HistorySink (write-behind, never blocks) and HistorySource (queries).
 // Implementations are thread-safe.
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "storage/alert_records.h"
+#include "storage/commit_tracker.h"
 #include "storage/records.h"
 
 namespace fleetgate::storage {
@@ -28,6 +31,14 @@ class HistorySink {
   // For readiness: false while writes are failing, true again after a successful commit.
   virtual bool Healthy() const = 0;
   virtual std::string LastError() const = 0;
+
+  // Durable acknowledgement (storage.durable_ack). Every accepted write gets the next sequence
+  // number; this is the last one handed out (0: none yet).
+  virtual uint64_t LastAccepted() const = 0;
+  // Wakes the writer, whose next transaction takes every queued write (group commit: one
+  // commit answers every waiter), and waits until write `seq` is committed or given up, or
+  // until `until` (kPending).
+  virtual CommitOutcome AwaitCommit(uint64_t seq, std::chrono::steady_clock::time_point until) = 0;
 };
 
 class HistorySource {

@@ -63,6 +63,7 @@ bool HistoryWriter::Push(WriteOp op) {
   }
   queue_.push_back(std::move(op));
   ++enqueued_seq_;
+  commits_.Accept();
   metrics_.SetQueueDepth(queue_.size());
   bool wake = queue_.size() == options_.batch_rows;
   lock.unlock();
@@ -87,6 +88,16 @@ bool HistoryWriter::FlushFor(std::chrono::milliseconds timeout) {
   return done_cv_.wait_for(lock, timeout, [&] { return done_seq_ >= target; });
 }
 
+CommitOutcome HistoryWriter::AwaitCommit(uint64_t seq,
+                                         std::chrono::steady_clock::time_point until) {
+  CommitOutcome outcome = commits_.Outcome(seq);
+  if (outcome != CommitOutcome::kPending || until <= std::chrono::steady_clock::now()) {
+    return outcome;
+  }
+  worker_.Wake();
+  return commits_.Await(seq, until);
+}
+
 void HistoryWriter::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -102,8 +113,9 @@ void HistoryWriter::Drain(TimePoint now) {
   for (;;) {
     ScheduleRetention(now);
     QueueSlice slice = TakeSlice();
-    if (!slice.ops.empty()) WriteWithRetries(slice.ops);
+    const bool committed = slice.ops.empty() || WriteWithRetries(slice.ops);
     MarkDone(slice.last_seq);
+    commits_.Done(slice.last_seq, committed);
     const bool retention_left = RetentionStep();
     if (!slice.rest_queued && !retention_left) return;
     now = clock_->Now();
@@ -136,16 +148,16 @@ void HistoryWriter::MarkDone(uint64_t seq) {
   done_cv_.notify_all();
 }
 
-void HistoryWriter::WriteWithRetries(const WriteOps& ops) {
+bool HistoryWriter::WriteWithRetries(const WriteOps& ops) {
   retry_backoff_.Reset();
   for (int attempt = 1;; ++attempt) {
     ApplyMaxPageCount();
     FailureKind failure = FailureKind::kOther;
-    if (TryWrite(ops, &failure)) return;
+    if (TryWrite(ops, &failure)) return true;
     if (ShouldGiveUp(failure, attempt)) {
       metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
       problems_.Dropped("a write failed after its retries", ops.size());
-      return;
+      return false;
     }
     worker_.SleepUnlessStopping(retry_backoff_.Next());
   }

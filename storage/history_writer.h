@@ -19,6 +19,7 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "core/periodic_worker.h"
+#include "storage/commit_tracker.h"
 #include "storage/database.h"
 #include "storage/history_store.h"
 #include "storage/problem_log.h"
@@ -69,6 +70,8 @@ class HistoryWriter final : public HistorySink {
 
   bool Healthy() const override;
   std::string LastError() const override;
+  uint64_t LastAccepted() const override { return commits_.last_accepted(); }
+  CommitOutcome AwaitCommit(uint64_t seq, std::chrono::steady_clock::time_point until) override;
 
   // Blocks until every write enqueued before the call is committed or dropped (the worker runs
   // once more and drains the queue). While the database stays locked by another process this
@@ -100,7 +103,7 @@ class HistoryWriter final : public HistorySink {
   bool Push(WriteOp op);
   void Drain(TimePoint now);
   QueueSlice TakeSlice();
-  void WriteWithRetries(const WriteOps& ops);
+  bool WriteWithRetries(const WriteOps& ops);  // false: given up
   bool TryWrite(const WriteOps& ops, FailureKind* failure);
   bool ShouldGiveUp(FailureKind failure, int attempt) const;
   void MarkDone(uint64_t seq);
@@ -126,6 +129,7 @@ class HistoryWriter final : public HistorySink {
   uint64_t done_seq_ = 0;      // every write up to here is committed or dropped
   bool stop_ = false;
   std::deque<std::shared_ptr<RetentionJob>> retention_jobs_;
+  CommitTracker commits_;  // sequence numbers as enqueued_seq_, with their outcome
 
   // Worker state.
   NameIds name_ids_;

@@ -157,6 +157,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", options.rate,
                  "events/s, paced steadily over the connections (default 0: closed loop)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--health-flips", options.shape.health_flips,
+               "add a health event to each batch, SERVING and DEGRADED in turn per source");
   app.add_flag("--json", options.json, "print the result as one JSON line");
   CLI11_PARSE(app, argc, argv);
   return fleetgate::bench::Run(options);

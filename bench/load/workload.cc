@@ -45,6 +45,16 @@ void Workload::BuildSource(size_t source, size_t share) {
     }
     by_source_[source].push_back(std::move(batch));
   }
+  if (!shape_.health_flips) return;
+  // Twice the batches: the first copy reports SERVING, the second DEGRADED.
+  std::vector<v1::ReportRequest> flipping;
+  for (auto status : {v1::HEALTH_STATUS_SERVING, v1::HEALTH_STATUS_DEGRADED}) {
+    for (v1::ReportRequest batch : by_source_[source]) {
+      batch.add_events()->mutable_health()->set_status(status);
+      flipping.push_back(std::move(batch));
+    }
+  }
+  by_source_[source] = std::move(flipping);
 }
 
 std::vector<const v1::ReportRequest*> Workload::BatchesFor(size_t index, size_t connections) const {

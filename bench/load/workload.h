@@ -18,6 +18,9 @@ struct WorkloadShape {
   size_t instances = 4;                      // per service
   size_t batch = 1000;                       // events per batch
   std::string service_prefix = "bench-svc";  // services are <prefix>-<k>
+  // Each batch also carries a health event, SERVING and DEGRADED in turn per source, so (sent
+  // in order) every batch records a health transition: the cost of storage.durable_ack.
+  bool health_flips = false;
 };
 
 class Workload {

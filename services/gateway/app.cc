@@ -44,16 +44,18 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       self_registry_(std::make_shared<prometheus::Registry>()),
       ingest_metrics_(*self_registry_),
       store_(MetricStoreOptionsFrom(config_), clock_, &ingest_metrics_.series_active()),
+      series_budget_(store_),
       storage_(std::make_unique<GatewayStorage>(config_, clock_, *self_registry_)),
       event_hub_(HubOptionsFrom(config_)),
       event_tap_(storage_->sink(), event_hub_),
       recorder_(event_tap_),
-      registry_(RegistryOptionsFrom(config_), clock_, &recorder_),
+      registry_(RegistryOptionsFrom(config_), clock_, &recorder_, &series_budget_),
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
-      ingest_service_(processor_, trust_.report_gate()),
+      durable_acks_(event_tap_, config_.storage.durable_ack, clock_),
+      ingest_service_(processor_, trust_.report_gate(), &durable_acks_),
       otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
-      otlp_service_(otlp_processor_, trust_.report_gate()),
+      otlp_service_(otlp_processor_, trust_.report_gate(), &durable_acks_),
       policies_(ServicePoliciesFrom(config_)),
       maintenance_("maintenance", clock_, config_.health.sweep_interval,
                    [this](TimePoint now) { Maintain(now); }) {
@@ -227,7 +229,7 @@ void Gateway::StartHttp() {
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
   router->SetObserver(AuditChange);
-  otlp::AddOtlpRoutes(*router, otlp_processor_, trust_.report_gate());
+  otlp::AddOtlpRoutes(*router, otlp_processor_, trust_.report_gate(), &durable_acks_);
   events::AddEventRoutes(*router, event_hub_);
   ui::AddUiRoutes(*router);
   http_server_ =
@@ -298,6 +300,7 @@ void Gateway::StopOnce() {
   otlp_processor_.Drain();
   ingest_service_.CloseStreams();
   if (grpc_server_) DrainGrpc(deadline);
+  durable_acks_.Stop();  // calls still waiting for a commit get UNAVAILABLE
   maintenance_.Stop();
   StopAlerting();
   event_hub_.Stop();

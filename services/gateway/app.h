@@ -29,6 +29,7 @@
 #include "http/http_server.h"
 #include "ingest/batch_processor.h"
 #include "ingest/ingest_service.h"
+#include "ingest/series_budget.h"
 #include "leadership.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
@@ -82,6 +83,7 @@ class Gateway {
   std::shared_ptr<prometheus::Registry> self_registry_;
   metrics::IngestMetrics ingest_metrics_;
   metrics::MetricStore store_;
+  ingest::StoreSeriesBudget series_budget_;  // the registry's instance series count in store_'s cap
   std::unique_ptr<GatewayStorage> storage_;
   events::SseHub event_hub_;
   events::EventTap event_tap_;  // the writer, with transitions and alert changes published live
@@ -89,6 +91,7 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   Trust trust_;
+  ingest::DurableAcks durable_acks_;  // storage.durable_ack; off: answers pass straight through
   ingest::IngestService ingest_service_;
   otlp::ExportProcessor otlp_processor_;
   otlp::MetricsService otlp_service_;

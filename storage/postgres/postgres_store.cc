@@ -61,6 +61,7 @@ bool PostgresStore::Push(WriteOp op) {
     }
     queue_.push_back(std::move(op));
     ++enqueued_seq_;
+    commits_.Accept();
     depth = queue_.size();
   }
   metrics_.SetQueueDepth(depth);
@@ -95,11 +96,14 @@ void PostgresStore::WriterTask(TimePoint now) {
       metrics_.SetQueueDepth(queue_.size());
     }
     if (batch.empty()) break;
-    WriteWithRetries(batch);
+    const bool committed = WriteWithRetries(batch);
+    uint64_t done;
     {
       std::lock_guard<std::mutex> lock(mu_);
       done_seq_ += batch.size();
+      done = done_seq_;
     }
+    commits_.Done(done, committed);
     done_cv_.notify_all();
   }
   if (options_.retention.count() > 0 && now >= next_retention_ && !worker_->stopping()) {
@@ -124,7 +128,7 @@ bool PostgresStore::EnsureWriterConnection() {
   }
 }
 
-void PostgresStore::WriteWithRetries(const WriteOps& ops) {
+bool PostgresStore::WriteWithRetries(const WriteOps& ops) {
   int refused = 0;
   int attempts_stopping = 0;
   for (;;) {
@@ -136,7 +140,7 @@ void PostgresStore::WriteWithRetries(const WriteOps& ops) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
             transitions);
         RecordSuccess();
-        return;
+        return true;
       } catch (const PgError& e) {
         RecordFailure(StorageOp::kWrite, e);
         if (!e.connection_lost() && ++refused >= options_.max_attempts) break;
@@ -148,6 +152,7 @@ void PostgresStore::WriteWithRetries(const WriteOps& ops) {
   metrics_.CountDropped(DropReason::kWriteFailed, ops.size());
   spdlog::error("dropped a batch of {} history writes after repeated PostgreSQL failures: {}",
                 ops.size(), LastError());
+  return false;
 }
 
 void PostgresStore::RecordFailure(StorageOp op, const PgError& error) {
@@ -165,6 +170,16 @@ void PostgresStore::RecordFailure(StorageOp op, const PgError& error) {
 void PostgresStore::RecordSuccess() {
   backoff_.Reset();
   if (!healthy_.exchange(true)) spdlog::info("PostgreSQL writes succeed again");
+}
+
+CommitOutcome PostgresStore::AwaitCommit(uint64_t seq,
+                                         std::chrono::steady_clock::time_point until) {
+  CommitOutcome outcome = commits_.Outcome(seq);
+  if (outcome != CommitOutcome::kPending || until <= std::chrono::steady_clock::now()) {
+    return outcome;
+  }
+  worker_->Wake();
+  return commits_.Await(seq, until);
 }
 
 bool PostgresStore::FlushFor(std::chrono::milliseconds timeout) {

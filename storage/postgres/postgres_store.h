@@ -22,6 +22,7 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "core/periodic_worker.h"
+#include "storage/commit_tracker.h"
 #include "storage/history_store.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/storage_metrics.h"
@@ -62,6 +63,8 @@ class PostgresStore final : public HistorySink, public HistorySource {
   bool Enqueue(AlertStates states) override;
   bool Healthy() const override;
   std::string LastError() const override;
+  uint64_t LastAccepted() const override { return commits_.last_accepted(); }
+  CommitOutcome AwaitCommit(uint64_t seq, std::chrono::steady_clock::time_point until) override;
 
   Result<TransitionPage> QueryTransitions(const TransitionQuery& query) const override;
   Result<std::vector<InstanceState>> LoadInstanceStates() const override;
@@ -81,7 +84,7 @@ class PostgresStore final : public HistorySink, public HistorySource {
  private:
   bool Push(WriteOp op);
   void WriterTask(TimePoint now);
-  void WriteWithRetries(const WriteOps& ops);
+  bool WriteWithRetries(const WriteOps& ops);  // false: given up
   bool EnsureWriterConnection();
   void RecordFailure(StorageOp op, const PgError& error);
   void RecordSuccess();
@@ -99,6 +102,7 @@ class PostgresStore final : public HistorySink, public HistorySource {
   uint64_t enqueued_seq_ = 0;
   uint64_t done_seq_ = 0;
   bool stopped_ = false;
+  CommitTracker commits_;  // sequence numbers as enqueued_seq_, with their outcome
 
   // Writer-thread state.
   std::optional<PgConnection> writer_;

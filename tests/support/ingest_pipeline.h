@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "health/health_registry.h"
 #include "ingest/batch_processor.h"
+#include "ingest/series_budget.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
 
@@ -26,13 +27,15 @@ struct IngestPipeline {
         self_registry(std::make_shared<prometheus::Registry>()),
         self_metrics(*self_registry),
         store(store_options, this->clock, &self_metrics.series_active()),
-        registry(registry_options, this->clock),
+        series_budget(store),
+        registry(registry_options, this->clock, nullptr, &series_budget),
         processor(ingest_options, store, registry, self_metrics) {}
 
   std::shared_ptr<const Clock> clock;
   std::shared_ptr<prometheus::Registry> self_registry;
   metrics::IngestMetrics self_metrics;
   metrics::MetricStore store;
+  ingest::StoreSeriesBudget series_budget;
   health::HealthRegistry registry;
   ingest::BatchProcessor processor;
 };

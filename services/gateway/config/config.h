@@ -76,6 +76,8 @@ struct Config {
     size_t batch_rows = 1000;
     size_t max_transaction_rows = 50000;
     milliseconds flush_interval = std::chrono::seconds(1);
+    // A batch that records a health transition is answered after its commit (docs/operations.md).
+    bool durable_ack = false;
     milliseconds retention = std::chrono::hours(24 * 30);
     milliseconds retention_interval = std::chrono::hours(1);
     // High availability on PostgreSQL (docs/operations.md).

@@ -24,6 +24,17 @@ size_t ParseText<size_t>(const std::string& key, const std::string& text) {
   return std::stoull(text);
 }
 
+// true/false, with on/off, yes/no and 1/0 as YAML 1.1 and Helm users write them.
+template <>
+bool ParseText<bool>(const std::string& key, const std::string& text) {
+  std::string word = text;
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (word == "true" || word == "on" || word == "yes" || word == "1") return true;
+  if (word == "false" || word == "off" || word == "no" || word == "0") return false;
+  throw ConfigError(key, "must be true or false (got \"" + text + "\")");
+}
+
 template <>
 milliseconds ParseText<milliseconds>(const std::string& key, const std::string& text) {
   auto parsed = ParseDuration(text);
@@ -217,6 +228,7 @@ YAML::Node Render(const RateLimit& value) {
 
 YAML::Node Render(const std::string& value) { return YAML::Node(value); }
 YAML::Node Render(size_t value) { return YAML::Node(value); }
+YAML::Node Render(bool value) { return YAML::Node(value ? "true" : "false"); }
 YAML::Node Render(milliseconds value) { return YAML::Node(FormatDuration(value)); }
 YAML::Node Render(const std::vector<double>& value) {
   YAML::Node node(YAML::NodeType::Sequence);
@@ -247,6 +259,10 @@ const char* TypeName<std::string>() {
 template <>
 const char* TypeName<size_t>() {
   return "integer";
+}
+template <>
+const char* TypeName<bool>() {
+  return "boolean";
 }
 template <>
 const char* TypeName<milliseconds>() {

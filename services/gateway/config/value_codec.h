@@ -29,6 +29,8 @@ std::string ParseText<std::string>(const std::string& key, const std::string& te
 template <>
 size_t ParseText<size_t>(const std::string& key, const std::string& text);
 template <>
+bool ParseText<bool>(const std::string& key, const std::string& text);
+template <>
 milliseconds ParseText<milliseconds>(const std::string& key, const std::string& text);
 template <>
 std::vector<double> ParseText<std::vector<double>>(const std::string& key, const std::string& text);
@@ -56,6 +58,7 @@ ServicePolicyMap ParseYaml<ServicePolicyMap>(const std::string& key, const YAML:
 
 YAML::Node Render(const std::string& value);
 YAML::Node Render(size_t value);
+YAML::Node Render(bool value);
 YAML::Node Render(milliseconds value);
 YAML::Node Render(const std::vector<double>& value);
 YAML::Node Render(const std::vector<std::string>& value);
@@ -70,6 +73,8 @@ template <>
 const char* TypeName<std::string>();
 template <>
 const char* TypeName<size_t>();
+template <>
+const char* TypeName<bool>();
 template <>
 const char* TypeName<milliseconds>();
 template <>

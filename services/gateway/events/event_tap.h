@@ -21,6 +21,11 @@ class EventTap final : public storage::HistorySink {
   bool Enqueue(storage::AlertStates states) override { return next_.Enqueue(std::move(states)); }
   bool Healthy() const override { return next_.Healthy(); }
   std::string LastError() const override { return next_.LastError(); }
+  uint64_t LastAccepted() const override { return next_.LastAccepted(); }
+  storage::CommitOutcome AwaitCommit(uint64_t seq,
+                                     std::chrono::steady_clock::time_point until) override {
+    return next_.AwaitCommit(seq, until);
+  }
 
  private:
   storage::HistorySink& next_;

@@ -10,8 +10,32 @@ using std::chrono::milliseconds;
 }  // namespace
 
 HealthRegistry::HealthRegistry(RegistryOptions options, std::shared_ptr<const Clock> clock,
-                               TransitionSink* sink)
-    : options_(options), clock_(std::move(clock)), sink_(sink) {}
+                               TransitionSink* sink, SeriesBudget* budget)
+    : options_(options), clock_(std::move(clock)), sink_(sink), budget_(budget) {}
+
+bool HealthRegistry::RoomLocked(std::string_view service) const {
+  if (instance_count_ >= options_.max_instances) return false;
+  auto service_it = services_.find(service);
+  return service_it == services_.end() ||
+         service_it->second.size() < options_.max_instances_per_service;
+}
+
+bool HealthRegistry::Admissible(std::string_view service, std::string_view instance) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto service_it = services_.find(service);
+  if (service_it != services_.end() && service_it->second.count(instance) > 0) return true;
+  if (!RoomLocked(service)) return false;
+  // A probe of the budget: taken and given back at once.
+  if (budget_ == nullptr) return true;
+  if (!budget_->TryReserve(kSeriesPerInstance)) return false;
+  budget_->Release(kSeriesPerInstance);
+  return true;
+}
+
+void HealthRegistry::Forgotten(size_t instances) {
+  instance_count_ -= instances;
+  if (budget_ != nullptr) budget_->Release(instances * kSeriesPerInstance);
+}
 
 bool HealthRegistry::Seen(std::string_view service, std::string_view instance,
                           std::string_view version) {
@@ -104,16 +128,13 @@ Instance* HealthRegistry::Touch(std::string_view service, std::string_view insta
                                 std::string_view version, TimePoint now, Status first_status,
                                 const std::string& first_detail) {
   auto service_it = services_.find(service);
-  if (service_it == services_.end()) {
-    if (instance_count_ >= options_.max_instances) return nullptr;
-    service_it = services_.emplace(std::string(service), Instances{}).first;
-  }
-  auto it = service_it->second.find(instance);
-  if (it == service_it->second.end()) {
-    if (instance_count_ >= options_.max_instances ||
-        service_it->second.size() >= options_.max_instances_per_service) {
-      if (service_it->second.empty()) services_.erase(service_it);
-      return nullptr;
+  auto it =
+      service_it == services_.end() ? Instances::iterator{} : service_it->second.find(instance);
+  if (service_it == services_.end() || it == service_it->second.end()) {
+    if (!RoomLocked(service)) return nullptr;
+    if (budget_ != nullptr && !budget_->TryReserve(kSeriesPerInstance)) return nullptr;
+    if (service_it == services_.end()) {
+      service_it = services_.emplace(std::string(service), Instances{}).first;
     }
     ++instance_count_;
     Instance fresh;
@@ -166,8 +187,9 @@ void HealthRegistry::Sweep() {
                     std::max(entry.expires_at, entry.status_since));
       }
       if (entry.status == Status::kStale && now - entry.status_since >= options_.forget_after) {
+        if (sink_ != nullptr) sink_->OnForgotten(entry);
         it = instances.erase(it);
-        --instance_count_;
+        Forgotten(1);
       } else {
         ++it;
       }
@@ -187,7 +209,7 @@ bool HealthRegistry::Deregister(std::string_view service, std::string_view insta
         now},
        nullptr);
   service_it->second.erase(it);
-  --instance_count_;
+  Forgotten(1);
   if (service_it->second.empty()) services_.erase(service_it);
   return true;
 }
@@ -197,7 +219,10 @@ void HealthRegistry::Restore(Instance instance) {
   Instances& instances = services_[instance.service];
   std::string name = instance.instance;
   // Restored instances are not capped: they were accepted before the restart.
-  if (instances.insert_or_assign(std::move(name), std::move(instance)).second) ++instance_count_;
+  if (instances.insert_or_assign(std::move(name), std::move(instance)).second) {
+    ++instance_count_;
+    if (budget_ != nullptr) budget_->Reserve(kSeriesPerInstance);
+  }
 }
 
 std::vector<ServiceSummary> HealthRegistry::Services() const {

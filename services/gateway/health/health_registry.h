@@ -24,7 +24,27 @@ class TransitionSink {
  public:
   virtual ~TransitionSink() = default;
   virtual void OnTransition(const StatusChange& transition, const Instance* now) = 0;
+  // A stale instance left the registry after forget_after (no transition): its persisted last
+  // state goes too, or every instance name ever seen would stay in storage and come back at a
+  // restart.
+  virtual void OnForgotten(const Instance& instance) { (void)instance; }
 };
+
+// The gateway's budget of exported series (limits.max_series_total), shared with the metric
+// store: each instance the registry holds takes kSeriesPerInstance of it, so a flood of
+// instances cannot go around the series cap. Implementations are thread-safe.
+class SeriesBudget {
+ public:
+  virtual ~SeriesBudget() = default;
+  // Takes `series` from the budget; false (nothing taken) when it would go over the limit.
+  virtual bool TryReserve(size_t series) = 0;
+  // Takes `series` even beyond the limit (instances restored after a restart).
+  virtual void Reserve(size_t series) = 0;
+  virtual void Release(size_t series) = 0;
+};
+
+// fleetgate_instance_up and the six fleetgate_instance_status series of one instance.
+inline constexpr size_t kSeriesPerInstance = 7;
 
 struct RegistryOptions {
   // Defaults: the health.* configuration keys.
@@ -37,12 +57,13 @@ struct RegistryOptions {
 
 class HealthRegistry {
  public:
+  // `budget` (may be null: none) is charged kSeriesPerInstance per instance held.
   HealthRegistry(RegistryOptions options, std::shared_ptr<const Clock> clock,
-                 TransitionSink* sink = nullptr);
+                 TransitionSink* sink = nullptr, SeriesBudget* budget = nullptr);
 
   // Any event from the instance: it is known from now on and its last-seen time moves. False
-  // (nothing registered) when the instance is new and max_instances or
-  // max_instances_per_service is reached.
+  // (nothing registered) when the instance is new and max_instances,
+  // max_instances_per_service or the series budget is reached.
   bool Seen(std::string_view service, std::string_view instance, std::string_view version);
   // A health event: sets the status (a transition when it changes) and renews the TTL. False, as
   // Seen, at the instance caps.
@@ -63,6 +84,10 @@ class HealthRegistry {
   bool Deregister(std::string_view service, std::string_view instance);
   // Puts back an instance as persisted before a restart; no transition is emitted.
   void Restore(Instance instance);
+  // True when the instance is known, or new and Seen would register it now (under the caps and
+  // the series budget). The ingest path asks first, so that events of an instance over a cap
+  // are refused (instance_limit) rather than counted for an instance the registry cannot hold.
+  bool Admissible(std::string_view service, std::string_view instance) const;
 
   std::vector<ServiceSummary> Services() const;
   std::vector<Instance> ServiceInstances(std::string_view service) const;  // empty: unknown
@@ -85,11 +110,15 @@ class HealthRegistry {
   void SetReported(Instance& instance, Status status, const std::string& detail, TimePoint when);
   void FinishMaintenance(Instance& instance, TimePoint when, const char* why);
   Instance* FindLocked(std::string_view service, std::string_view instance);
+  // Room for one more instance of `service` under the instance caps (the budget aside).
+  bool RoomLocked(std::string_view service) const;
+  void Forgotten(size_t instances);  // gives their series back to the budget
   void Emit(const StatusChange& transition, const Instance* instance);
 
   const RegistryOptions options_;
   const std::shared_ptr<const Clock> clock_;
   TransitionSink* const sink_;
+  SeriesBudget* const budget_;
   mutable std::mutex mutex_;
   std::map<std::string, Instances, std::less<>> services_;
   size_t instance_count_ = 0;  // over every service

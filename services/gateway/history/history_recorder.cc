@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "history/transition_capture.h"
+
 namespace fleetgate::history {
 namespace {
 
@@ -81,12 +83,17 @@ void HistoryRecorder::OnTransition(const health::StatusChange& transition,
   row.to = transition.to ? std::string(health::StatusName(*transition.to)) : storage::kDeregistered;
   row.detail = transition.detail;
   row.time = transition.time;
-  sink_.Enqueue(std::move(row));
+  bool queued = sink_.Enqueue(std::move(row));
   if (now != nullptr) {
-    sink_.Enqueue(ToInstanceState(*now));
+    queued = sink_.Enqueue(ToInstanceState(*now)) && queued;
   } else {
-    sink_.EnqueueDelete(transition.service, transition.instance);
+    queued = sink_.EnqueueDelete(transition.service, transition.instance) && queued;
   }
+  TransitionCapture::Note(queued);
+}
+
+void HistoryRecorder::OnForgotten(const health::Instance& instance) {
+  sink_.EnqueueDelete(instance.service, instance.instance);
 }
 
 size_t RestoreRegistry(const std::vector<storage::InstanceState>& states, TimePoint now,

@@ -16,6 +16,7 @@ class HistoryRecorder final : public health::TransitionSink {
  public:
   explicit HistoryRecorder(storage::HistorySink& sink) : sink_(sink) {}
   void OnTransition(const health::StatusChange& transition, const health::Instance* now) override;
+  void OnForgotten(const health::Instance& instance) override;
 
  private:
   storage::HistorySink& sink_;

@@ -99,6 +99,16 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   }
   self_metrics_.batches(rpc).Increment();
   response->set_batch_id(request.batch_id());
+  // An instance the registry cannot hold (its caps, or the series budget its fleetgate_instance_*
+  // series would take) sends nothing: every event is refused, metrics too, so a flood of new
+  // instances adds neither instances nor series.
+  if (!registry_.Admissible(source.service(), source.instance())) {
+    const Error refused = InstanceLimit(source);
+    for (int i = 0; i < request.events_size(); ++i) Reject(response, i, refused);
+    response->set_accepted(0);
+    response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
+    return Status::Ok();
+  }
   // Every event's labels and key first (each key's table slot prefetched as it is built), then
   // the metric events in one ApplyBatch, then the outcomes in event order.
   thread_local std::vector<PreparedEvent> prepared;
@@ -125,8 +135,8 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   // After the events, and only when one was accepted: a new instance whose batch carries a
   // health report is first seen with that status (one first-sighting transition), and an
   // instance becomes known only by an accepted event: an empty batch, or one whose events were
-  // all refused, registers nothing. At the instance caps, metrics still count; the instance
-  // just stays out of the registry.
+  // all refused, registers nothing. Admissible was checked above; should another batch have
+  // taken the last place meanwhile, this batch's metrics count and the instance stays out.
   if (accepted > 0) registry_.Seen(source.service(), source.instance(), source.version());
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
@@ -190,12 +200,18 @@ Status BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Sourc
   Status outcome = ToHealthReport(event, options_, report);
   if (!outcome.ok()) return outcome;
   if (!registry_.Report(source.service(), source.instance(), source.version(), report)) {
-    return EventError(reason::kInstanceLimit,
-                      "instance \"" + source.instance() + "\" of service \"" + source.service() +
-                          "\" is new and the registry is full (health.max_instances or "
-                          "health.max_instances_per_service)");
+    return InstanceLimit(source);
   }
   return Status::Ok();
+}
+
+Error BatchProcessor::InstanceLimit(const v1::Source& source) {
+  return EventError(reason::kInstanceLimit,
+                    "instance \"" + source.instance() + "\" of service \"" + source.service() +
+                        "\" is new and the registry is full (health.max_instances, "
+                        "health.max_instances_per_service, or limits.max_series_total, of which "
+                        "each instance takes " +
+                        std::to_string(health::kSeriesPerInstance) + " series)");
 }
 
 void BatchProcessor::Reject(v1::ReportResponse* response, int index, const Error& error) {

@@ -64,6 +64,7 @@ class BatchProcessor {
   Status ApplyOther(const v1::Event& event, const v1::Source& source);
   Status ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
   void Reject(v1::ReportResponse* response, int index, const Error& error);
+  static Error InstanceLimit(const v1::Source& source);
 
   const IngestOptions options_;
   metrics::MetricStore& store_;

@@ -29,8 +29,25 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       return;
     }
     response_.Clear();
-    grpc::Status status = ProcessRaw(processor_, request_, &response_, "StreamReport", check_);
-    std::lock_guard<std::mutex> lock(mutex_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      batch_pending_ = true;
+    }
+    service_.Answer(
+        context_,
+        [this] { return ProcessRaw(processor_, request_, &response_, "StreamReport", check_); },
+        [this](const grpc::Status& status) { AfterBatch(status); });
+  }
+
+  // The batch's answer: at once, or after its commit on the DurableAcks worker.
+  void AfterBatch(const grpc::Status& status) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    batch_pending_ = false;
+    if (done_) {  // the stream ended (CloseStreams) while the batch waited: OnDone left it to us
+      lock.unlock();
+      delete this;
+      return;
+    }
     if (finished_) return;
     if (!status.ok()) {
       finished_ = true;
@@ -53,6 +70,10 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
 
   void OnDone() override {
     service_.Forget(this);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_ = true;
+    if (batch_pending_) return;  // AfterBatch deletes it
+    lock.unlock();
     delete this;
   }
 
@@ -79,6 +100,8 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   std::optional<auth::Identity> identity_;
   std::mutex mutex_;
   bool finished_ = false;
+  bool batch_pending_ = false;  // a batch is applied or waits for its commit
+  bool done_ = false;           // OnDone ran
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   const BatchCheck check_;  // last: it captures the members above
@@ -119,8 +142,10 @@ grpc::ServerUnaryReactor* IngestService::Report(grpc::CallbackServerContext* con
                                                 const grpc::ByteBuffer* request,
                                                 grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto finish = [reactor](const grpc::Status& status) { reactor->Finish(status); };
   if (gate_ == nullptr) {
-    reactor->Finish(ProcessRaw(processor_, *request, response, "Report"));
+    Answer(
+        context, [&] { return ProcessRaw(processor_, *request, response, "Report"); }, finish);
     return reactor;
   }
   std::optional<auth::Identity> identity;
@@ -129,12 +154,22 @@ grpc::ServerUnaryReactor* IngestService::Report(grpc::CallbackServerContext* con
     reactor->Finish(admitted);
     return reactor;
   }
-  reactor->Finish(
-      ProcessRaw(processor_, *request, response, "Report", [&](const v1::ReportRequest& batch) {
-        return gate_->AdmitBatch(*context, identity, batch.source().service(),
-                                 static_cast<size_t>(batch.events_size()));
-      }));
+  auto check = [&](const v1::ReportRequest& batch) {
+    return gate_->AdmitBatch(*context, identity, batch.source().service(),
+                             static_cast<size_t>(batch.events_size()));
+  };
+  Answer(
+      context, [&] { return ProcessRaw(processor_, *request, response, "Report", check); }, finish);
   return reactor;
+}
+
+void IngestService::Answer(grpc::CallbackServerContext* context,
+                           const std::function<grpc::Status()>& apply, DurableAcks::Done done) {
+  if (acks_ == nullptr) {
+    done(apply());
+    return;
+  }
+  acks_->Answer(context->deadline(), apply, std::move(done));
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::StreamReport(

@@ -13,6 +13,7 @@
 
 #include "fleetgate/v1/reporter.grpc.pb.h"
 #include "ingest/batch_processor.h"
+#include "ingest/durable_acks.h"
 #include "ingest/report_gate.h"
 
 namespace fleetgate::ingest {
@@ -25,8 +26,11 @@ class StreamReactor;
 class IngestService final : public RawIngestServiceBase {
  public:
   // `gate` (may be null: open) checks each call's credential and each batch's service and quota.
-  explicit IngestService(BatchProcessor& processor, const ReportGate* gate = nullptr)
-      : processor_(processor), gate_(gate) {}
+  // `acks` (may be null: answered at once) holds back the answer of a batch that recorded a
+  // health transition until it is committed (storage.durable_ack).
+  explicit IngestService(BatchProcessor& processor, const ReportGate* gate = nullptr,
+                         DurableAcks* acks = nullptr)
+      : processor_(processor), gate_(gate), acks_(acks) {}
 
   grpc::ServerUnaryReactor* Report(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -41,9 +45,13 @@ class IngestService final : public RawIngestServiceBase {
  private:
   friend class StreamReactor;
   void Forget(StreamReactor* stream);
+  // Runs `apply` and hands its status to `done`, after the commit when durable acks apply.
+  void Answer(grpc::CallbackServerContext* context, const std::function<grpc::Status()>& apply,
+              DurableAcks::Done done);
 
   BatchProcessor& processor_;
   const ReportGate* gate_;
+  DurableAcks* const acks_;
   std::mutex streams_mutex_;
   std::unordered_set<StreamReactor*> streams_;
 };

@@ -1,5 +1,6 @@
 #include "metrics/metric_store.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "metrics/metric_store_internal.h"
@@ -151,10 +152,13 @@ MetricStore::Series* MetricStore::FindOrCreate(Shard& shard, const SeriesKey& ke
   }
   if (outcome = CheckNewSeries(kind, name, labels); !outcome.ok()) return nullptr;
   std::lock_guard<std::mutex> lock(families_mutex_);
-  if (total_series_.load(std::memory_order_relaxed) >= options_.max_series_total) {
-    outcome = EventError(
-        reason::kTotalSeriesLimit,
-        "the gateway holds its limit of " + std::to_string(options_.max_series_total) + " series");
+  if (total_series_.load(std::memory_order_relaxed) +
+          reserved_series_.load(std::memory_order_relaxed) >=
+      options_.max_series_total) {
+    outcome =
+        EventError(reason::kTotalSeriesLimit,
+                   "the gateway holds its limit of " + std::to_string(options_.max_series_total) +
+                       " series (limits.max_series_total, instance series included)");
     return nullptr;
   }
   FamilyEntry* family = FindOrCreateFamily(kind, name, outcome);
@@ -270,6 +274,28 @@ size_t MetricStore::RemoveExpired() {
     });
   }
   return removed;
+}
+
+bool MetricStore::TryReserveSeries(size_t n) {
+  std::lock_guard<std::mutex> lock(families_mutex_);
+  if (total_series_.load(std::memory_order_relaxed) +
+          reserved_series_.load(std::memory_order_relaxed) + n >
+      options_.max_series_total) {
+    return false;
+  }
+  reserved_series_.fetch_add(n, std::memory_order_relaxed);
+  return true;
+}
+
+void MetricStore::ReserveSeries(size_t n) {
+  std::lock_guard<std::mutex> lock(families_mutex_);
+  reserved_series_.fetch_add(n, std::memory_order_relaxed);
+}
+
+void MetricStore::ReleaseSeries(size_t n) {
+  std::lock_guard<std::mutex> lock(families_mutex_);
+  reserved_series_.fetch_sub(std::min(n, reserved_series_.load(std::memory_order_relaxed)),
+                             std::memory_order_relaxed);
 }
 
 // Called with the series' shard lock and families_mutex_ held.

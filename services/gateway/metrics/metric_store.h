@@ -140,6 +140,14 @@ class MetricStore {
   static constexpr size_t kPartSeries = 32768;
 
   size_t ActiveSeries() const { return total_series_.load(std::memory_order_relaxed); }
+  // Series the gateway exports besides the reported ones (the health registry's
+  // fleetgate_instance_* series) share max_series_total: while held, they leave that much less
+  // room for new reported series. TryReserveSeries is false (nothing taken) when `n` more would
+  // go over the limit; ReserveSeries takes them regardless. Thread-safe.
+  bool TryReserveSeries(size_t n);
+  void ReserveSeries(size_t n);
+  void ReleaseSeries(size_t n);
+  size_t ReservedSeries() const { return reserved_series_.load(std::memory_order_relaxed); }
   // The reported series as a collectable for the Exposition (a TextCollectable: it writes its
   // text itself). It may outlive the store, and then collects nothing.
   std::shared_ptr<prometheus::Collectable> collectable() const;
@@ -210,6 +218,7 @@ class MetricStore {
   mutable std::mutex families_mutex_;
   std::map<std::string, std::unique_ptr<FamilyEntry>, std::less<>> families_;
   std::atomic<size_t> total_series_{0};
+  std::atomic<size_t> reserved_series_{0};  // changed under families_mutex_
   std::shared_ptr<Collectable> collectable_;
 };
 

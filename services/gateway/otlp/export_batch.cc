@@ -51,6 +51,13 @@ void ExportProcessor::Batch::ApplyResource(const pb::metrics::v1::ResourceMetric
     problem =
         "service.name, service.instance.id (host.name) and service.version may have at most " +
         std::to_string(limit) + " bytes";
+  } else if (!processor_.registry_.Admissible(reporter_.service, reporter_.instance)) {
+    // As for Report: an instance the registry cannot hold sends nothing.
+    problem_reason = reason::kInstanceLimit;
+    problem = "instance " + Quoted(reporter_.instance) + " of service " +
+              Quoted(reporter_.service) +
+              " is new and the registry is full (health.max_instances, "
+              "health.max_instances_per_service, or limits.max_series_total)";
   }
   if (!problem.empty()) {
     size_t points = 0;

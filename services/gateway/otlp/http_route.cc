@@ -138,10 +138,18 @@ http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate
   return Answer(encoding, summary.value());
 }
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor,
-                   const ingest::ReportGate* gate) {
-  router.Handle("POST", "/v1/metrics", [&processor, gate](const http::Request& request) {
-    return HandleExport(processor, gate, request);
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor, const ingest::ReportGate* gate,
+                   ingest::DurableAcks* acks) {
+  router.Handle("POST", "/v1/metrics", [&processor, gate, acks](const http::Request& request) {
+    if (acks == nullptr) return HandleExport(processor, gate, request);
+    http::Response response;
+    grpc::Status status = acks->AnswerBlocking([&] {
+      response = HandleExport(processor, gate, request);
+      return response.status < 400 ? grpc::Status::OK
+                                   : grpc::Status(grpc::StatusCode::UNKNOWN, "refused");
+    });
+    if (status.ok() || response.status >= 400) return response;
+    return http::JsonError(503, "not_committed", status.error_message());
   });
 }
 

@@ -11,6 +11,7 @@
 
 #include "http/message.h"
 #include "http/router.h"
+#include "ingest/durable_acks.h"
 #include "ingest/report_gate.h"
 #include "otlp/export_processor.h"
 
@@ -20,7 +21,10 @@ namespace fleetgate::otlp {
 http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate* gate,
                             const http::Request& request);
 
-void AddOtlpRoutes(http::Router& router, ExportProcessor& processor,
-                   const ingest::ReportGate* gate);
+// `gate` may be null: every export is admitted. `acks` (may be null: answered at once): with
+// storage.durable_ack, an export whose heartbeat recorded a health transition is answered after
+// its commit, or 503 `not_committed`.
+void AddOtlpRoutes(http::Router& router, ExportProcessor& processor, const ingest::ReportGate* gate,
+                   ingest::DurableAcks* acks = nullptr);
 
 }  // namespace fleetgate::otlp

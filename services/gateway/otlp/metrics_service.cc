@@ -78,7 +78,13 @@ grpc::ServerUnaryReactor* MetricsService::Export(grpc::CallbackServerContext* co
                                                  const grpc::ByteBuffer* request,
                                                  grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(Process(processor_, gate_, *context, *request, response));
+  auto apply = [&] { return Process(processor_, gate_, *context, *request, response); };
+  if (acks_ == nullptr) {
+    reactor->Finish(apply());
+  } else {
+    acks_->Answer(context->deadline(), apply,
+                  [reactor](const grpc::Status& status) { reactor->Finish(status); });
+  }
   return reactor;
 }
 

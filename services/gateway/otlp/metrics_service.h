@@ -7,6 +7,7 @@
 // within every service's quota (RESOURCE_EXHAUSTED and `retry-after-ms`), the export refused
 // whole otherwise. Thread-safe.
 
+#include "ingest/durable_acks.h"
 #include "ingest/report_gate.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "otlp/export_processor.h"
@@ -18,9 +19,12 @@ using RawMetricsService = pb::collector::metrics::v1::MetricsService::WithRawCal
 
 class MetricsService final : public RawMetricsService {
  public:
-  // `gate` may be null: every export is admitted.
-  MetricsService(ExportProcessor& processor, const ingest::ReportGate* gate)
-      : processor_(processor), gate_(gate) {}
+  // `gate` may be null: every export is admitted. `acks` (may be null: answered at once) holds
+  // back the answer of an export whose heartbeat recorded a health transition until it is
+  // committed (storage.durable_ack).
+  MetricsService(ExportProcessor& processor, const ingest::ReportGate* gate,
+                 ingest::DurableAcks* acks = nullptr)
+      : processor_(processor), gate_(gate), acks_(acks) {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -29,6 +33,7 @@ class MetricsService final : public RawMetricsService {
  private:
   ExportProcessor& processor_;
   const ingest::ReportGate* gate_;
+  ingest::DurableAcks* const acks_;
 };
 
 // The gRPC status of an Error (its code; the message says the reason).

@@ -99,10 +99,24 @@ TEST(ConfigKeysTest, ValidatorsRefuseBadValuesNamingTheKey) {
       {"FLEETGATE_ALERTING_NOTIFICATION_MAX_ATTEMPTS", "0", "must be greater than zero"},
       {"FLEETGATE_LOG_LEVEL", "loud", "log.level: must be trace, debug, info, warn, error or off"},
       {"FLEETGATE_SHUTDOWN_DRAIN_TIMEOUT", "1m", "must not exceed shutdown.timeout"},
+      {"FLEETGATE_STORAGE_DURABLE_ACK", "maybe", "storage.durable_ack: must be true or false"},
   };
   for (const auto& [variable, value, message] : cases) {
     EXPECT_THAT(ErrorOf(Env({{variable, value}})), HasSubstr(message)) << variable << "=" << value;
   }
+}
+
+TEST(ConfigKeysTest, ABooleanReadsTheWordsYamlAndHelmUsersWrite) {
+  EXPECT_FALSE(Load(Env({})).storage.durable_ack);
+  for (const char* yes : {"true", "on", "yes", "1", "TRUE"}) {
+    EXPECT_TRUE(Load(Env({{"FLEETGATE_STORAGE_DURABLE_ACK", yes}})).storage.durable_ack) << yes;
+  }
+  for (const char* no : {"false", "off", "no", "0"}) {
+    EXPECT_FALSE(Load(Env({{"FLEETGATE_STORAGE_DURABLE_ACK", no}})).storage.durable_ack) << no;
+  }
+  Sources flags;
+  flags.flags = {{"storage.durable_ack", "on"}};
+  EXPECT_TRUE(Load(flags).storage.durable_ack);
 }
 
 TEST(ConfigKeysTest, AnUnknownVariableIsAnErrorWithADidYouMean) {

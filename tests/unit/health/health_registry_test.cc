@@ -14,7 +14,9 @@ class RecordingSink : public TransitionSink {
   void OnTransition(const StatusChange& transition, const Instance*) override {
     transitions.push_back(transition);
   }
+  void OnForgotten(const Instance& instance) override { forgotten.push_back(instance.instance); }
   std::vector<StatusChange> transitions;
+  std::vector<std::string> forgotten;
 };
 
 class HealthRegistryTest : public ::testing::Test {
@@ -160,9 +162,13 @@ TEST_F(HealthRegistryTest, ForgetsInstancesStaleForForgetAfter) {
   clock_->Advance(seconds(11));
   registry_.Sweep();
   clock_->Advance(hours(24));
+  EXPECT_TRUE(sink_.forgotten.empty());
   registry_.Sweep();
   EXPECT_FALSE(registry_.Find("billing", "i-1"));
   EXPECT_TRUE(registry_.Services().empty());
+  // Its persisted last state goes too (the recorder deletes it), without a transition.
+  EXPECT_EQ(sink_.forgotten, std::vector<std::string>{"i-1"});
+  EXPECT_EQ(sink_.transitions.back().to, Status::kStale);
 }
 
 TEST_F(HealthRegistryTest, CapsTtlAtMaximum) {

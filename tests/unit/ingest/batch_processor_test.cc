@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ingest/grpc_status.h"
+#include "ingest/series_budget.h"
 #include "metrics/exposition.h"
 #include "metrics/rejection.h"
 
@@ -552,9 +553,45 @@ TEST_F(BatchProcessorTest, AHealthEventOfANewInstanceBeyondTheCapIsRejectedAndCo
   EXPECT_FALSE(registry.Find("billing", "i-3"));
   EXPECT_FALSE(registry.Find("search", "i-2"));
   EXPECT_EQ(Rejected(reason::kInstanceLimit), 2);
-  // A metric event of an instance beyond the cap still counts; the instance stays unknown.
-  ExpectRejections(Process(Batch({Gauge("workers", 1)}, 2, {}, "billing", "i-9")), {});
+  // Metric events of an instance beyond the cap are refused the same way (DESIGN.md bounds
+  // instances; their series would outgrow it): nothing is counted, the instance stays unknown.
+  ExpectRejections(
+      Process(Batch({Gauge("workers", 1), Counter("jobs_total", 1)}, 2, {}, "billing", "i-9")),
+      {{0, reason::kInstanceLimit}, {1, reason::kInstanceLimit}});
   EXPECT_FALSE(registry.Find("billing", "i-9"));
+  EXPECT_EQ(store_->ActiveSeries(), 0u);
+  EXPECT_EQ(Rejected(reason::kInstanceLimit), 4);
+  // A known instance's metrics still count.
+  ExpectRejections(Process(Batch({Gauge("workers", 1)}, 3, {}, "billing", "i-1")), {});
+  processor_.reset();
+}
+
+// The registry's fleetgate_instance_* series (7 per instance) share limits.max_series_total
+// with the reported series: a flood of new instances stops at the series cap, and the room they
+// take is given back when they go.
+TEST_F(BatchProcessorTest, InstanceSeriesCountInTheTotalSeriesBudget) {
+  metrics::MetricStoreOptions small;
+  small.max_series_total = 30;  // room for 4 instances (28 series), then 2 reported series
+  Use(IngestOptions{}, small);
+  StoreSeriesBudget budget(*store_);
+  health::HealthRegistry registry(TestRegistryOptions(), clock_, nullptr, &budget);
+  processor_ = std::make_unique<BatchProcessor>(IngestOptions{}, *store_, registry, self_metrics_);
+  auto report = [&](int instance) {
+    return Process(Batch({Health(v1::HEALTH_STATUS_SERVING)}, 1, {}, "billing",
+                         "i-" + std::to_string(instance)));
+  };
+  for (int i = 0; i < 4; ++i) ExpectRejections(report(i), {});
+  EXPECT_EQ(store_->ReservedSeries(), 4 * health::kSeriesPerInstance);
+  ExpectRejections(report(4), {{0, reason::kInstanceLimit}});  // 35 > 30
+  EXPECT_EQ(registry.size(), 4u);
+  // Two reported series fit beside them, a third does not.
+  ExpectRejections(
+      Process(Batch({Gauge("a", 1), Gauge("b", 1), Gauge("c", 1)}, 2, {}, "billing", "i-0")),
+      {{2, reason::kTotalSeriesLimit}});
+  // A deregistered instance gives its series back.
+  ASSERT_TRUE(registry.Deregister("billing", "i-1"));
+  EXPECT_EQ(store_->ReservedSeries(), 3 * health::kSeriesPerInstance);
+  ExpectRejections(report(5), {});
   processor_.reset();
 }
 

@@ -55,6 +55,24 @@ TYPED_TEST(StorageBackendTest, ReadsWrittenTransitionsNewestFirst) {
   EXPECT_EQ(b.source().QueryTransitions(query).value().transitions.size(), 1u);
 }
 
+// storage.durable_ack on either backend: the flush interval is an hour, so only the waiter's
+// wake commits, and the rows are readable when it returns.
+TYPED_TEST(StorageBackendTest, AwaitCommitReturnsOnceTheWritesAreCommitted) {
+  auto& b = this->backend_;
+  EXPECT_EQ(b.sink().LastAccepted(), 0u);
+  for (int i = 0; i < 3; ++i) b.sink().Enqueue(MakeTransition("pod-a", "SERVING", At(100 + i)));
+  const uint64_t seq = b.sink().LastAccepted();
+  EXPECT_EQ(seq, 3u);
+  EXPECT_EQ(b.sink().AwaitCommit(seq, std::chrono::steady_clock::now()), CommitOutcome::kPending);
+  EXPECT_EQ(b.sink().AwaitCommit(seq, std::chrono::steady_clock::now() + std::chrono::seconds(30)),
+            CommitOutcome::kCommitted);
+  TransitionQuery query;
+  query.service = "checkout";
+  Result<TransitionPage> page = b.source().QueryTransitions(query);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page.value().transitions.size(), 3u);
+}
+
 TYPED_TEST(StorageBackendTest, PagesThroughHistoryWithCursorsWithoutGapsOrRepeats) {
   auto& b = this->backend_;
   for (int i = 0; i < 250; ++i) {
