@@ -112,8 +112,12 @@ class WriteVisitor {
         .Run();
   }
 
+  // A forgotten instance: its last state goes, and so does its id from the writer's memory, so
+  // churning instance names do not grow the cache (an instance that comes back is looked up again).
   void operator()(const DeleteState& d) {
     delete_state_.Bind(1, d.service).Bind(2, d.instance).Run();
+    auto service = ids_.services().find(d.service);
+    if (service != ids_.services().end()) service->second.instances.erase(d.instance);
   }
 
   void operator()(const AlertTransition& t) { alerts_.Write(t); }

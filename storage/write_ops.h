@@ -25,7 +25,8 @@ using WriteOps = std::deque<WriteOp>;
 
 // The writer's memory of the ids of services and instances (the `services` and `instances`
 // rows), so a transition costs a dimension-table lookup only the first time its names are
-// seen. It holds committed ids only: WriteBatch forgets everything after a rollback.
+// seen. It holds committed ids only: WriteBatch forgets everything after a rollback. A
+// DeleteState (a forgotten instance) drops that instance's id, so it holds live names only.
 class NameIds {
  public:
   struct Service {
