@@ -3,9 +3,6 @@
 #include "client/fgctl/commands.h"
 #include "client/fgctl/history_pages.h"
 #include "client/fgctl/table.h"
-#include "core/clock.h"
-#include "core/duration.h"
-#include "core/time_format.h"
 
 namespace fleetgate::fgctl {
 namespace {
@@ -49,10 +46,9 @@ struct AlertHistoryFlags {
 };
 
 Error ShowAlertHistory(const Globals& globals, const AlertHistoryFlags& flags, std::ostream& out) {
-  auto since = ParseDuration(flags.since);
-  if (!since) return "--since: not a duration: \"" + flags.since + "\" (e.g. 90s, 1h, 7d)";
-  std::string path =
-      "/api/v1/alerts/history?from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *since));
+  auto from = FromParameter(flags.since);
+  if (!from) return SinceError(flags.since);
+  std::string path = "/api/v1/alerts/history?" + *from;
   if (!flags.rule.empty()) path += "&rule=" + UrlEncode(flags.rule);
   JsonResult result = FetchHistory(globals.rest(), path, "GET /api/v1/alerts/history", flags.page);
   if (!result.ok()) return result.error;

@@ -7,9 +7,7 @@
 #include "client/fgctl/format.h"
 #include "client/fgctl/history_pages.h"
 #include "client/fgctl/table.h"
-#include "core/clock.h"
 #include "core/duration.h"
-#include "core/time_format.h"
 
 namespace fleetgate::fgctl {
 namespace {
@@ -99,10 +97,9 @@ struct HistoryFlags {
 };
 
 Error ShowHistory(const Globals& globals, const HistoryFlags& flags, std::ostream& out) {
-  auto since = ParseDuration(flags.since);
-  if (!since) return "--since: not a duration: \"" + flags.since + "\" (e.g. 90s, 1h, 7d)";
-  std::string path = "/api/v1/services/" + UrlEncode(flags.service) +
-                     "/history?from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *since));
+  auto from = FromParameter(flags.since);
+  if (!from) return SinceError(flags.since);
+  std::string path = "/api/v1/services/" + UrlEncode(flags.service) + "/history?" + *from;
   if (!flags.instance.empty()) path += "&instance=" + UrlEncode(flags.instance);
   JsonResult result =
       FetchHistory(globals.rest(), path, "GET /api/v1/services/{service}/history", flags.page);

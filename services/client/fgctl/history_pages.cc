@@ -2,6 +2,10 @@
 
 #include <set>
 
+#include "core/clock.h"
+#include "core/duration.h"
+#include "core/time_format.h"
+
 namespace fleetgate::fgctl {
 namespace {
 
@@ -47,6 +51,16 @@ JsonResult FetchHistory(const RestClient& rest, const std::string& path, const s
 void PrintMore(const nlohmann::json& body, std::ostream& out) {
   const std::string next = NextCursor(body);
   if (!next.empty()) out << "(more: --cursor " << next << ", or --all)\n";
+}
+
+std::optional<std::string> FromParameter(const std::string& since) {
+  auto duration = ParseDuration(since);
+  if (!duration) return std::nullopt;
+  return "from=" + UrlEncode(FormatRfc3339(SystemClock().Now() - *duration));
+}
+
+std::string SinceError(const std::string& since) {
+  return "--since: not a duration: \"" + since + "\" (e.g. 90s, 1h, 7d)";
 }
 
 }  // namespace fleetgate::fgctl

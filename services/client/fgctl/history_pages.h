@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -25,6 +26,11 @@ void AddPageFlags(CLI::App& command, PageFlags& flags);
 // the pages are merged into one body whose next_cursor is null. `route` names it in errors.
 JsonResult FetchHistory(const RestClient& rest, const std::string& path, const std::string& route,
                         const PageFlags& flags);
+
+// The query parameter of a history route for a --since flag: "from=" and now minus the duration
+// in RFC 3339, URL-encoded; nullopt when `since` is not a duration (SinceError says so).
+std::optional<std::string> FromParameter(const std::string& since);
+std::string SinceError(const std::string& since);
 
 // Under a table: how to read on when the body has a next_cursor.
 void PrintMore(const nlohmann::json& body, std::ostream& out);
