@@ -5,6 +5,7 @@
 // Start/Stop/WaitDrained are called from one controlling thread; completions arrive on gRPC's.
 
 #include <grpcpp/channel.h>
+#include <grpcpp/support/byte_buffer.h>
 
 #include <chrono>
 #include <memory>
@@ -47,6 +48,10 @@ std::unique_ptr<LoadConnection> MakeHealthConnection(ConnectionSetup setup);
 // TLS verified against the PEM bundle `ca_file` when it is not empty (throws if unreadable).
 std::shared_ptr<grpc::Channel> NewSeparateChannel(const std::string& target, int index,
                                                   const std::string& ca_file);
+
+// The batches' wire bytes, serialized once, to be written again and again (a ByteBuffer copy
+// shares its slices).
+std::vector<grpc::ByteBuffer> Serialized(const std::vector<const v1::ReportRequest*>& batches);
 
 // Adds the bearer token to a call's metadata (nothing when `token` is empty).
 void AddToken(grpc::ClientContext& context, const std::string& token);

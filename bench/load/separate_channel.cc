@@ -29,6 +29,18 @@ std::shared_ptr<grpc::ChannelCredentials> Credentials(const std::string& ca_file
 
 }  // namespace
 
+std::vector<grpc::ByteBuffer> Serialized(const std::vector<const v1::ReportRequest*>& batches) {
+  std::vector<grpc::ByteBuffer> wire;
+  wire.reserve(batches.size());
+  for (const v1::ReportRequest* batch : batches) {
+    grpc::ByteBuffer bytes;
+    bool own = false;
+    grpc::GenericSerialize<grpc::ProtoBufferWriter, v1::ReportRequest>(*batch, &bytes, &own);
+    wire.push_back(std::move(bytes));
+  }
+  return wire;
+}
+
 void AddToken(grpc::ClientContext& context, const std::string& token) {
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
 }

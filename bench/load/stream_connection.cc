@@ -28,15 +28,7 @@ class StreamConnection : public LoadConnection,
                          public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   explicit StreamConnection(ConnectionSetup setup)
-      : setup_(std::move(setup)), generic_(setup_.channel) {
-    wire_.reserve(setup_.batches.size());
-    for (const v1::ReportRequest* batch : setup_.batches) {
-      grpc::ByteBuffer bytes;
-      bool own = false;
-      grpc::GenericSerialize<grpc::ProtoBufferWriter, v1::ReportRequest>(*batch, &bytes, &own);
-      wire_.push_back(std::move(bytes));
-    }
-  }
+      : setup_(std::move(setup)), generic_(setup_.channel), wire_(Serialized(setup_.batches)) {}
 
   void Start() override {
     AddToken(context_, setup_.token);

@@ -23,13 +23,7 @@ class UnaryConnection : public LoadConnection {
   UnaryConnection(ConnectionSetup setup, bool health)
       : setup_(std::move(setup)), health_(health), stub_(setup_.channel) {
     if (health_) return;
-    wire_.reserve(setup_.batches.size());
-    for (const v1::ReportRequest* batch : setup_.batches) {
-      grpc::ByteBuffer bytes;
-      bool own = false;
-      grpc::GenericSerialize<grpc::ProtoBufferWriter, v1::ReportRequest>(*batch, &bytes, &own);
-      wire_.push_back(std::move(bytes));
-    }
+    wire_ = Serialized(setup_.batches);
   }
 
   void Start() override {
