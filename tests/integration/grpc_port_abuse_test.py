@@ -254,7 +254,7 @@ def latency_probe(port, stop, latencies, failures):
         try:
             latencies.append(normal_call(port, timeout=10))
         except Exception as error:  # grpc.RpcError and socket errors alike
-            failures.append(str(error)[:200])
+            failures.append(" ".join(str(error).split())[:300])
         time.sleep(0.1)  # the probe's pace
 
 
@@ -300,6 +300,8 @@ def scenario_flood(args, gateway, floods):
     print(f"peak RSS {gateway.peak_rss / MIB:.0f} MiB, kept after {kept / MIB:.0f} MiB; "
           f"normal client: {len(latencies)} calls, max {max(latencies or [0]):.2f} s, "
           f"p99 {p99:.2f} s, {len(failures)} failed; after the flood {after:.3f} s")
+    for failure in failures:
+        print(f"  normal client failure: {failure}")
     check(gateway.process.poll() is None, "the gateway survived")
     bound = memory_mib(args.rss_bound_mb, args.sanitized)
     check(gateway.peak_rss < bound * MIB, f"peak RSS stays under {bound} MiB")

@@ -68,7 +68,7 @@ bool ConnectionTable::ShedHeaviest(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
   Connection* heaviest = nullptr;
   for (Connection& c : connections_) {
-    if (c.shed) continue;
+    if (c.shed || c.bytes_received < kShedFloorBytes) continue;
     if (!heaviest || c.receive_rate > heaviest->receive_rate ||
         (c.receive_rate == heaviest->receive_rate && c.bytes_received > heaviest->bytes_received)) {
       heaviest = &c;

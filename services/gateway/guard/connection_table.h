@@ -16,6 +16,10 @@ namespace fleetgate::guard {
 class ConnectionTable {
  public:
   using SteadyTime = std::chrono::steady_clock::time_point;
+  // A connection that has sent less than one HTTP/2 flow-control window (64 KiB) cannot be what
+  // holds the memory: shedding it frees nothing and cuts off a normal client (memory the
+  // allocator keeps after a flood would otherwise shed every new caller, one per tick).
+  static constexpr uint64_t kShedFloorBytes = 64 * 1024;
 
   explicit ConnectionTable(GuardMetrics& metrics) : metrics_(metrics) {}
   ~ConnectionTable();  // closes the duplicates
@@ -30,7 +34,7 @@ class ConnectionTable {
   // Reads every connection's counters and forgets (closes) those no longer established.
   void Refresh(SteadyTime now);
   // Shuts down the connection that received the most bytes per second since the previous
-  // Refresh; false when there is none.
+  // Refresh, among those that received at least kShedFloorBytes; false when there is none.
   bool ShedHeaviest(const std::string& reason);
   // Shuts down connections open longer than `grace` that have not sent one HTTP/2 preface.
   size_t ShedSilent(std::chrono::milliseconds grace, SteadyTime now);
