@@ -20,7 +20,6 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
 series_counts="1000 10000 100000 1000000"
 peers="fleetgate victoria-metrics pushgateway"
 duration=10
@@ -28,24 +27,16 @@ rounds=3
 connections=2
 per_body=1000  # samples per POST, as fleetgate-bench's --batch
 
-while [[ $# -gt 0 ]]; do
+# shellcheck source=bench/compare/common.sh
+source "$repo/bench/compare/common.sh"
+own_option() {
   case "$1" in
-    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
-    --series) series_counts="$2"; shift 2 ;;
-    --peers) peers="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    --series) series_counts="$2" ;;
+    --peers) peers="$2" ;;
+    *) return 1 ;;
   esac
-done
-
-fleetgate="$build_dir/services/gateway/fleetgate"
-bench="$build_dir/bench/fleetgate-bench"
-for binary in "$fleetgate" "$bench"; do
-  [[ -x "$binary" ]] || { echo "missing $binary: build it first (make build)" >&2; exit 1; }
-done
+}
+parse_options "$@"
 
 # --- packages -------------------------------------------------------------------------------
 missing=()
@@ -65,15 +56,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     >/dev/null || { apt-get update -q >/dev/null &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
 fi
-
-# shellcheck source=bench/compare/common.sh
-source "$repo/bench/compare/common.sh"
 ticks=$(getconf CLK_TCK)
-
-# CPU seconds (user + system) of process $1 so far.
-cpu_seconds() {
-  awk -v t="$ticks" '{ sub(/^.*\) /, ""); print ($12 + $13) / t }' "/proc/$1/stat"
-}
 
 # Runs the command given as arguments with stdout to $work/load.out; sets $load_cpu to the CPU
 # seconds it used: a shell waits for it and then reads its own cutime + cstime.
@@ -207,7 +190,7 @@ run_pushgateway() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "machine: $(nproc) CPUs, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 command -v victoria-metrics >/dev/null &&
   echo "victoria-metrics: $(dpkg-query -W -f '${Version}' victoria-metrics 2>/dev/null || echo '?')"
 command -v prometheus-pushgateway >/dev/null &&

@@ -10,36 +10,21 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
 duration=10
 rounds=3
 connections=2
 window=64
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    --window) window="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-fleetgate="$build_dir/services/gateway/fleetgate"
-bench="$build_dir/bench/fleetgate-bench"
-for binary in "$fleetgate" "$bench"; do
-  [[ -x "$binary" ]] || { echo "missing $binary: build it first (make build)" >&2; exit 1; }
-done
 # shellcheck source=bench/compare/common.sh
 source "$repo/bench/compare/common.sh"
+own_option() { [[ "$1" == --window ]] && window="$2"; }
+parse_options "$@"
 
 committed() {
   curl -fs "http://127.0.0.1:$http_port/metrics" |
     awk '$1 == "fleetgate_storage_transitions_written_total" { print $2 }'
 }
 
-echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 for ((round = 1; round <= rounds; round++)); do
   for setting in false true; do
     FLEETGATE_STORAGE_DURABLE_ACK=$setting start_fleetgate

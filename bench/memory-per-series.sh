@@ -12,39 +12,26 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
 series=100000
 duration=10
 scrapes=5
 
-while [[ $# -gt 0 ]]; do
+# shellcheck source=bench/compare/common.sh
+source "$repo/bench/compare/common.sh"
+own_option() {
   case "$1" in
-    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
-    --series) series="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --scrapes) scrapes="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    --series) series="$2" ;;
+    --scrapes) scrapes="$2" ;;
+    *) return 1 ;;
   esac
-done
-
-fleetgate="$build_dir/services/gateway/fleetgate"
-bench="$build_dir/bench/fleetgate-bench"
-for binary in "$fleetgate" "$bench"; do
-  [[ -x "$binary" ]] || { echo "missing $binary: build it first (make build)" >&2; exit 1; }
-done
+}
+parse_options "$@"
 for tool in curl python3; do
   command -v "$tool" >/dev/null || { echo "this script needs $tool" >&2; exit 1; }
 done
 
-# shellcheck source=bench/compare/common.sh
-source "$repo/bench/compare/common.sh"
-
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$server_pid/status"; }
 # The server's user + system CPU seconds so far (load-independent, unlike a scrape's wall time).
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server_pid/stat"
-}
 per_series() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
 load() {
   "$bench" --target "127.0.0.1:$grpc_port" --mode stream --duration "$duration" --batch 1000 \
@@ -58,7 +45,7 @@ summary() {
 # share limits.max_series_total.
 limit=${FLEETGATE_LIMITS_MAX_SERIES_TOTAL:-100000}
 export FLEETGATE_LIMITS_MAX_SERIES_TOTAL=$((limit > series + 1000 ? limit : series + 1000))
-echo "machine: $(nproc) CPUs, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 start_fleetgate
 curl -fs -o /dev/null "http://127.0.0.1:$http_port/metrics"
 base=$(kib VmRSS)
@@ -71,13 +58,13 @@ echo "after $series series ($(summary "$quiet")):"
 echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
 
 times=()
-cpu_before=$(cpu_seconds)
+cpu_before=$(cpu_seconds "$server_pid")
 for ((i = 0; i < scrapes; i++)); do
   times+=("$(curl -fs -o "$work/scrape.txt" -w '%{time_total}' "http://127.0.0.1:$http_port/metrics")")
 done
 rss=$(kib VmRSS)
 hwm=$(kib VmHWM)
-cpu_per_scrape=$(awk -v a="$cpu_before" -v b="$(cpu_seconds)" -v n="$scrapes" 'BEGIN { printf "%.2f", (b - a) / n }')
+cpu_per_scrape=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$server_pid")" -v n="$scrapes" 'BEGIN { printf "%.2f", (b - a) / n }')
 echo "after $scrapes scrapes of $(wc -c <"$work/scrape.txt") bytes (s: ${times[*]}; server CPU ${cpu_per_scrape} s per scrape):"
 echo "  VmRSS $rss KiB = $(per_series "$base" "$rss") B/series, VmHWM $hwm KiB = $(per_series "$base" "$hwm") B/series"
 

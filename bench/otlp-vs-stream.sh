@@ -12,41 +12,32 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
 fleetgate=""
 duration=10
 rounds=3
 series=10000
 connections=2
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
-    --fleetgate) fleetgate="$2"; shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --series) series="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-fleetgate="${fleetgate:-$build_dir/services/gateway/fleetgate}"
-bench="$build_dir/bench/fleetgate-bench"
 # shellcheck source=bench/compare/common.sh
 source "$repo/bench/compare/common.sh"
+own_option() {
+  case "$1" in
+    --fleetgate) fleetgate="$2" ;;
+    --series) series="$2" ;;
+    *) return 1 ;;
+  esac
+}
+parse_options "$@"
 
-echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 start_fleetgate
-hz=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 for ((round = 1; round <= rounds; round++)); do
   for mode in stream otlp; do
-    before=$(cpu_ticks)
+    before=$(cpu_seconds "$server_pid")
     json=$("$bench" --target "127.0.0.1:$grpc_port" --mode "$mode" --duration "$duration" \
       --batch 1000 --series "$series" --connections "$connections" \
       --service-prefix "$mode-svc" --json 2>/dev/null)
-    cpu=$(( $(cpu_ticks) - before ))
-    python3 -c 'import json, sys; r = json.loads(sys.argv[1]); s = int(sys.argv[2]) / int(sys.argv[3]); print("%s %.0f %.2f %.2f %d %d %.3f" % (r["mode"], r["events_per_second"], r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["errors"], r["events"], s / r["events"] * 1e6))' "$json" "$cpu" "$hz" |
+    cpu=$(awk -v a="$before" -v b="$(cpu_seconds "$server_pid")" 'BEGIN { print b - a }')
+    python3 -c 'import json, sys; r = json.loads(sys.argv[1]); s = float(sys.argv[2]); print("%s %.0f %.2f %.2f %d %d %.3f" % (r["mode"], r["events_per_second"], r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["errors"], r["events"], s / r["events"] * 1e6))' "$json" "$cpu" |
       tee -a "$work/runs"
     echo "  round $round, $mode, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/loads" >&2
   done

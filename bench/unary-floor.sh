@@ -7,26 +7,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build"
 duration=10
 rounds=3
 connections=2
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
-    --duration) duration="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
-fleetgate="$build_dir/services/gateway/fleetgate"
-bench="$build_dir/bench/fleetgate-bench"
 # shellcheck source=bench/compare/common.sh
 source "$repo/bench/compare/common.sh"
+parse_options "$@"
 
-echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 start_fleetgate
 for ((round = 1; round <= rounds; round++)); do
   for mode in unary health; do

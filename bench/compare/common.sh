@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Helpers for the bench/*.sh scripts: a temp dir, one server process at a time, free ports,
-# readiness polling and scrape timing. Source it; it sets $work and an EXIT trap. The caller
-# sets $fleetgate (the binary) before start_fleetgate.
+# Helpers for the bench/*.sh scripts: their shared options, a temp dir, one server process at a
+# time, free ports, readiness polling, CPU and scrape timing. Source it first; it sets $work and
+# an EXIT trap. parse_options then sets $fleetgate and $bench.
 
 work=$(mktemp -d -t fleetgate-bench.XXXXXX)
 server_pid=""
@@ -20,6 +20,47 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Parses the options every bench script takes (--build-dir, --duration, --rounds, --connections,
+# --help: the script's header comment) and hands any other `--name value` to the script's
+# `own_option NAME VALUE`, which sets it or fails for a name it does not know. The script sets
+# its defaults first ($repo, and those of the options it documents). Sets $bench, and $fleetgate
+# unless the script set one, and checks both are built.
+# shellcheck disable=SC2034  # the options are the sourcing script's variables
+parse_options() {
+  build_dir=${build_dir:-$repo/build}
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
+      --duration) duration="$2"; shift 2 ;;
+      --rounds) rounds="$2"; shift 2 ;;
+      --connections) connections="$2"; shift 2 ;;
+      -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+      *)
+        if [[ $# -ge 2 ]] && declare -F own_option >/dev/null && own_option "$1" "$2"; then
+          shift 2
+        else
+          echo "unknown argument: $1 (see --help)" >&2
+          exit 2
+        fi ;;
+    esac
+  done
+  fleetgate=${fleetgate:-$build_dir/services/gateway/fleetgate}
+  bench="$build_dir/bench/fleetgate-bench"
+  for binary in "$fleetgate" "$bench"; do
+    [[ -x "$binary" ]] || { echo "missing $binary: build it first (make build)" >&2; exit 1; }
+  done
+}
+
+machine_line() {
+  echo "machine: $(nproc) CPUs, $(uname -m), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# User + system CPU seconds of process $1 so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' \
+    "/proc/$1/stat"
+}
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
