@@ -1,13 +1,11 @@
 #include "events/sse_hub.h"
 
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <stdexcept>
 
 namespace fleetgate::events {
 namespace {
@@ -27,23 +25,12 @@ void CloseSocket(int fd) {
 
 }  // namespace
 
-SseHub::SseHub(HubOptions options) : options_(options), log_(options.ring_events) {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
-  if (epoll_fd_ < 0 || wake_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
-    throw std::runtime_error("SseHub: cannot create epoll/eventfd");
-  }
+SseHub::SseHub(HubOptions options)
+    : options_(options), epoll_("SseHub"), log_(options.ring_events) {
   thread_ = std::thread([this] { Run(); });
 }
 
-SseHub::~SseHub() {
-  Stop();
-  close(wake_fd_);
-  close(epoll_fd_);
-}
+SseHub::~SseHub() { Stop(); }
 
 void SseHub::Stop() {
   {
@@ -51,7 +38,7 @@ void SseHub::Stop() {
     if (stopped_ && !thread_.joinable()) return;
     stopped_ = true;
   }
-  Wake();
+  epoll_.Wake();
   if (thread_.joinable()) thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [fd, subscriber] : subscribers_) CloseSocket(fd);
@@ -61,17 +48,11 @@ void SseHub::Stop() {
   subscriber_count_ = 0;
 }
 
-void SseHub::Wake() {
-  uint64_t one = 1;
-  ssize_t ignored = write(wake_fd_, &one, sizeof one);
-  (void)ignored;
-}
-
 uint64_t SseHub::Publish(std::string type, std::string data) {
   std::lock_guard<std::mutex> lock(mu_);
   const Event& event = log_.Append(std::move(type), std::move(data));
   queued_.push_back(Frame{event.id, std::make_shared<const std::string>(FormatSse(event))});
-  Wake();
+  epoll_.Wake();
   return event.id;
 }
 
@@ -93,7 +74,7 @@ bool SseHub::Subscribe(int fd, std::string head, std::optional<uint64_t> last_ev
   subscriber.after = log_.last_id();
   incoming_.push_back(std::move(subscriber));
   ++subscriber_count_;
-  Wake();
+  epoll_.Wake();
   return true;
 }
 
@@ -112,16 +93,11 @@ void SseHub::Run() {
   auto next_heartbeat = SteadyClock::now() + options_.heartbeat;
   while (true) {
     auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_heartbeat - SteadyClock::now());
-    int n =
-        epoll_wait(epoll_fd_, events, 128, static_cast<int>(std::max<int64_t>(wait.count(), 0)));
+    bool woken = false;  // TakeQueued below runs on every pass anyway
+    const int n =
+        epoll_.Wait(events, 128, static_cast<int>(std::max<int64_t>(wait.count(), 0)), &woken);
     for (int i = 0; i < n; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
-        uint64_t count;
-        while (read(wake_fd_, &count, sizeof count) > 0) {
-        }
-        continue;
-      }
+      const int fd = events[i].data.fd;
       auto it = subscribers_.find(fd);
       if (it == subscribers_.end()) continue;
       if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
@@ -153,11 +129,8 @@ void SseHub::TakeQueued() {
   }
   for (Subscriber& subscriber : incoming) {
     int fd = subscriber.fd;
-    epoll_event event{};
-    event.events = kReadEvents;
-    event.data.fd = fd;
     subscribers_.emplace(fd, std::move(subscriber));
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    if (!epoll_.Add(fd, kReadEvents)) {
       Drop(fd, false);
       continue;
     }
@@ -222,10 +195,7 @@ bool SseHub::Flush(Subscriber& subscriber) {
   if (!want_out && subscriber.out.capacity() > kIdleCapacity) std::string().swap(subscriber.out);
   if (want_out == subscriber.want_out) return true;
   subscriber.want_out = want_out;
-  epoll_event event{};
-  event.events = kReadEvents | (want_out ? EPOLLOUT : 0u);
-  event.data.fd = subscriber.fd;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, subscriber.fd, &event);
+  epoll_.Modify(subscriber.fd, kReadEvents | (want_out ? EPOLLOUT : 0u));
   return true;
 }
 
@@ -245,7 +215,7 @@ void SseHub::OnReadable(int fd) {
 void SseHub::Drop(int fd, bool slow) {
   auto it = subscribers_.find(fd);
   if (it == subscribers_.end()) return;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  epoll_.Remove(fd);
   CloseSocket(fd);
   subscribers_.erase(it);
   std::lock_guard<std::mutex> lock(mu_);

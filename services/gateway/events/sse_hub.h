@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "events/event_log.h"
+#include "http/epoll_set.h"
 
 namespace fleetgate::events {
 
@@ -78,11 +79,9 @@ class SseHub {
   bool Flush(Subscriber& subscriber);  // false: the subscriber was dropped
   void OnReadable(int fd);
   void Drop(int fd, bool slow);
-  void Wake();
 
   const HubOptions options_;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  http::EpollSet epoll_;
 
   mutable std::mutex mu_;  // guards log_, queued_, incoming_, stopped_, counts below
   EventLog log_;

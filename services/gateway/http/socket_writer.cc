@@ -2,15 +2,12 @@
 
 #include <fcntl.h>
 #include <linux/sockios.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <stdexcept>
 
 namespace fleetgate::http {
 namespace {
@@ -20,32 +17,14 @@ using Clock = std::chrono::steady_clock;
 // Pieces of a produced response written per turn, on the caller's thread and then per EPOLLOUT.
 constexpr int kPiecesPerTurn = 8;
 
-void Wake(int wake_fd) {
-  uint64_t one = 1;
-  ssize_t ignored = write(wake_fd, &one, sizeof one);
-  (void)ignored;
-}
-
 }  // namespace
 
 SocketWriter::SocketWriter(std::chrono::milliseconds write_timeout)
-    : write_timeout_(write_timeout) {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
-  if (epoll_fd_ < 0 || wake_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
-    throw std::runtime_error("SocketWriter: cannot create epoll/eventfd");
-  }
+    : write_timeout_(write_timeout), epoll_("SocketWriter") {
   thread_ = std::thread([this] { Run(); });
 }
 
-SocketWriter::~SocketWriter() {
-  Stop();
-  close(wake_fd_);
-  close(epoll_fd_);
-}
+SocketWriter::~SocketWriter() { Stop(); }
 
 void SocketWriter::Stop() {
   std::call_once(stop_once_, [this] {
@@ -53,7 +32,7 @@ void SocketWriter::Stop() {
       std::lock_guard<std::mutex> lock(mu_);
       stopped_ = true;
     }
-    Wake(wake_fd_);
+    epoll_.Wake();
     if (thread_.joinable()) thread_.join();
     AdoptIncoming();
     std::vector<int> fds;
@@ -136,7 +115,7 @@ bool SocketWriter::Enqueue(Job job) {
     if (!stopped_) {
       incoming_.push_back(std::move(job));
       ++pending_;
-      Wake(wake_fd_);
+      epoll_.Wake();
       return true;
     }
   }
@@ -149,17 +128,10 @@ bool SocketWriter::Enqueue(Job job) {
 void SocketWriter::Run() {
   epoll_event events[64];
   while (true) {
-    int n = epoll_wait(epoll_fd_, events, 64, NextTimeoutMs());
-    for (int i = 0; i < n; ++i) {
-      if (events[i].data.fd == wake_fd_) {
-        uint64_t count;
-        while (read(wake_fd_, &count, sizeof count) > 0) {
-        }
-        AdoptIncoming();
-      } else {
-        Continue(events[i].data.fd);
-      }
-    }
+    bool woken = false;
+    const int n = epoll_.Wait(events, 64, NextTimeoutMs(), &woken);
+    for (int i = 0; i < n; ++i) Continue(events[i].data.fd);
+    if (woken) AdoptIncoming();
     ExpireOverdue();
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_) return;
@@ -176,10 +148,7 @@ void SocketWriter::AdoptIncoming() {
     int fd = job.fd;
     jobs_.emplace(fd, std::move(job));
     // Level-triggered EPOLLOUT: reported only while the socket can take more, never busy.
-    epoll_event event{};
-    event.events = EPOLLOUT;
-    event.data.fd = fd;
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) FinishLocked(fd, Progress::kFailed);
+    if (!epoll_.Add(fd, EPOLLOUT)) FinishLocked(fd, Progress::kFailed);
   }
 }
 
@@ -231,7 +200,7 @@ void SocketWriter::Finish(int fd, Progress progress) {
     shutdown(fd, SHUT_WR);
   }
   state->pending = false;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  epoll_.Remove(fd);
   close(fd);
   jobs_.erase(it);
   --pending_;

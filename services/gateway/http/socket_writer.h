@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/epoll_set.h"
+
 namespace fleetgate::http {
 
 // Per-connection output state shared by the Pistache worker that owns the connection and the
@@ -93,8 +95,7 @@ class SocketWriter {
   void FinishLocked(int fd, Progress progress);
 
   const std::chrono::milliseconds write_timeout_;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  EpollSet epoll_;
   std::atomic<size_t> pending_{0};
 
   std::mutex mu_;  // guards incoming_ and stopped_
