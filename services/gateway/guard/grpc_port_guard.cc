@@ -23,9 +23,13 @@ void GrpcPortGuard::Start(grpc::Server* server, int port) {
       watchdog_.threshold_bytes() >> 20);
 }
 
-void GrpcPortGuard::Stop() {
+void GrpcPortGuard::StopAccepting() {
   self_check_.Stop();
   acceptor_.Stop();
+}
+
+void GrpcPortGuard::Stop() {
+  StopAccepting();
   watchdog_.Stop();
 }
 

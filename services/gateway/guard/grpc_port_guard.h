@@ -26,8 +26,9 @@ class GrpcPortGuard {
                 std::shared_ptr<const Clock> clock);
   int Bind(const std::string& address) { return acceptor_.Bind(address); }
   void Start(grpc::Server* server, int port);
-  // Stops accepting; connections already open stay with gRPC until its own Shutdown.
-  void StopAccepting() { acceptor_.Stop(); }
+  // Stops accepting and the self-check (from now on the port refuses on purpose, which the check
+  // would log as a failure); connections already open stay with gRPC until its own Shutdown.
+  void StopAccepting();
   void Stop();
 
   // Empty when fine, else why not.
