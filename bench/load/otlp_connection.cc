@@ -8,11 +8,10 @@
 #include "otlp_connection.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 
+#include "call_window.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 
 namespace fleetgate::bench {
@@ -27,37 +26,26 @@ class OtlpConnection : public LoadConnection {
   OtlpConnection(ConnectionSetup setup, std::vector<OtlpBatch> batches)
       : setup_(std::move(setup)),
         stub_(collector::MetricsService::NewStub(setup_.channel)),
-        batches_(std::move(batches)) {
+        batches_(std::move(batches)),
+        window_(std::min(setup_.window, batches_.size())) {
     for (size_t i = 0; i < batches_.size(); ++i) free_.push_back(i);
   }
 
   void Start() override {
     if (setup_.paced) return;
-    const size_t window = std::min(setup_.window, batches_.size());
-    outstanding_.store(window);
-    for (size_t i = 0; i < window; ++i) Issue();
+    for (size_t i = window_.TakeAll(); i > 0; --i) Issue();
   }
 
   bool Offer() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stopping_.load() || outstanding_.load() >= std::min(setup_.window, batches_.size())) {
-        return false;
-      }
-      outstanding_.fetch_add(1);
-    }
+    if (!window_.TryTake()) return false;
     Issue();
     return true;
   }
 
-  void Stop() override { stopping_.store(true); }
+  void Stop() override { window_.Stop(); }
 
   bool WaitDrained(std::chrono::milliseconds deadline) override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // Every call carries its own deadline, so an unbounded second wait still ends.
-    bool drained = drained_.wait_for(lock, deadline, [&] { return outstanding_.load() == 0; });
-    drained_.wait(lock, [&] { return outstanding_.load() == 0; });
-    return drained;
+    return window_.WaitDrained(deadline);
   }
 
  private:
@@ -99,22 +87,15 @@ class OtlpConnection : public LoadConnection {
       free_.push_back(call->batch);
     }
     delete call;
-    if (!stopping_.load() && !setup_.paced) {
-      Issue();
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (outstanding_.fetch_sub(1) == 1) drained_.notify_all();
+    if (window_.KeepSlot(setup_.paced)) Issue();
   }
 
   ConnectionSetup setup_;
   std::unique_ptr<collector::MetricsService::Stub> stub_;
   std::vector<OtlpBatch> batches_;
+  std::mutex mutex_;         // guards free_
   std::deque<size_t> free_;  // batches not in flight, in the order they are to be sent
-  std::atomic<size_t> outstanding_{0};
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable drained_;
+  CallWindow window_;        // at most one call per batch: a free batch is always there
 };
 
 }  // namespace

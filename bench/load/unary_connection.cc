@@ -7,9 +7,8 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 
+#include "call_window.h"
 #include "load_connection.h"
 
 namespace fleetgate::bench {
@@ -21,34 +20,26 @@ using Clock = std::chrono::steady_clock;
 class UnaryConnection : public LoadConnection {
  public:
   UnaryConnection(ConnectionSetup setup, bool health)
-      : setup_(std::move(setup)), health_(health), stub_(setup_.channel) {
+      : setup_(std::move(setup)), health_(health), stub_(setup_.channel), window_(setup_.window) {
     if (health_) return;
     wire_ = Serialized(setup_.batches);
   }
 
   void Start() override {
     if (setup_.paced) return;  // calls start when offered
-    outstanding_.store(setup_.window);
-    for (size_t i = 0; i < setup_.window; ++i) Issue();
+    for (size_t i = window_.TakeAll(); i > 0; --i) Issue();
   }
 
   bool Offer() override {
-    size_t outstanding = outstanding_.load();
-    do {
-      if (stopping_.load() || outstanding >= setup_.window) return false;
-    } while (!outstanding_.compare_exchange_weak(outstanding, outstanding + 1));
+    if (!window_.TryTake()) return false;
     Issue();
     return true;
   }
 
-  void Stop() override { stopping_.store(true); }
+  void Stop() override { window_.Stop(); }
 
   bool WaitDrained(std::chrono::milliseconds deadline) override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // Every call carries its own deadline, so an unbounded second wait still ends.
-    bool drained = drained_.wait_for(lock, deadline, [&] { return outstanding_.load() == 0; });
-    drained_.wait(lock, [&] { return outstanding_.load() == 0; });
-    return drained;
+    return window_.WaitDrained(deadline);
   }
 
  private:
@@ -84,14 +75,7 @@ class UnaryConnection : public LoadConnection {
       setup_.counters->RecordFailure();
     }
     delete call;
-    if (!stopping_.load() && !setup_.paced) {
-      Issue();
-      return;
-    }
-    if (outstanding_.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      drained_.notify_all();
-    }
+    if (window_.KeepSlot(setup_.paced)) Issue();
   }
 
   ConnectionSetup setup_;
@@ -101,10 +85,7 @@ class UnaryConnection : public LoadConnection {
   const grpc::Slice empty_{std::string()};
   const grpc::ByteBuffer health_request_{&empty_, 1};  // an empty HealthCheckRequest, shared
   std::atomic<size_t> next_{0};
-  std::atomic<size_t> outstanding_{0};
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable drained_;
+  CallWindow window_;
 };
 
 }  // namespace
