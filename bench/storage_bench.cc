@@ -24,14 +24,8 @@
 namespace fleetgate::storage {
 namespace {
 
-using bench::kBaseMs;
-using bench::kEndMs;
-using bench::kInstances;
 using bench::kServices;
-using bench::kStepMs;
 using bench::MeasureEach;
-using bench::MetricDropped;
-using bench::ProcessCpuSeconds;
 
 class BenchDir {
  public:
@@ -78,7 +72,7 @@ struct BigHistory {
         " detail, time_ms) SELECT i % 10 + 1, (i % 10) * 100 + (i / 10) % 100 + 1,"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'DEGRADED' ELSE 'SERVING' END,"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'SERVING' ELSE 'DEGRADED' END, 'probe detail', " +
-        std::to_string(kBaseMs) + " + (i / 1000) * " + std::to_string(kStepMs) +
+        std::to_string(bench::kBaseMs) + " + (i / 1000) * " + std::to_string(bench::kStepMs) +
         " + (i % 1000) * 1000 FROM n");
     connection.Exec("COMMIT");
     reader = std::make_unique<HistoryReader>(database, registry);
@@ -101,36 +95,17 @@ void BM_WriterThroughput(benchmark::State& state) {
   options.flush_interval = std::chrono::seconds(1);
   options.retention = std::chrono::milliseconds(0);
   HistoryWriter writer(database, options, SystemClock::Shared(), registry);
-  const int64_t rows = state.range(0);
-  int64_t seq = 0;
-  const double cpu_start = ProcessCpuSeconds();
-  for (auto _ : state) {
-    for (int64_t i = 0; i < rows; ++i, ++seq) {
-      writer.Enqueue(TransitionRecord{"svc-" + std::to_string(seq % kServices),
-                                      "pod-" + std::to_string(seq % (kServices * kInstances)),
-                                      "SERVING", "DEGRADED", "probe detail",
-                                      FromEpochMs(kBaseMs + seq)});
-    }
-    writer.Flush();
-  }
-  state.SetItemsProcessed(state.iterations() * rows);
-  // Throughput per CPU-second of the whole process (producer and writer threads), a figure
-  // that holds when other work shares the machine.
-  state.counters["rows_per_cpu_s"] =
-      static_cast<double>(state.iterations() * rows) / (ProcessCpuSeconds() - cpu_start);
-  state.counters["dropped"] = MetricDropped(registry);
+  bench::MeasureWrites(
+      state, writer,
+      [&] {
+        writer.Flush();
+        return true;
+      },
+      registry);
 }
 
 void BM_HistoryNewest100OfOneInstance(benchmark::State& state) {
-  HistoryReader& reader = *History().reader;
-  MeasureEach(state, [&](int64_t i) {
-    TransitionQuery query;
-    query.service = "svc-" + std::to_string(i % kServices);
-    query.instance = "pod-" + std::to_string((i * 7) % kInstances);
-    query.limit = 100;
-    auto page = reader.QueryTransitions(query);
-    if (!page.ok() || page.value().transitions.size() != 100) state.SkipWithError("short page");
-  });
+  bench::MeasureNewest100OfOneInstance(state, *History().reader);
 }
 
 void BM_HistorySecondPageOfOneService(benchmark::State& state) {
@@ -145,15 +120,7 @@ void BM_HistorySecondPageOfOneService(benchmark::State& state) {
 }
 
 void BM_Availability7DaysOf100Instances(benchmark::State& state) {
-  HistoryReader& reader = *History().reader;
-  MeasureEach(state, [&](int64_t i) {
-    auto result =
-        reader.Availability("svc-" + std::to_string(i % kServices),
-                            FromEpochMs(kEndMs - 7LL * 86400 * 1000), FromEpochMs(kEndMs));
-    if (!result.ok() || result.value().instances.size() != kInstances) {
-      state.SkipWithError("wrong availability");
-    }
-  });
+  bench::MeasureAvailability7Days(state, *History().reader);
 }
 
 BENCHMARK(BM_WriterThroughput)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();

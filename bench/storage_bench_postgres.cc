@@ -20,11 +20,6 @@
 namespace fleetgate::storage {
 namespace {
 
-using bench::kBaseMs;
-using bench::kEndMs;
-using bench::kInstances;
-using bench::kServices;
-
 PostgresStoreOptions OptionsFor(const std::string& url) {
   PostgresStoreOptions options;
   options.connect.url = url;
@@ -53,7 +48,7 @@ struct PgBigHistory {
         " time_ms) SELECT 'svc-' || (i % 10), 'pod-' || ((i / 10) % 100),"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'DEGRADED' ELSE 'SERVING' END,"
         " CASE (i / 1000) % 2 WHEN 0 THEN 'SERVING' ELSE 'DEGRADED' END, 'probe detail', " +
-        std::to_string(kBaseMs) + " + (i / 1000) * " + std::to_string(bench::kStepMs) +
+        std::to_string(bench::kBaseMs) + " + (i / 1000) * " + std::to_string(bench::kStepMs) +
         " + (i % 1000) * 1000 FROM generate_series(0::bigint, 999999) AS i");
     connection.Exec("ANALYZE health_transitions");
   }
@@ -70,46 +65,16 @@ void BM_Postgres_WriterThroughput(benchmark::State& state) {
       testing::SharedPostgres().CreateDatabase("bench_writer_" + std::to_string(run++));
   prometheus::Registry registry;
   PostgresStore store(OptionsFor(url), SystemClock::Shared(), registry);
-  const int64_t rows = state.range(0);
-  int64_t seq = 0;
-  const double cpu_start = bench::ProcessCpuSeconds();
-  for (auto _ : state) {
-    for (int64_t i = 0; i < rows; ++i, ++seq) {
-      store.Enqueue(TransitionRecord{"svc-" + std::to_string(seq % kServices),
-                                     "pod-" + std::to_string(seq % (kServices * kInstances)),
-                                     "SERVING", "DEGRADED", "probe detail",
-                                     FromEpochMs(kBaseMs + seq)});
-    }
-    if (!store.FlushFor(std::chrono::minutes(5))) state.SkipWithError("flush timed out");
-  }
-  state.SetItemsProcessed(state.iterations() * rows);
-  // Per CPU-second of this process only: the PostgreSQL server's own CPU is not in it.
-  state.counters["rows_per_cpu_s"] =
-      static_cast<double>(state.iterations() * rows) / (bench::ProcessCpuSeconds() - cpu_start);
-  state.counters["dropped"] = bench::MetricDropped(registry);
+  bench::MeasureWrites(
+      state, store, [&] { return store.FlushFor(std::chrono::minutes(5)); }, registry);
 }
 
 void BM_Postgres_HistoryNewest100OfOneInstance(benchmark::State& state) {
-  PostgresStore& store = *History().store;
-  bench::MeasureEach(state, [&](int64_t i) {
-    TransitionQuery query;
-    query.service = "svc-" + std::to_string(i % kServices);
-    query.instance = "pod-" + std::to_string((i * 7) % kInstances);
-    query.limit = 100;
-    auto page = store.QueryTransitions(query);
-    if (!page.ok() || page.value().transitions.size() != 100) state.SkipWithError("short page");
-  });
+  bench::MeasureNewest100OfOneInstance(state, *History().store);
 }
 
 void BM_Postgres_Availability7DaysOf100Instances(benchmark::State& state) {
-  PostgresStore& store = *History().store;
-  bench::MeasureEach(state, [&](int64_t i) {
-    auto result = store.Availability("svc-" + std::to_string(i % kServices),
-                                     FromEpochMs(kEndMs - 7LL * 86400 * 1000), FromEpochMs(kEndMs));
-    if (!result.ok() || result.value().instances.size() != kInstances) {
-      state.SkipWithError("wrong availability");
-    }
-  });
+  bench::MeasureAvailability7Days(state, *History().store);
 }
 
 BENCHMARK(BM_Postgres_WriterThroughput)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();

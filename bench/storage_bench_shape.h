@@ -1,7 +1,7 @@
 #pragma once
 // The workload shared by the storage benchmarks of both backends (storage_bench.cc for SQLite,
-// storage_bench_postgres.cc for PostgreSQL): the size and time span of the big history, and
-// the latency and CPU measurements.
+// storage_bench_postgres.cc for PostgreSQL): the size and time span of the big history, the
+// latency and CPU measurements, and the workloads, each written once for any backend.
 
 #include <benchmark/benchmark.h>
 #include <prometheus/registry.h>
@@ -10,7 +10,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "storage/epoch_ms.h"
+#include "storage/records.h"
 
 namespace fleetgate::storage::bench {
 
@@ -59,6 +63,57 @@ inline double MetricDropped(const prometheus::Registry& registry) {
     for (const auto& metric : family.metric) dropped += metric.counter.value;
   }
   return dropped;
+}
+
+// state.range(0) transitions per iteration through `writer`'s queue (Enqueue), then `flush()`
+// (false: the flush failed). Rows per second of real time, and per CPU-second of this process
+// (producer and writer threads; a PostgreSQL server's own CPU is not in it), a figure that holds
+// when other work shares the machine.
+template <typename Writer, typename Flush>
+void MeasureWrites(benchmark::State& state, Writer& writer, Flush flush,
+                   const prometheus::Registry& registry) {
+  const int64_t rows = state.range(0);
+  int64_t seq = 0;
+  const double cpu_start = ProcessCpuSeconds();
+  for (auto _ : state) {
+    for (int64_t i = 0; i < rows; ++i, ++seq) {
+      writer.Enqueue(TransitionRecord{"svc-" + std::to_string(seq % kServices),
+                                      "pod-" + std::to_string(seq % (kServices * kInstances)),
+                                      "SERVING", "DEGRADED", "probe detail",
+                                      FromEpochMs(kBaseMs + seq)});
+    }
+    if (!flush()) state.SkipWithError("flush failed");
+  }
+  state.SetItemsProcessed(state.iterations() * rows);
+  state.counters["rows_per_cpu_s"] =
+      static_cast<double>(state.iterations() * rows) / (ProcessCpuSeconds() - cpu_start);
+  state.counters["dropped"] = MetricDropped(registry);
+}
+
+// The newest 100 rows of one instance of the big history, a different instance each time.
+template <typename Reader>
+void MeasureNewest100OfOneInstance(benchmark::State& state, Reader& reader) {
+  MeasureEach(state, [&](int64_t i) {
+    TransitionQuery query;
+    query.service = "svc-" + std::to_string(i % kServices);
+    query.instance = "pod-" + std::to_string((i * 7) % kInstances);
+    query.limit = 100;
+    auto page = reader.QueryTransitions(query);
+    if (!page.ok() || page.value().transitions.size() != 100) state.SkipWithError("short page");
+  });
+}
+
+// Availability over the last 7 days of the big history of one service (100 instances).
+template <typename Reader>
+void MeasureAvailability7Days(benchmark::State& state, Reader& reader) {
+  MeasureEach(state, [&](int64_t i) {
+    auto result =
+        reader.Availability("svc-" + std::to_string(i % kServices),
+                            FromEpochMs(kEndMs - 7LL * 86400 * 1000), FromEpochMs(kEndMs));
+    if (!result.ok() || result.value().instances.size() != kInstances) {
+      state.SkipWithError("wrong availability");
+    }
+  });
 }
 
 }  // namespace fleetgate::storage::bench
