@@ -19,6 +19,12 @@ grpc::Status Unavailable(const std::string& message) {
   return grpc::Status(grpc::StatusCode::UNAVAILABLE, message);
 }
 
+grpc::Status Dropped() {
+  return Unavailable(
+      "the history queue is full (storage.queue_capacity): this report's health transition was "
+      "not stored; retry");
+}
+
 std::string StoreError(const storage::HistorySink& sink) {
   std::string error = sink.LastError();
   return error.empty() ? "" : " (" + error + ")";
@@ -41,18 +47,33 @@ DurableAcks::~DurableAcks() { Stop(); }
 void DurableAcks::Answer(std::chrono::system_clock::time_point deadline,
                          const std::function<grpc::Status()>& apply, Done done) {
   uint64_t seq = 0;
-  std::optional<grpc::Status> status = Apply(apply, &seq);
-  if (status) {
-    done(*status);
-    return;
+  grpc::Status status;
+  switch (Apply(
+      [&] {
+        status = apply();
+        return status.ok();
+      },
+      &seq)) {
+    case Applied::kNothingToWait:
+      return done(status);
+    case Applied::kDropped:
+      return done(Dropped());
+    case Applied::kWait:
+      return Defer(seq, deadline, std::move(done));
   }
-  Defer(seq, deadline, std::move(done));
 }
 
-grpc::Status DurableAcks::AnswerBlocking(const std::function<grpc::Status()>& apply) {
+grpc::Status DurableAcks::AnswerBlocking(const std::function<bool()>& apply) {
   uint64_t seq = 0;
-  std::optional<grpc::Status> status = Apply(apply, &seq);
-  if (status) return *status;
+  switch (Apply(apply, &seq)) {
+    case Applied::kNothingToWait:
+      return grpc::Status::OK;
+    case Applied::kDropped:
+      return Dropped();
+    case Applied::kWait:
+      break;
+  }
+  std::optional<grpc::Status> status;
   const Waiter waiter{seq, std::chrono::steady_clock::now() + max_wait_, false, nullptr};
   for (;;) {
     bool stopping;
@@ -69,26 +90,24 @@ grpc::Status DurableAcks::AnswerBlocking(const std::function<grpc::Status()>& ap
   }
 }
 
-std::optional<grpc::Status> DurableAcks::Apply(const std::function<grpc::Status()>& apply,
-                                               uint64_t* seq) {
-  if (!enabled_) return apply();
-  grpc::Status status;
+DurableAcks::Applied DurableAcks::Apply(const std::function<bool()>& apply, uint64_t* seq) {
+  if (!enabled_) {
+    apply();
+    return Applied::kNothingToWait;
+  }
+  bool applied = false;
   bool recorded = false;
   bool dropped = false;
   {
     history::TransitionCapture capture;
-    status = apply();
+    applied = apply();
     recorded = capture.recorded();
     dropped = capture.dropped();
   }
-  if (!status.ok() || !recorded) return status;
-  if (dropped) {
-    return Unavailable(
-        "the history queue is full (storage.queue_capacity): this report's health transition "
-        "was not stored; retry");
-  }
+  if (!applied || !recorded) return Applied::kNothingToWait;
+  if (dropped) return Applied::kDropped;
   *seq = sink_.LastAccepted();
-  return std::nullopt;
+  return Applied::kWait;
 }
 
 void DurableAcks::Defer(uint64_t seq, std::chrono::system_clock::time_point deadline, Done done) {

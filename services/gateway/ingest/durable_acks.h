@@ -42,9 +42,11 @@ class DurableAcks {
   // from the worker once the transition is committed (OK) or cannot be (see above).
   void Answer(std::chrono::system_clock::time_point deadline,
               const std::function<grpc::Status()>& apply, Done done);
-  // As Answer, waiting on this thread (up to max_wait), for a caller that may block: an HTTP
-  // handler (OTLP over HTTP).
-  grpc::Status AnswerBlocking(const std::function<grpc::Status()>& apply);
+  // For a caller that may block, an HTTP handler (OTLP over HTTP): runs `apply`, which answers
+  // whether the batch was applied, and when it was and recorded a transition waits on this
+  // thread (up to max_wait) for the commit. OK when nothing is left uncommitted (also when the
+  // batch was refused: the caller has its own answer), else UNAVAILABLE saying why.
+  grpc::Status AnswerBlocking(const std::function<bool()>& apply);
 
   // Answers every waiting call (UNAVAILABLE unless committed meanwhile) and stops the worker;
   // later calls are answered UNAVAILABLE at once. Call after the gRPC server has drained.
@@ -60,9 +62,10 @@ class DurableAcks {
     Done done;
   };
 
-  // Applies the batch under a TransitionCapture: its status, or nullopt when it must wait for
-  // the commit of write `*seq`.
-  std::optional<grpc::Status> Apply(const std::function<grpc::Status()>& apply, uint64_t* seq);
+  enum class Applied { kNothingToWait, kWait, kDropped };
+  // Runs `apply` (true: the batch was applied) under a TransitionCapture: kWait when the answer
+  // must wait for the commit of write `*seq`; kDropped when its transition did not fit the queue.
+  Applied Apply(const std::function<bool()>& apply, uint64_t* seq);
   // The answer of a waiter, or nullopt while it must still wait.
   std::optional<grpc::Status> Verdict(const Waiter& waiter,
                                       std::chrono::steady_clock::time_point now, bool healthy,

@@ -145,10 +145,9 @@ void AddOtlpRoutes(http::Router& router, ExportProcessor& processor, const inges
     http::Response response;
     grpc::Status status = acks->AnswerBlocking([&] {
       response = HandleExport(processor, gate, request);
-      return response.status < 400 ? grpc::Status::OK
-                                   : grpc::Status(grpc::StatusCode::UNKNOWN, "refused");
+      return response.status < 400;  // applied; a refusal is answered as it is
     });
-    if (status.ok() || response.status >= 400) return response;
+    if (status.ok()) return response;
     return http::JsonError(503, "not_committed", status.error_message());
   });
 }

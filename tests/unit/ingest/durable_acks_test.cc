@@ -157,7 +157,7 @@ TEST_F(DurableAcksTest, AnswerBlockingWaitsForTheCommitOnTheCallingThread) {
     while (sink_.tracker.last_accepted() == 0) std::this_thread::yield();
     sink_.tracker.Done(1, true);
   });
-  EXPECT_TRUE(acks.AnswerBlocking(Transition()).ok());
+  EXPECT_TRUE(acks.AnswerBlocking([apply = Transition()] { return apply().ok(); }).ok());
   writer.join();
 }
 
