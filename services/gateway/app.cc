@@ -53,9 +53,9 @@ Gateway::Gateway(config::Config config, std::shared_ptr<const Clock> clock)
       processor_(IngestOptionsFrom(config_), store_, registry_, ingest_metrics_),
       trust_(config_, *self_registry_, ingest_metrics_, clock_),
       durable_acks_(event_tap_, config_.storage.durable_ack, clock_),
-      ingest_service_(processor_, trust_.report_gate(), &durable_acks_),
+      ingest_service_(processor_, trust_.report_gate(), durable_acks()),
       otlp_processor_(OtlpOptionsFrom(config_), store_, registry_, ingest_metrics_, clock_),
-      otlp_service_(otlp_processor_, trust_.report_gate(), &durable_acks_),
+      otlp_service_(otlp_processor_, trust_.report_gate(), durable_acks()),
       policies_(ServicePoliciesFrom(config_)),
       maintenance_("maintenance", clock_, config_.health.sweep_interval,
                    [this](TimePoint now) { Maintain(now); }) {
@@ -229,7 +229,7 @@ void Gateway::StartHttp() {
   api::AddAlertRoutes(*router, context);
   router->SetGuard(trust_.HttpGuard());
   router->SetObserver(AuditChange);
-  otlp::AddOtlpRoutes(*router, otlp_processor_, trust_.report_gate(), &durable_acks_);
+  otlp::AddOtlpRoutes(*router, otlp_processor_, trust_.report_gate(), durable_acks());
   events::AddEventRoutes(*router, event_hub_);
   ui::AddUiRoutes(*router);
   http_server_ =

@@ -91,7 +91,10 @@ class Gateway {
   health::HealthRegistry registry_;
   ingest::BatchProcessor processor_;
   Trust trust_;
-  ingest::DurableAcks durable_acks_;  // storage.durable_ack; off: answers pass straight through
+  ingest::DurableAcks durable_acks_;  // storage.durable_ack
+  // What the ingest services are handed: none when storage.durable_ack is off, so a report's
+  // answer takes no detour.
+  ingest::DurableAcks* durable_acks() { return durable_acks_.enabled() ? &durable_acks_ : nullptr; }
   ingest::IngestService ingest_service_;
   otlp::ExportProcessor otlp_processor_;
   otlp::MetricsService otlp_service_;
