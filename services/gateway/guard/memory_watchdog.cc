@@ -56,6 +56,10 @@ void MemoryWatchdog::Tick() {
     shedding_ = false;
     metrics_.SetMemoryShedding(false);
     spdlog::info("resident memory back to {} MiB: ready again", resident >> 20);
+  } else if (shedding_.load()) {
+    // Below the threshold but not yet 10% under it: what the allocator keeps from the flood
+    // must go back to the system, or readiness never returns once the connections are gone.
+    malloc_trim(0);
   }
 }
 
