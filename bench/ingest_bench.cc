@@ -18,6 +18,7 @@
 
 #include "health/health_registry.h"
 #include "ingest/batch_processor.h"
+#include "ingest/ingest_service.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
@@ -105,6 +106,30 @@ void BM_IngestWarmDecoded(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_IngestWarmDecoded)->Arg(1'000)->Arg(10'000)->Arg(100'000);
+
+// The gateway's whole per-batch path: ProcessRaw on the serialized batch in a grpc::ByteBuffer
+// (decode, Process, encode the response), series warm as in BM_IngestWarm.
+void BM_IngestWarmRaw(benchmark::State& state) {
+  Gateway gateway;
+  const int series = static_cast<int>(state.range(0));
+  std::vector<grpc::ByteBuffer> batches;
+  grpc::ByteBuffer response;
+  for (int offset = 0; offset < series; offset += 1000) {
+    const std::string bytes = CounterBatch(1000, series, offset).SerializeAsString();
+    grpc::Slice slice(bytes);
+    batches.emplace_back(&slice, 1);
+    ingest::ProcessRaw(gateway.processor, batches.back(), &response, "StreamReport");
+  }
+  size_t next = 0;
+  FLEETGATE_PROFILE_BEGIN();
+  for (auto _ : state) {
+    ingest::ProcessRaw(gateway.processor, batches[next], &response, "StreamReport");
+    next = (next + 1) % batches.size();
+  }
+  FLEETGATE_PROFILE_END();
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_IngestWarmRaw)->Arg(1'000)->Arg(100'000);
 
 // First sighting of every series: validation and Family::Add on each event.
 void BM_IngestCold(benchmark::State& state) {
