@@ -54,6 +54,15 @@ inline bool ProtobufAccepts(const std::string& bytes, v1::ReportRequest* parsed 
   return (parsed != nullptr ? parsed : &request)->ParseFromString(bytes);
 }
 
+inline std::string Checks(const ReportView& view, const HealthView& health) {
+  std::string text;
+  for (const CheckView& c : view.checks(health)) {
+    text +=
+        std::string(c.name) + ":" + std::to_string(c.status) + ":" + std::string(c.detail) + ";";
+  }
+  return text;
+}
+
 // The first difference between two views, or "" when they hold the same batch.
 inline std::string Difference(const ReportView& a, const ReportView& b) {
   std::ostringstream out;
@@ -77,15 +86,7 @@ inline std::string Difference(const ReportView& a, const ReportView& b) {
   for (size_t i = 0; out.tellp() == 0 && i < a.events().size(); ++i) {
     const EventView &e = a.events()[i], &f = b.events()[i];
     const HealthView &g = e.health, &h = f.health;
-    std::string checks_a, checks_b;
-    for (const CheckView& c : a.checks(g)) {
-      checks_a +=
-          std::string(c.name) + ":" + std::to_string(c.status) + ":" + std::string(c.detail);
-    }
-    for (const CheckView& c : b.checks(h)) {
-      checks_b +=
-          std::string(c.name) + ":" + std::to_string(c.status) + ":" + std::string(c.detail);
-    }
+    const std::string checks_a = Checks(a, g), checks_b = Checks(b, h);
     const bool metric = e.kind != v1::Event::kHealth && e.kind != v1::Event::KIND_NOT_SET;
     if (e.kind != f.kind) {
       out << "event " << i << ": kind " << e.kind << " vs " << f.kind;
