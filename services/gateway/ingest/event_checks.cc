@@ -99,32 +99,22 @@ Status CheckSource(const SourceView& source, const IngestOptions& options) {
   return Status::Ok();
 }
 
-// Without allocating once `out` has grown: the event's labels are copied to `out`, then the
-// source labels it does not override are merged in from the back (std::inplace_merge would take a
-// temporary buffer per event).
+// A forward merge of the two sorted lists into `out` (no allocation once it has grown).
 void MergeLabels(absl::Span<const metrics::LabelView> source,
                  absl::Span<const metrics::LabelView> event, std::vector<metrics::LabelView>& out) {
-  out.assign(event.begin(), event.end());
-  if (source.empty()) return;
-  const size_t own = out.size();
-  size_t added = 0;  // source labels the event does not override
-  for (size_t i = 0, j = 0; j < source.size(); ++j) {
-    int order = 0;
-    while (i < own && (order = CompareNames(out[i].first, source[j].first)) < 0) ++i;
-    if (i == own || order != 0) ++added;
-  }
-  if (added == 0) return;
-  out.resize(own + added);
-  size_t i = own, j = source.size(), k = own + added;  // one past the next to place
-  while (j > 0) {
-    const int order = i > 0 ? CompareNames(out[i - 1].first, source[j - 1].first) : -1;
-    if (order >= 0) {
-      if (order == 0) --j;  // the event's label wins
-      out[--k] = out[--i];
-    } else {
-      out[--k] = source[--j];
+  out.clear();
+  size_t i = 0, j = 0;
+  while (i < event.size() && j < source.size()) {
+    const int order = CompareNames(event[i].first, source[j].first);
+    if (order > 0) {
+      out.push_back(source[j++]);
+      continue;
     }
+    if (order == 0) ++j;  // the event's label wins
+    out.push_back(event[i++]);
   }
+  out.insert(out.end(), event.begin() + i, event.end());
+  out.insert(out.end(), source.begin() + j, source.end());
 }
 
 Status ToHealthReport(const HealthView& event, absl::Span<const CheckView> checks,
