@@ -58,12 +58,10 @@ class ReportView {
   uint64_t batch_id() const { return batch_id_; }
   const std::vector<EventView>& events() const { return events_; }
   absl::Span<const metrics::LabelView> labels(const EventView& event) const {
-    return absl::MakeConstSpan(labels_).subspan(event.labels_begin,
-                                                event.labels_end - event.labels_begin);
+    return {labels_.data() + event.labels_begin, event.labels_end - event.labels_begin};
   }
   absl::Span<const CheckView> checks(const HealthView& health) const {
-    return absl::MakeConstSpan(checks_).subspan(health.checks_begin,
-                                                health.checks_end - health.checks_begin);
+    return {checks_.data() + health.checks_begin, health.checks_end - health.checks_begin};
   }
 
  private:
