@@ -56,7 +56,7 @@ class RandomBatches {
 
   template <typename Map>
   void AddLabels(Map& labels) {
-    for (int n = Below(5); n > 0; --n) labels[Text()] = Text();
+    for (int n = Below(8); n > 0; --n) labels[Text()] = Text();
   }
 
   double Value() {

@@ -196,6 +196,12 @@ TEST(ReportDecoderTest, MergesRepeatedFieldsAsProtobufDoes) {
   ExpectAccepted(kSource + Counter(Bytes(2, Bytes(1, "k") + Bytes(1, "j") + Bytes(2, "v"))),
                  "a label entry's key given twice");
   ExpectAccepted(kSource + Counter(Bytes(2, "")), "a label entry without key or value");
+  std::string many;  // more labels than are sorted by insertion, names repeated out of order
+  for (int i = 0; i < 30; ++i)
+    many += Label(2, std::string(1, "qwertyuiop"[i * 7 % 10]), "v" + std::to_string(i));
+  ExpectAccepted(kSource + Counter(Bytes(1, "a_total") + many), "30 labels, 10 names");
+  ASSERT_TRUE(view.Decode(kSource + Counter(many)));
+  EXPECT_EQ(view.labels(view.events()[0]).size(), 10u);
 }
 
 // Sub-messages and groups nest at most 100 deep, counted as protobuf counts them.
