@@ -97,10 +97,16 @@ class ReportDecoder {
     });
   }
 
-  // One map<string, string> entry, added to `labels` (duplicates are dropped when sealed).
+  // One map<string, string> entry, added to `labels` (duplicates are dropped when sealed). The
+  // layout protobuf writes is read straight, any other field by field.
   static bool Label(WireReader& in, int depth, std::vector<metrics::LabelView>& labels) {
     return Nested(in, depth, [&](WireReader& m, int d) {
       metrics::LabelView label;
+      if (m.ReadPlainEntry(label.first, label.second)) {
+        if (!WireReader::IsUtf8(label.first) || !WireReader::IsUtf8(label.second)) return false;
+        labels.push_back(label);
+        return true;
+      }
       const bool ok = Fields(m, d, [&](uint32_t tag) {
         switch (tag) {
           case WireTag(1, kLengthDelimited):

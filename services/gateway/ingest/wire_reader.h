@@ -75,6 +75,23 @@ class WireReader {
     return true;
   }
 
+  // A map<string, string> entry in the layout protobuf writes (the key's field, then the
+  // value's, each under 128 bytes) when that is exactly what is left, UTF-8 not yet checked;
+  // otherwise false, and nothing is read.
+  bool ReadPlainEntry(std::string_view& key, std::string_view& value) {
+    const size_t size = static_cast<size_t>(end_ - p_);
+    if (size < 4 || p_[0] != WireTag(1, kLengthDelimited) || p_[1] >= 0x80) return false;
+    const size_t key_size = p_[1];
+    if (key_size + 4 > size || p_[2 + key_size] != WireTag(2, kLengthDelimited) ||
+        key_size + 4 + p_[3 + key_size] != size) {
+      return false;
+    }
+    key = std::string_view(reinterpret_cast<const char*>(p_) + 2, key_size);
+    value = std::string_view(reinterpret_cast<const char*>(p_) + 4 + key_size, size - 4 - key_size);
+    p_ = end_;
+    return true;
+  }
+
   // A proto3 string: its bytes, refused unless valid UTF-8 (protobuf checks every occurrence).
   bool ReadString(std::string_view& text) { return ReadBytes(text) && IsUtf8(text); }
 
