@@ -18,6 +18,7 @@
 
 #include "health/health_registry.h"
 #include "ingest/batch_processor.h"
+#include "ingest/ingest_service.h"
 #include "metrics/exposition.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
@@ -56,15 +57,26 @@ v1::ReportRequest CounterBatch(int events, int series, int offset = 0) {
   return request;
 }
 
-// Steady state: every series already known. Arg: distinct series (cache size).
+// Serialized batches of 1000 counter increments covering `series` distinct series.
+std::vector<std::string> SerializedBatches(int series) {
+  std::vector<std::string> batches;
+  for (int offset = 0; offset < series; offset += 1000) {
+    batches.push_back(CounterBatch(1000, series, offset).SerializeAsString());
+  }
+  return batches;
+}
+
+// Steady state: every series already known. Arg: distinct series (cache size). The batches are
+// decoded beforehand (views into `bytes`).
 void BM_IngestWarm(benchmark::State& state) {
   Gateway gateway;
-  const int series = static_cast<int>(state.range(0));
-  std::vector<v1::ReportRequest> batches;
-  for (int offset = 0; offset < series; offset += 1000)
-    batches.push_back(CounterBatch(1000, series, offset));
+  const std::vector<std::string> bytes = SerializedBatches(static_cast<int>(state.range(0)));
+  std::vector<ingest::ReportView> batches(bytes.size());
   v1::ReportResponse response;
-  for (const auto& batch : batches) gateway.processor.Process(batch, &response, "StreamReport");
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    batches[i].Decode(bytes[i]);
+    gateway.processor.Process(batches[i], &response, "StreamReport");
+  }
   size_t next = 0;
   FLEETGATE_PROFILE_BEGIN();
   for (auto _ : state) {
@@ -78,23 +90,21 @@ void BM_IngestWarm(benchmark::State& state) {
 BENCHMARK(BM_IngestWarm)->Arg(1'000)->Arg(10'000)->Arg(100'000);
 
 // As BM_IngestWarm, but each batch is decoded (untimed) right before it is processed, as in the
-// gateway. With 100k series BM_IngestWarm cycles through 100 pre-decoded batches (~20 MB), so it
-// also measures reading its input from memory: most of its cache misses at 100k are there.
+// gateway. With 100k series BM_IngestWarm cycles through 100 pre-decoded batches, so it also
+// measures reading its input from memory: most of its cache misses at 100k are there.
 void BM_IngestWarmDecoded(benchmark::State& state) {
   Gateway gateway;
-  const int series = static_cast<int>(state.range(0));
-  std::vector<std::string> batches;
+  const std::vector<std::string> batches = SerializedBatches(static_cast<int>(state.range(0)));
+  ingest::ReportView request;
   v1::ReportResponse response;
-  for (int offset = 0; offset < series; offset += 1000) {
-    v1::ReportRequest batch = CounterBatch(1000, series, offset);
-    gateway.processor.Process(batch, &response, "StreamReport");
-    batches.push_back(batch.SerializeAsString());
+  for (const std::string& batch : batches) {
+    request.Decode(batch);
+    gateway.processor.Process(request, &response, "StreamReport");
   }
-  v1::ReportRequest request;
   size_t next = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    request.ParseFromString(batches[next]);
+    request.Decode(batches[next]);
     next = (next + 1) % batches.size();
     response.Clear();
     state.ResumeTiming();
@@ -105,6 +115,28 @@ void BM_IngestWarmDecoded(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 BENCHMARK(BM_IngestWarmDecoded)->Arg(1'000)->Arg(10'000)->Arg(100'000);
+
+// The gateway's whole per-batch path: ProcessRaw on the serialized batch in a grpc::ByteBuffer
+// (decode, Process, encode the response), series warm as in BM_IngestWarm.
+void BM_IngestWarmRaw(benchmark::State& state) {
+  Gateway gateway;
+  std::vector<grpc::ByteBuffer> batches;
+  grpc::ByteBuffer response;
+  for (const std::string& bytes : SerializedBatches(static_cast<int>(state.range(0)))) {
+    grpc::Slice slice(bytes);
+    batches.emplace_back(&slice, 1);
+    ingest::ProcessRaw(gateway.processor, batches.back(), &response, "StreamReport");
+  }
+  size_t next = 0;
+  FLEETGATE_PROFILE_BEGIN();
+  for (auto _ : state) {
+    ingest::ProcessRaw(gateway.processor, batches[next], &response, "StreamReport");
+    next = (next + 1) % batches.size();
+  }
+  FLEETGATE_PROFILE_END();
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_IngestWarmRaw)->Arg(1'000)->Arg(100'000);
 
 // First sighting of every series: validation and Family::Add on each event.
 void BM_IngestCold(benchmark::State& state) {

@@ -66,6 +66,13 @@ BatchProcessor::BatchProcessor(IngestOptions options, metrics::MetricStore& stor
 
 Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportResponse* response,
                                std::string_view rpc) {
+  thread_local ReportView view;
+  view.Assign(request);
+  return Process(view, response, rpc);
+}
+
+Status BatchProcessor::Process(const ReportView& request, v1::ReportResponse* response,
+                               std::string_view rpc) {
   fleetgate::InFlight in_flight(in_flight_);
   if (draining_.load()) {
     return MakeError(ErrorCode::kUnavailable, "fleetgate is shutting down; retry another instance");
@@ -85,11 +92,11 @@ Status BatchProcessor::Process(const v1::ReportRequest& request, v1::ReportRespo
   return status;
 }
 
-Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
-                                       v1::ReportResponse* response, std::string_view rpc) {
-  const v1::Source& source = request.source();
+Status BatchProcessor::ProcessAdmitted(const ReportView& request, v1::ReportResponse* response,
+                                       std::string_view rpc) {
+  const SourceView& source = request.source();
   if (Status bad = CheckSource(source, options_); !bad.ok()) return bad;
-  const auto events = static_cast<size_t>(request.events_size());
+  const size_t events = request.events().size();
   if (events > options_.max_events_per_batch) {
     // Refused whole: listing every excess event would make the response unbounded.
     self_metrics_.rejected(reason::kTooManyEvents).Increment(static_cast<double>(events));
@@ -102,9 +109,9 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   // An instance the registry cannot hold (its caps, or the series budget its fleetgate_instance_*
   // series would take) sends nothing: every event is refused, metrics too, so a flood of new
   // instances adds neither instances nor series.
-  if (!registry_.Admissible(source.service(), source.instance())) {
+  if (!registry_.Admissible(source.service, source.instance)) {
     const Error refused = InstanceLimit(source);
-    for (int i = 0; i < request.events_size(); ++i) Reject(response, i, refused);
+    for (size_t i = 0; i < events; ++i) Reject(response, i, refused);
     response->set_accepted(0);
     response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
     return Status::Ok();
@@ -115,18 +122,17 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   thread_local std::vector<metrics::MetricEvent> metric_events;
   thread_local std::vector<Status> metric_outcomes;
   PrepareAll(request, prepared, metric_events);
-  store_.ApplyBatch(metric_events, source.service(), metric_outcomes);
-  const int events_size = request.events_size();
+  store_.ApplyBatch(metric_events, source.service, metric_outcomes);
   uint32_t accepted = 0;
   AcceptedByKind accepted_by_kind;
   size_t next_metric = 0;
-  for (int i = 0; i < events_size; ++i) {
-    const v1::Event& event = request.events(i);
-    const Status& outcome = prepared[static_cast<size_t>(i)].metric ? metric_outcomes[next_metric++]
-                                                                    : ApplyOther(event, source);
+  for (size_t i = 0; i < events; ++i) {
+    const EventView& event = request.events()[i];
+    const Status& outcome =
+        prepared[i].metric ? metric_outcomes[next_metric++] : ApplyOther(request, event);
     if (outcome.ok()) {
       ++accepted;
-      accepted_by_kind.Count(event.kind_case());
+      accepted_by_kind.Count(event.kind);
     } else {
       Reject(response, i, outcome.error());
     }
@@ -137,84 +143,77 @@ Status BatchProcessor::ProcessAdmitted(const v1::ReportRequest& request,
   // instance becomes known only by an accepted event: an empty batch, or one whose events were
   // all refused, registers nothing. Admissible was checked above; should another batch have
   // taken the last place meanwhile, this batch's metrics count and the instance stays out.
-  if (accepted > 0) registry_.Seen(source.service(), source.instance(), source.version());
+  if (accepted > 0) registry_.Seen(source.service, source.instance, source.version);
   response->set_accepted(accepted);
   response->set_rejected(static_cast<uint32_t>(response->rejections_size()));
   return Status::Ok();
 }
 
-void BatchProcessor::PrepareAll(const v1::ReportRequest& request,
-                                std::vector<PreparedEvent>& prepared,
+void BatchProcessor::PrepareAll(const ReportView& request, std::vector<PreparedEvent>& prepared,
                                 std::vector<metrics::MetricEvent>& metric_events) {
-  const auto source_labels = SortedLabels(request.source());
-  const auto events = static_cast<size_t>(request.events_size());
+  const size_t events = request.events().size();
   if (prepared.size() < events) prepared.resize(events);
   metric_events.clear();
   for (size_t i = 0; i < events; ++i) {
     PreparedEvent& event = prepared[i];
-    Prepare(request.events(static_cast<int>(i)), request.source(), source_labels, event);
+    Prepare(request, request.events()[i], event);
     if (event.metric) {
       metric_events.push_back({event.kind, &event.key, event.name, &event.labels, event.value});
     }
   }
 }
 
-void BatchProcessor::Prepare(const v1::Event& event, const v1::Source& source,
-                             const std::vector<metrics::LabelView>& source_labels,
+void BatchProcessor::Prepare(const ReportView& request, const EventView& event,
                              PreparedEvent& prepared) {
-  auto prepare = [&](MetricKind kind, const auto& metric, double value) {
-    prepared.metric = true;
-    prepared.kind = kind;
-    prepared.name = metric.name();
-    prepared.value = value;
-    MergeLabels(source_labels, metric.labels(), prepared.labels);
-    metrics::BuildSeriesKey(prepared.key, metric.name(), source.service(), source.instance(),
-                            prepared.labels);
-    store_.PrefetchSlot(prepared.key);
-  };
-  prepared.metric = false;
-  switch (event.kind_case()) {
+  switch (event.kind) {
     case v1::Event::kCounter:
-      return prepare(MetricKind::kCounter, event.counter(), event.counter().delta());
+      prepared.kind = MetricKind::kCounter;
+      break;
     case v1::Event::kGauge:
-      return prepare(MetricKind::kGauge, event.gauge(), event.gauge().value());
+      prepared.kind = MetricKind::kGauge;
+      break;
     case v1::Event::kObservation:
-      return prepare(MetricKind::kHistogram, event.observation(), event.observation().value());
+      prepared.kind = MetricKind::kHistogram;
+      break;
     default:
+      prepared.metric = false;
       return;
   }
+  const SourceView& source = request.source();
+  prepared.metric = true;
+  prepared.name = event.name;
+  prepared.value = event.value;
+  MergeLabels(source.labels, request.labels(event), prepared.labels);
+  metrics::BuildSeriesKey(prepared.key, event.name, source.service, source.instance,
+                          prepared.labels);
+  store_.PrefetchSlot(prepared.key);
 }
 
-Status BatchProcessor::ApplyOther(const v1::Event& event, const v1::Source& source) {
-  switch (event.kind_case()) {
-    case v1::Event::kHealth:
-      return ApplyHealth(event.health(), source);
-    default:
-      return EventError(reason::kEmptyEvent,
-                        "event has none of counter, gauge, observation, health");
+Status BatchProcessor::ApplyOther(const ReportView& request, const EventView& event) {
+  if (event.kind != v1::Event::kHealth) {
+    return EventError(reason::kEmptyEvent, "event has none of counter, gauge, observation, health");
   }
-}
-
-Status BatchProcessor::ApplyHealth(const v1::HealthEvent& event, const v1::Source& source) {
+  const SourceView& source = request.source();
   health::HealthReport report;
-  Status outcome = ToHealthReport(event, options_, report);
+  Status outcome = ToHealthReport(event.health, request.checks(event.health), options_, report);
   if (!outcome.ok()) return outcome;
-  if (!registry_.Report(source.service(), source.instance(), source.version(), report)) {
+  if (!registry_.Report(source.service, source.instance, source.version, report)) {
     return InstanceLimit(source);
   }
   return Status::Ok();
 }
 
-Error BatchProcessor::InstanceLimit(const v1::Source& source) {
+Error BatchProcessor::InstanceLimit(const SourceView& source) {
   return EventError(reason::kInstanceLimit,
-                    "instance \"" + source.instance() + "\" of service \"" + source.service() +
+                    "instance \"" + std::string(source.instance) + "\" of service \"" +
+                        std::string(source.service) +
                         "\" is new and the registry is full (health.max_instances, "
                         "health.max_instances_per_service, or limits.max_series_total, of which "
                         "each instance takes " +
                         std::to_string(health::kSeriesPerInstance) + " series)");
 }
 
-void BatchProcessor::Reject(v1::ReportResponse* response, int index, const Error& error) {
+void BatchProcessor::Reject(v1::ReportResponse* response, size_t index, const Error& error) {
   self_metrics_.rejected(error.Reason()).Increment();
   v1::Rejection* rejection = response->add_rejections();
   rejection->set_index(static_cast<uint32_t>(index));

@@ -1,7 +1,7 @@
 #pragma once
-// BatchProcessor applies one ReportRequest: its metric events to the MetricStore in one
-// ApplyBatch (as if event by event), health to the HealthRegistry, and builds the ReportResponse
-// with the outcomes in event order. Transport-independent (both RPCs use it).
+// BatchProcessor applies one ReportRequest, read through its ReportView: its metric events to the
+// MetricStore in one ApplyBatch (as if event by event), health to the HealthRegistry, and builds
+// the ReportResponse with the outcomes in event order. Transport-independent (both RPCs use it).
 // Thread-safe: Process may run concurrently on many gRPC threads.
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "fleetgate/v1/reporter.pb.h"
 #include "health/health_registry.h"
+#include "ingest/report_view.h"
 #include "metrics/metric_store.h"
 #include "metrics/self_metrics.h"
 
@@ -42,6 +43,8 @@ class BatchProcessor {
   // Fills `response`; an error fails the whole RPC: kInvalidArgument (malformed source),
   // kResourceExhausted (more than max_events_per_batch events), kUnavailable (overload,
   // draining). Rejected events are listed in the response, not errors.
+  Status Process(const ReportView& request, v1::ReportResponse* response, std::string_view rpc);
+  // The same for a message held in memory (tests, benchmarks, fuzzing): through its ReportView.
   Status Process(const v1::ReportRequest& request, v1::ReportResponse* response,
                  std::string_view rpc);
 
@@ -52,19 +55,17 @@ class BatchProcessor {
   size_t InFlight() const { return in_flight_.load(); }
 
  private:
-  Status ProcessAdmitted(const v1::ReportRequest& request, v1::ReportResponse* response,
+  Status ProcessAdmitted(const ReportView& request, v1::ReportResponse* response,
                          std::string_view rpc);
   struct PreparedEvent;
   // Every event's merged labels and key (its slot prefetched); the metric events to apply.
-  void PrepareAll(const v1::ReportRequest& request, std::vector<PreparedEvent>& prepared,
+  void PrepareAll(const ReportView& request, std::vector<PreparedEvent>& prepared,
                   std::vector<metrics::MetricEvent>& metric_events);
-  void Prepare(const v1::Event& event, const v1::Source& source,
-               const std::vector<metrics::LabelView>& source_labels, PreparedEvent& prepared);
+  void Prepare(const ReportView& request, const EventView& event, PreparedEvent& prepared);
   // A health event, or the refusal of an event of no kind.
-  Status ApplyOther(const v1::Event& event, const v1::Source& source);
-  Status ApplyHealth(const v1::HealthEvent& health, const v1::Source& source);
-  void Reject(v1::ReportResponse* response, int index, const Error& error);
-  static Error InstanceLimit(const v1::Source& source);
+  Status ApplyOther(const ReportView& request, const EventView& event);
+  void Reject(v1::ReportResponse* response, size_t index, const Error& error);
+  static Error InstanceLimit(const SourceView& source);
 
   const IngestOptions options_;
   metrics::MetricStore& store_;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/error.h"
-#include "fleetgate/v1/reporter.pb.h"
 #include "health/instance.h"
+#include "ingest/report_view.h"
 #include "metrics/metric_store.h"
 #include "metrics/rejection.h"
 
@@ -17,18 +17,15 @@ struct IngestOptions;
 
 // OK when the source is usable; otherwise why the whole request is malformed (kInvalidArgument,
 // with the field, e.g. "source.service").
-Status CheckSource(const v1::Source& source, const IngestOptions& options);
+Status CheckSource(const SourceView& source, const IngestOptions& options);
 
-// The source's labels sorted by name, as views into `source`.
-std::vector<metrics::LabelView> SortedLabels(const v1::Source& source);
+// Source labels overlaid with the event's own (the event wins on a clash), sorted by name. Both
+// come sorted by name, one label per name (as ReportView gives them).
+void MergeLabels(absl::Span<const metrics::LabelView> source,
+                 absl::Span<const metrics::LabelView> event, std::vector<metrics::LabelView>& out);
 
-// Source labels overlaid with the event's own (the event wins on a clash), sorted by name.
-void MergeLabels(const std::vector<metrics::LabelView>& source,
-                 const google::protobuf::Map<std::string, std::string>& event,
-                 std::vector<metrics::LabelView>& out);
-
-// Converts a health event, or says why it is rejected.
-Status ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
-                      health::HealthReport& out);
+// Converts a health event with its checks, or says why it is rejected.
+Status ToHealthReport(const HealthView& event, absl::Span<const CheckView> checks,
+                      const IngestOptions& options, health::HealthReport& out);
 
 }  // namespace fleetgate::ingest

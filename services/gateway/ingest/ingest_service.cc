@@ -1,7 +1,5 @@
 #include "ingest/ingest_service.h"
 
-#include <grpcpp/support/proto_buffer_reader.h>
-
 #include "ingest/grpc_status.h"
 
 namespace fleetgate::ingest {
@@ -87,9 +85,8 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
  private:
   BatchCheck CheckFor(const ReportGate* gate) {
     if (gate == nullptr) return {};
-    return [this](const v1::ReportRequest& batch) {
-      return gate_->AdmitBatch(*context_, identity_, batch.source().service(),
-                               static_cast<size_t>(batch.events_size()));
+    return [this](const ReportView& batch) {
+      return gate_->AdmitBatch(*context_, identity_, batch.source().service, batch.events().size());
     };
   }
 
@@ -114,15 +111,39 @@ class RefusedStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   void OnDone() override { delete this; }
 };
 
+namespace {
+
+// The request's bytes in one piece: its only slice, or its slices copied into `flat` (the slices'
+// references are held by `slices` meanwhile).
+bool Contiguous(const grpc::ByteBuffer& request, grpc::Slice& single, std::string& flat,
+                std::string_view& bytes) {
+  if (request.TrySingleSlice(&single).ok()) {
+    bytes = std::string_view(reinterpret_cast<const char*>(single.begin()), single.size());
+    return true;
+  }
+  thread_local std::vector<grpc::Slice> slices;
+  slices.clear();
+  if (!request.Dump(&slices).ok()) return false;
+  flat.clear();
+  for (const grpc::Slice& slice : slices) {
+    flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  slices.clear();
+  bytes = flat;
+  return true;
+}
+
+}  // namespace
+
 grpc::Status ProcessRaw(BatchProcessor& processor, const grpc::ByteBuffer& request,
                         grpc::ByteBuffer* response, std::string_view rpc, const BatchCheck& check) {
-  thread_local v1::ReportRequest decoded;
+  thread_local ReportView decoded;
+  thread_local std::string flat;
   thread_local v1::ReportResponse answer;
-  decoded.Clear();
   answer.Clear();
-  grpc::ByteBuffer copy(request);  // shares the slices; the reader needs a mutable buffer
-  grpc::ProtoBufferReader reader(&copy);
-  if (!decoded.ParseFromZeroCopyStream(&reader)) {
+  grpc::Slice single;
+  std::string_view bytes;
+  if (!Contiguous(request, single, flat, bytes) || !decoded.Decode(bytes)) {
     return ToGrpcStatus(MakeError(ErrorCode::kInvalidArgument,
                                   "the request is not a valid fleetgate.v1.ReportRequest (is "
                                   "every string field valid UTF-8?)"));
@@ -154,9 +175,8 @@ grpc::ServerUnaryReactor* IngestService::Report(grpc::CallbackServerContext* con
     reactor->Finish(admitted);
     return reactor;
   }
-  auto check = [&](const v1::ReportRequest& batch) {
-    return gate_->AdmitBatch(*context, identity, batch.source().service(),
-                             static_cast<size_t>(batch.events_size()));
+  auto check = [&](const ReportView& batch) {
+    return gate_->AdmitBatch(*context, identity, batch.source().service, batch.events().size());
   };
   Answer(
       context, [&] { return ProcessRaw(processor_, *request, response, "Report", check); }, finish);

@@ -15,6 +15,7 @@
 #include "ingest/batch_processor.h"
 #include "ingest/durable_acks.h"
 #include "ingest/report_gate.h"
+#include "ingest/report_view.h"
 
 namespace fleetgate::ingest {
 
@@ -57,7 +58,7 @@ class IngestService final : public RawIngestServiceBase {
 };
 
 // Runs on a decoded batch before it is applied; a non-OK status fails the RPC.
-using BatchCheck = std::function<grpc::Status(const v1::ReportRequest&)>;
+using BatchCheck = std::function<grpc::Status(const ReportView&)>;
 
 // Decodes, checks, applies and encodes one batch; a non-OK status (from ToGrpcStatus or the
 // gate) fails the RPC.

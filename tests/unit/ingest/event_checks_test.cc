@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "ingest/batch_processor.h"
+#include "ingest/label_order.h"
+#include "ingest/report_view.h"
 
 namespace fleetgate::ingest {
 namespace {
@@ -40,11 +42,47 @@ v1::Source MakeSource(Labels labels = {}) {
   return source;
 }
 
-// An event's label map, as MergeLabels receives it.
+// Views of a map's labels sorted by name, as ReportView gives them.
+std::vector<LabelView> Sorted(const google::protobuf::Map<std::string, std::string>& map) {
+  std::vector<LabelView> labels(map.begin(), map.end());
+  labels.resize(static_cast<size_t>(SortUniqueLabels(labels.data(), labels.data() + labels.size()) -
+                                    labels.data()));
+  return labels;
+}
+
+std::vector<LabelView> SortedLabels(const v1::Source& source) { return Sorted(source.labels()); }
+
+// An event's label map.
 google::protobuf::Map<std::string, std::string> EventLabels(const Labels& labels) {
   google::protobuf::Map<std::string, std::string> map;
   for (const auto& [name, value] : labels) map[name] = value;
   return map;
+}
+
+// The merge of the views of the event's map (`out` views into it: keep it alive).
+void MergeLabels(const std::vector<LabelView>& source,
+                 const google::protobuf::Map<std::string, std::string>& event,
+                 std::vector<LabelView>& out) {
+  ingest::MergeLabels(source, Sorted(event), out);
+}
+
+// The checks of a source and of health events, through the ReportView of a request holding them.
+Status CheckSource(const v1::Source& source, const IngestOptions& options) {
+  v1::ReportRequest request;
+  *request.mutable_source() = source;
+  ReportView view;
+  view.Assign(request);
+  return ingest::CheckSource(view.source(), options);
+}
+
+Status ToHealthReport(const v1::HealthEvent& event, const IngestOptions& options,
+                      health::HealthReport& out) {
+  v1::ReportRequest request;
+  *request.add_events()->mutable_health() = event;
+  ReportView view;
+  view.Assign(request);
+  const HealthView& health = view.events().at(0).health;
+  return ingest::ToHealthReport(health, view.checks(health), options, out);
 }
 
 TEST(CheckSourceTest, AcceptsACompleteSource) {
@@ -185,7 +223,7 @@ TEST(MergeLabelsTest, EqualsAMapOverlayOnRandomLabelSets) {
   std::mt19937 random(15);
   std::vector<LabelView> out;
   // Names that share first bytes or differ only in length, bytes above 0x7f, and some rounds
-  // with more labels than MergeLabels sorts by insertion.
+  // with more labels than SortUniqueLabels sorts by insertion.
   const std::vector<std::string> names = {"a",  "ab", "abc", "abd", "b",        "ba", "c",
                                           "cz", "d",  "e",   "f",   "\xc3\xa9", "z",  "zz"};
   for (int round = 0; round < 2000; ++round) {
@@ -218,20 +256,20 @@ TEST(MergeLabelsTest, KeepsSourceLabelsWhenTheEventHasNone) {
 TEST(MergeLabelsTest, KeepsEventLabelsWhenTheSourceHasNone) {
   std::vector<LabelView> out;
   auto event = EventLabels({{"path", "/b"}, {"code", "200"}});
-  MergeLabels({}, event, out);
+  MergeLabels(std::vector<LabelView>{}, event, out);
   EXPECT_THAT(out, ElementsAre(Pair("code", "200"), Pair("path", "/b")));
 }
 
 TEST(MergeLabelsTest, IsEmptyWhenNeitherHasLabels) {
   std::vector<LabelView> out;
-  MergeLabels({}, EventLabels({}), out);
+  MergeLabels(std::vector<LabelView>{}, EventLabels({}), out);
   EXPECT_THAT(out, IsEmpty());
 }
 
 TEST(MergeLabelsTest, ReplacesWhatTheOutputHeldBefore) {
   std::vector<LabelView> out = {{"stale", "x"}, {"zzz", "y"}};
   auto event = EventLabels({{"code", "200"}});
-  MergeLabels({}, event, out);
+  MergeLabels(std::vector<LabelView>{}, event, out);
   EXPECT_THAT(out, ElementsAre(Pair("code", "200")));
 }
 

@@ -268,6 +268,29 @@ TEST_F(IngestServiceTest, UndecodableUnaryRequestIsInvalidArgument) {
   EXPECT_THAT(status.error_message(), HasSubstr("fleetgate.v1.ReportRequest"));
 }
 
+// A request gRPC hands over in several slices is read as one (copied into one buffer); cut short,
+// it is refused.
+TEST_F(IngestServiceTest, ARequestInSeveralSlicesIsReadAsOne) {
+  const std::string bytes = CounterBatch(5, 3).SerializeAsString();
+  std::vector<grpc::Slice> slices;
+  for (size_t at = 0; at < bytes.size(); at += 7) slices.emplace_back(bytes.substr(at, 7));
+  ASSERT_GT(slices.size(), 2u);
+  grpc::ByteBuffer request(slices.data(), slices.size());
+  grpc::ByteBuffer encoded;
+  ASSERT_TRUE(ProcessRaw(processor_, request, &encoded, "Report").ok());
+  v1::ReportResponse response;
+  ASSERT_TRUE(grpc::SerializationTraits<v1::ReportResponse>::Deserialize(&encoded, &response).ok());
+  EXPECT_EQ(response.batch_id(), 5u);
+  EXPECT_EQ(response.accepted(), 1u);
+  EXPECT_EQ(RequestsTotal(), 3);
+
+  slices.pop_back();  // the counter event's last bytes
+  grpc::ByteBuffer truncated(slices.data(), slices.size());
+  EXPECT_EQ(ProcessRaw(processor_, truncated, &encoded, "Report").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(RequestsTotal(), 3);
+}
+
 TEST_F(IngestServiceTest, ConcurrentUnaryCallsAllSucceedAndAddUp) {
   constexpr int kThreads = 8;
   constexpr int kCallsPerThread = 25;
