@@ -201,6 +201,11 @@ class MetricStore {
   // One series' samples; `labels` and `rendered` are scratch space.
   static void AppendSeries(std::string& body, std::string_view key, const Series& series,
                            std::vector<LabelView>& labels, std::string& rendered);
+  // A counter's or gauge's line, from its family name, key and value.
+  static void AppendScalarSeries(std::string& body, std::string_view name, std::string_view key,
+                                 double value, std::vector<LabelView>& labels,
+                                 std::string& rendered);
+  class ScalarCopies;
   bool NextTextGroup(TextPosition& position) const;
   void AppendGroupText(const std::vector<std::string>& group, std::string& out) const;
   void AppendShardText(TextPosition& position, std::string& out) const;

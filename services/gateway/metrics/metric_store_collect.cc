@@ -71,16 +71,25 @@ void MetricStore::AppendCompound(std::string& body, const std::string& name,
 // Called with the series' shard lock held.
 void MetricStore::AppendSeries(std::string& body, std::string_view key, const Series& series,
                                std::vector<LabelView>& labels, std::string& rendered) {
+  const std::string& name = series.family->name;
+  if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
+    AppendScalarSeries(body, name, key, series.value.get(), labels, rendered);
+    return;
+  }
   SeriesLabels(key, labels);
   rendered.clear();
   AppendLabelPairs(rendered, labels);
-  const std::string& name = series.family->name;
-  if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
-    AppendHead(body, name, "", rendered);
-    AppendValueLine(body, series.value.get());
-    return;
-  }
   AppendCompound(body, name, rendered, series);
+}
+
+void MetricStore::AppendScalarSeries(std::string& body, std::string_view name, std::string_view key,
+                                     double value, std::vector<LabelView>& labels,
+                                     std::string& rendered) {
+  SeriesLabels(key, labels);
+  rendered.clear();
+  AppendLabelPairs(rendered, labels);
+  AppendHead(body, name, "", rendered);
+  AppendValueLine(body, value);
 }
 
 void MetricStore::AppendText(std::string& out) const {

@@ -11,6 +11,49 @@
 #include "metrics/text_writer.h"
 
 namespace fleetgate::metrics {
+
+// Counters' and gauges' lines copied under their shard's lock (the key's bytes and the value)
+// and formatted once it is released: formatting costs several times what copying does, and
+// every batch of reports touching that shard waits for the lock meanwhile. Histograms and
+// summaries are still rendered under the lock. Render keeps the order of Add.
+class MetricStore::ScalarCopies {
+ public:
+  void Add(std::string* body, std::string_view name, std::string_view key, double value) {
+    copies_.push_back(Copy{body, name, keys_.size(), key.size(), value});
+    keys_.append(key);
+  }
+  void Render() {
+    const std::string_view keys = keys_;
+    for (const Copy& copy : copies_) {
+      AppendScalarSeries(*copy.body, copy.name, keys.substr(copy.key_begin, copy.key_size),
+                         copy.value, labels_, rendered_);
+    }
+    copies_.clear();
+    keys_.clear();
+  }
+
+ private:
+  struct Copy {
+    std::string* body;
+    std::string_view name;  // outlives the lock: the scrape's own copy of the family name
+    size_t key_begin;
+    size_t key_size;
+    double value;
+  };
+  std::vector<Copy> copies_;
+  std::string keys_;
+  std::vector<LabelView> labels_;
+  std::string rendered_;
+};
+
+namespace {
+
+bool IsScalar(MetricKind kind) {
+  return kind == MetricKind::kCounter || kind == MetricKind::kGauge;
+}
+
+}  // namespace
+
 std::unique_ptr<TextCursor> MetricStore::Collectable::OpenCursor() const {
   // The store's part of one streamed scrape.
   class StoreCursor : public TextCursor {
@@ -64,22 +107,35 @@ void MetricStore::AppendGroupText(const std::vector<std::string>& group, std::st
   auto tags = std::make_unique<std::bitset<1 << 16>>();
   for (const std::string& name : group) tags->set(FamilyTag(name));
   const auto wanted = [&tags](size_t hash) { return tags->test(FamilyTagOf(hash)); };
+  struct Member {
+    FamilyText* text = nullptr;  // null for a family outside the group
+    std::string_view name;       // in `group`
+  };
+  ScalarCopies copies;
   for (const auto& shard : shards_) {
-    // Valid for this shard only (see AppendText); null for a family outside the group.
-    std::unordered_map<const FamilyEntry*, FamilyText*> seen;
-    std::lock_guard<std::mutex> lock(shard->mutex);
-    shard->series.ForEachWhere(wanted, [&](std::string_view key, const Series& series) {
-      auto [entry, fresh] = seen.try_emplace(series.family, nullptr);
-      if (fresh) {
-        const std::string& name = series.family->name;
-        auto member = std::lower_bound(group.begin(), group.end(), name);
-        if (member == group.end() || *member != name) return;
-        entry->second = &texts.try_emplace(*member, FamilyText{series.kind, {}}).first->second;
-      }
-      FamilyText* text = entry->second;
-      if (text == nullptr || text->kind != series.kind) return;
-      AppendSeries(text->body, key, series, labels, rendered);
-    });
+    {
+      // Valid for this shard only (see AppendText).
+      std::unordered_map<const FamilyEntry*, Member> seen;
+      std::lock_guard<std::mutex> lock(shard->mutex);
+      shard->series.ForEachWhere(wanted, [&](std::string_view key, const Series& series) {
+        auto [entry, fresh] = seen.try_emplace(series.family);
+        if (fresh) {
+          const std::string& name = series.family->name;
+          auto member = std::lower_bound(group.begin(), group.end(), name);
+          if (member == group.end() || *member != name) return;
+          entry->second = {&texts.try_emplace(*member, FamilyText{series.kind, {}}).first->second,
+                           *member};
+        }
+        const Member& member = entry->second;
+        if (member.text == nullptr || member.text->kind != series.kind) return;
+        if (IsScalar(series.kind)) {
+          copies.Add(&member.text->body, member.name, key, series.value.get());
+        } else {
+          AppendSeries(member.text->body, key, series, labels, rendered);
+        }
+      });
+    }
+    copies.Render();
   }
   size_t size = out.size();
   for (const auto& [name, text] : texts) size += text.body.size() + name.size() * 2 + 100;
@@ -102,24 +158,32 @@ void MetricStore::AppendShardText(TextPosition& position, std::string& out) cons
   const uint16_t tag = FamilyTag(name);
   const auto wanted = [tag](size_t hash) { return FamilyTagOf(hash) == tag; };
   Shard& shard = *shards_[position.shard++];
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.series.ForEachWhere(wanted, [&](std::string_view key, const Series& series) {
-    if (series.family != hit) {
-      if (series.family == miss) return;
-      if (series.family->name != name) {
-        miss = series.family;
-        return;
+  ScalarCopies copies;
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    shard.series.ForEachWhere(wanted, [&](std::string_view key, const Series& series) {
+      if (series.family != hit) {
+        if (series.family == miss) return;
+        if (series.family->name != name) {
+          miss = series.family;
+          return;
+        }
+        hit = series.family;
       }
-      hit = series.family;
-    }
-    if (!position.header_written) {
-      AppendFamilyHeader(out, name, kReportedHelp, TypeOf(series.kind));
-      position.kind = series.kind;
-      position.header_written = true;
-    }
-    if (series.kind != position.kind) return;
-    AppendSeries(out, key, series, labels, rendered);
-  });
+      if (!position.header_written) {
+        AppendFamilyHeader(out, name, kReportedHelp, TypeOf(series.kind));
+        position.kind = series.kind;
+        position.header_written = true;
+      }
+      if (series.kind != position.kind) return;
+      if (IsScalar(series.kind)) {
+        copies.Add(&out, name, key, series.value.get());
+      } else {
+        AppendSeries(out, key, series, labels, rendered);
+      }
+    });
+  }
+  copies.Render();
 }
 
 }  // namespace fleetgate::metrics
