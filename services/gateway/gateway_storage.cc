@@ -19,7 +19,7 @@ storage::PgConnectOptions PostgresConnectOptionsFrom(const config::Config& confi
   const std::string& file = config.storage.postgres_password_file;
   if (options.password.empty() && !file.empty()) {
     std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot read storage.postgres_password_file " + file);
+    if (!in) throw std::runtime_error("cannot read storage.postgres.password_file " + file);
     std::ostringstream text;
     text << in.rdbuf();
     options.password = text.str();

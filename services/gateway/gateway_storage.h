@@ -51,8 +51,8 @@ class GatewayStorage {
   std::string description_;
 };
 
-// The connection settings of storage.postgres_*: the password from postgres_password, else
-// from the file postgres_password_file (trailing newline dropped), else left to libpq
+// The connection settings of storage.postgres.*: the password from postgres.password, else
+// from the file postgres.password_file (trailing newline dropped), else left to libpq
 // (PGPASSWORD, ~/.pgpass). Throws std::runtime_error when the file cannot be read.
 storage::PgConnectOptions PostgresConnectOptionsFrom(const config::Config& config);
 

@@ -38,6 +38,17 @@ ConfigKey Bind(std::string section, std::string key, S Config::*part, T S::*fiel
     entry.from_text = [=](Config& c, const std::string& text) {
       (c.*part).*field = ParseText<T>(name, text);
     };
+  } else {
+    // A map or list from a variable or flag: its YAML flow text, e.g. {events_per_second: 100}.
+    entry.from_text = [=](Config& c, const std::string& text) {
+      YAML::Node node;
+      try {
+        node = YAML::Load(text);
+      } catch (const YAML::Exception& e) {
+        throw ConfigError(name, "is not YAML flow text such as {key: value}: " + e.msg);
+      }
+      (c.*part).*field = ParseYaml<T>(name, node);
+    };
   }
   entry.to_yaml = [=](const Config& c) { return Render((c.*part).*field); };
   entry.validate = [=](const Config& c) { check(name, (c.*part).*field); };
@@ -144,11 +155,11 @@ std::vector<ConfigKey> BuildKeys() {
       // Storage backend and high availability (several replicas on PostgreSQL).
       Bind("storage", "backend", &C::storage, &C::Storage::backend, OneOf{{"sqlite", "postgres"}},
            "sqlite (one replica, embedded) or postgres (several replicas, one leader)"),
-      Secret(Bind("storage", "postgres_url", &C::storage, &C::Storage::postgres_url, AnyValue{},
+      Secret(Bind("storage", "postgres.url", &C::storage, &C::Storage::postgres_url, AnyValue{},
                   "PostgreSQL libpq URI, e.g. postgresql://fleetgate@db:5432/fleetgate")),
-      Secret(Bind("storage", "postgres_password", &C::storage, &C::Storage::postgres_password,
-                  AnyValue{}, "PostgreSQL password (prefer postgres_password_file)")),
-      Bind("storage", "postgres_password_file", &C::storage, &C::Storage::postgres_password_file,
+      Secret(Bind("storage", "postgres.password", &C::storage, &C::Storage::postgres_password,
+                  AnyValue{}, "PostgreSQL password (prefer postgres.password_file)")),
+      Bind("storage", "postgres.password_file", &C::storage, &C::Storage::postgres_password_file,
            AnyValue{}, "file holding the PostgreSQL password"),
       Bind("storage", "leader_poll_interval", &C::storage, &C::Storage::leader_poll_interval,
            DurationIn{}, "postgres: how often the leader lock is taken or checked"),
@@ -189,7 +200,7 @@ std::vector<ConfigKey> BuildKeys() {
       Bind("metrics", "default_buckets", &C::metrics, &C::Metrics::default_buckets, Buckets{},
            "histogram bucket bounds for observations"),
       Bind("metrics", "buckets", &C::metrics, &C::Metrics::buckets, Buckets{},
-           "bucket bounds per metric name (YAML only)"),
+           "bucket bounds per metric name (variable: YAML flow text)"),
       Bind("health", "default_ttl", &C::health, &C::Health::default_ttl, DurationIn{},
            "how long a health report holds when it names no TTL"),
       Bind("health", "max_ttl", &C::health, &C::Health::max_ttl, DurationIn{},
@@ -238,7 +249,8 @@ std::vector<ConfigKey> BuildKeys() {
       Bind("tls", "reload_interval", &C::tls, &C::Tls::reload_interval,
            DurationIn{false, kIntMaxMs}, "how often certificate, key and CA files are re-read"),
       Bind("ingest", "rate_limit", &C::ingest, &C::Ingest::rate_limit, AnyValue{},
-           "events_per_second and burst per service, with per-service overrides (YAML only)"),
+           "events_per_second and burst per service, with per-service overrides (variable: YAML "
+           "flow text)"),
       Bind("otlp", "promote_resource_attributes", &C::otlp, &C::Otlp::promote_resource_attributes,
            AnyValue{}, "OTLP resource attributes added as labels to every series of the resource"),
       Bind("otlp", "heartbeat_ttl", &C::otlp, &C::Otlp::heartbeat_ttl, DurationIn{true},
@@ -268,7 +280,8 @@ std::vector<ConfigKey> BuildKeys() {
 
 std::string ConfigKey::env() const {
   std::string out = "FLEETGATE_" + section + "_" + key;
-  std::transform(out.begin(), out.end(), out.begin(), ::toupper);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return c == '.' ? '_' : std::toupper(c); });
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "config/config_keys.h"
@@ -35,6 +36,28 @@ YAML::Node ReadFile(const std::string& path) {
   }
 }
 
+bool IsGroup(const std::string& prefix) {
+  const std::string start = prefix + ".";
+  return std::any_of(AllKeys().begin(), AllKeys().end(),
+                     [&](const ConfigKey& key) { return key.name().rfind(start, 0) == 0; });
+}
+
+// The keys of a section, or of a group inside it (storage: {postgres: {url: ...}} is the key
+// storage.postgres.url).
+void ApplyKeys(Config& config, const std::string& prefix, const YAML::Node& map) {
+  for (const auto& item : map) {
+    const std::string name = prefix + "." + item.first.Scalar();
+    const ConfigKey* entry = FindKey(name);
+    if (entry != nullptr) {
+      entry->from_yaml(config, item.second);
+    } else if (item.second.IsMap() && IsGroup(name)) {
+      ApplyKeys(config, name, item.second);
+    } else {
+      throw ConfigError(name, "unknown key" + DidYouMean(name, KeyNames()));
+    }
+  }
+}
+
 void ApplyFile(Config& config, const std::string& path) {
   YAML::Node root = ReadFile(path);
   if (root.IsNull()) return;
@@ -42,12 +65,7 @@ void ApplyFile(Config& config, const std::string& path) {
   for (const auto& section : root) {
     const std::string section_name = section.first.Scalar();
     if (!section.second.IsMap()) throw ConfigError(section_name, "must be a map of keys");
-    for (const auto& item : section.second) {
-      const std::string name = section_name + "." + item.first.Scalar();
-      const ConfigKey* entry = FindKey(name);
-      if (entry == nullptr) throw ConfigError(name, "unknown key" + DidYouMean(name, KeyNames()));
-      entry->from_yaml(config, item.second);
-    }
+    ApplyKeys(config, section_name, section.second);
   }
 }
 
@@ -126,7 +144,13 @@ std::string RenderYaml(const Config& config) {
     YAML::Node value = entry.to_yaml(config);
     if (entry.secret && !(value.IsScalar() && value.Scalar().empty()))
       value = YAML::Node(kRedacted);
-    root[entry.section][entry.key] = value;
+    YAML::Node parent = root[entry.section];
+    std::string key = entry.key;
+    for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.')) {
+      parent.reset(parent[key.substr(0, dot)]);  // a group of keys: storage.postgres.url
+      key.erase(0, dot + 1);
+    }
+    parent[key] = value;
   }
   YAML::Emitter out;
   out << root;

@@ -97,7 +97,7 @@ void ValidateAcrossKeys(const Config& c) {
     throw ConfigError("health.default_ttl", "must not exceed health.max_ttl");
   }
   if (c.storage.backend == "postgres" && c.storage.postgres_url.empty()) {
-    throw ConfigError("storage.postgres_url", "is required with storage.backend postgres");
+    throw ConfigError("storage.postgres.url", "is required with storage.backend postgres");
   }
   if (c.tls.reload_interval < std::chrono::seconds(1)) {
     throw ConfigError("tls.reload_interval", "must be at least 1s");

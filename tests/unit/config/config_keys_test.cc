@@ -70,7 +70,7 @@ TEST(ConfigKeysTest, SecretsArePrintedRedacted) {
     bool looks_secret = !is_file && (key.key.find("token") != std::string::npos ||
                                      key.key.find("password") != std::string::npos);
     // A database URL may carry a password.
-    if (key.name() == "storage.postgres_url") looks_secret = true;
+    if (key.name() == "storage.postgres.url") looks_secret = true;
     EXPECT_EQ(key.secret, looks_secret) << key.name();
   }
   Config config = Load(Env({{"FLEETGATE_HTTP_ADMIN_TOKEN", "s3cret-value"}}));

@@ -144,8 +144,42 @@ TEST_F(LoaderTest, EveryKeyHasAnEnvironmentName) {
     EXPECT_EQ(key.env().rfind("FLEETGATE_", 0), 0u);
     EXPECT_FALSE(key.help.empty()) << key.name();
   }
+  // A map-valued key takes its YAML flow text from its variable, checked as in the file.
   EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_METRICS_BUCKETS", "x"}})),
-              HasSubstr("can only be set in the YAML file"));
+              HasSubstr("metrics.buckets: must map metric names to lists of bucket bounds"));
+  EXPECT_THAT(ErrorOf(WithEnv({{"FLEETGATE_INGEST_RATE_LIMIT", "{events_per_second: [1"}})),
+              HasSubstr("ingest.rate_limit: is not YAML flow text"));
+}
+
+TEST_F(LoaderTest, MapValuedKeysTakeYamlFlowTextFromTheEnvironment) {
+  Config config = Load(WithEnv(
+      {{"FLEETGATE_INGEST_RATE_LIMIT",
+        "{events_per_second: 100, burst: 500, overrides: {batch: {events_per_second: 9000}}}"},
+       {"FLEETGATE_METRICS_BUCKETS", "{size_bytes: [10, 100]}"}}));
+  EXPECT_EQ(config.ingest.rate_limit.rate.events_per_second, 100);
+  EXPECT_EQ(config.ingest.rate_limit.rate.burst, 500);
+  EXPECT_EQ(config.ingest.rate_limit.overrides.at("batch").events_per_second, 9000);
+  EXPECT_EQ(config.metrics.buckets.at("size_bytes"), (std::vector<double>{10, 100}));
+}
+
+// DESIGN's storage.postgres.url: a group inside a section, in the file, the environment and
+// --print-config alike.
+TEST_F(LoaderTest, GroupedKeysNestInTheFileAndJoinWithUnderscoresInTheEnvironment) {
+  ASSERT_NE(FindKey("storage.postgres.url"), nullptr);
+  EXPECT_EQ(FindKey("storage.postgres.url")->env(), "FLEETGATE_STORAGE_POSTGRES_URL");
+  Sources sources;
+  sources.file = WriteFile("storage:\n  postgres:\n    url: postgresql://db/fleetgate\n");
+  Config config = Load(sources);
+  EXPECT_EQ(config.storage.postgres_url, "postgresql://db/fleetgate");
+  EXPECT_EQ(Load(WithEnv({{"FLEETGATE_STORAGE_POSTGRES_URL", "postgresql://other/db"}}))
+                .storage.postgres_url,
+            "postgresql://other/db");
+  sources.file = WriteFile("storage:\n  postgres:\n    uri: postgresql://db/fleetgate\n");
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("storage.postgres.uri: unknown key"));
+  sources.file = WriteFile("storage:\n  postgres: postgresql://db/fleetgate\n");
+  EXPECT_THAT(ErrorOf(sources), HasSubstr("storage.postgres: unknown key"));
+  // Rendered nested (secret: redacted), and a rendered file loads back.
+  EXPECT_THAT(RenderYaml(config), HasSubstr("postgres:\n    url: <redacted>"));
 }
 
 }  // namespace
