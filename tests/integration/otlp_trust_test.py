@@ -45,7 +45,8 @@ TOKENS = f"""tokens:
 PROTOS = ["opentelemetry/proto/common/v1/common.proto",
           "opentelemetry/proto/resource/v1/resource.proto",
           "opentelemetry/proto/metrics/v1/metrics.proto",
-          "opentelemetry/proto/collector/metrics/v1/metrics_service.proto"]
+          "opentelemetry/proto/collector/metrics/v1/metrics_service.proto",
+          "google/rpc/status.proto", "google/rpc/error_details.proto"]
 
 
 class Otlp:
@@ -156,6 +157,17 @@ def check_quota(o):
     status, trailers = o.grpc_export(["a-1", "a-noisy"], token="a-secret", points=5)
     check(status == code.RESOURCE_EXHAUSTED, "over the quota, OTLP/gRPC is RESOURCE_EXHAUSTED")
     check(int(trailers.get("retry-after-ms", "0")) > 0, "it says when to retry (retry-after-ms)")
+    # What an OpenTelemetry exporter reads: RESOURCE_EXHAUSTED is retried only when the status
+    # details carry a google.rpc.RetryInfo (the OTLP specification's throttling rule).
+    from google.rpc import error_details_pb2, status_pb2
+    details = status_pb2.Status.FromString(trailers.get("grpc-status-details-bin", b""))
+    retry = error_details_pb2.RetryInfo()
+    check(details.code == code.RESOURCE_EXHAUSTED.value[0] and len(details.details) == 1
+          and details.details[0].Unpack(retry),
+          "the status details carry a google.rpc.RetryInfo (OTLP exporters retry on it)")
+    delay_ms = retry.retry_delay.seconds * 1000 + retry.retry_delay.nanos // 1_000_000
+    check(delay_ms == int(trailers["retry-after-ms"]),
+          f"its retry_delay is the retry-after-ms delay ({delay_ms} ms)")
     status, headers, body = o.http_export(["a-noisy"], token="a-secret", points=5)
     check(status == 429 and "rate_limited" in body, "over the quota, OTLP/HTTP is 429 rate_limited")
     check(int(headers.get("Retry-After", "0")) >= 1, "with Retry-After in seconds")

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "metrics/rejection.h"
 
 namespace fleetgate::ingest {
@@ -88,7 +90,15 @@ grpc::Status RefusalStatus(const Refusal& refusal, grpc::ServerContextBase& cont
     return {grpc::StatusCode::PERMISSION_DENIED, refusal.error.message};
   }
   context.AddTrailingMetadata(kRetryAfterMetadata, std::to_string(refusal.retry_after.count()));
-  return {grpc::StatusCode::RESOURCE_EXHAUSTED, refusal.error.message};
+  google::rpc::RetryInfo retry;
+  const int64_t ms = refusal.retry_after.count();
+  retry.mutable_retry_delay()->set_seconds(ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000 * 1'000'000));
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  details.set_message(refusal.error.message);
+  details.add_details()->PackFrom(retry);
+  return {grpc::StatusCode::RESOURCE_EXHAUSTED, refusal.error.message, details.SerializeAsString()};
 }
 
 }  // namespace fleetgate::ingest

@@ -43,8 +43,10 @@ struct Refusal {
   std::chrono::milliseconds retry_after{0};
 };
 
-// A refusal as the gRPC status to finish the call with; over the quota, `retry-after-ms` is added
-// to the call's trailers.
+// A refusal as the gRPC status to finish the call with. Over the quota: RESOURCE_EXHAUSTED with
+// the delay twice, as `retry-after-ms` in the trailers (fleetgate's clients) and as a
+// google.rpc.RetryInfo in the status details (grpc-status-details-bin), which is what tells an
+// OpenTelemetry exporter that this RESOURCE_EXHAUSTED is worth retrying, and when.
 grpc::Status RefusalStatus(const Refusal& refusal, grpc::ServerContextBase& context);
 
 class ReportGate {
