@@ -95,7 +95,12 @@ Status BatchProcessor::Process(const ReportView& request, v1::ReportResponse* re
 Status BatchProcessor::ProcessAdmitted(const ReportView& request, v1::ReportResponse* response,
                                        std::string_view rpc) {
   const SourceView& source = request.source();
-  if (Status bad = CheckSource(source, options_); !bad.ok()) return bad;
+  if (Status bad = CheckSource(source, options_); !bad.ok()) {
+    // Refused whole (nothing of the batch can be attributed): counted, as a limit must be.
+    self_metrics_.rejected(reason::kInvalidSource)
+        .Increment(static_cast<double>(request.events().size()));
+    return bad;
+  }
   const size_t events = request.events().size();
   if (events > options_.max_events_per_batch) {
     // Refused whole: listing every excess event would make the response unbounded.

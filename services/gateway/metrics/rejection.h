@@ -33,6 +33,9 @@ inline constexpr std::string_view kTooManyChecks = "too_many_checks";
 inline constexpr std::string_view kInvalidCheck = "invalid_check";
 inline constexpr std::string_view kRateLimited = "rate_limited";  // the service's quota (auth/)
 inline constexpr std::string_view kInstanceLimit = "instance_limit";
+// The batch's source (service, instance, version, labels) is missing or breaks a limit: the
+// whole call fails with INVALID_ARGUMENT and every event of it is counted.
+inline constexpr std::string_view kInvalidSource = "invalid_source";
 
 // OTLP ingest
 inline constexpr std::string_view kInvalidHistogram = "invalid_histogram";
@@ -43,7 +46,7 @@ inline constexpr std::string_view kMissingInstance = "missing_instance";
 inline constexpr std::string_view kStreamLimit = "stream_limit";
 
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 27> kAll{
+inline constexpr std::array<std::string_view, 28> kAll{
     kEmptyEvent,         kInvalidName,
     kReservedName,       kInvalidLabelName,
     kReservedLabel,      kTooManyLabels,
@@ -57,7 +60,7 @@ inline constexpr std::array<std::string_view, 27> kAll{
     kInvalidHistogram,   kUnsupportedExponentialHistogram,
     kInvalidTemporality, kMissingInstance,
     kStreamLimit,        kNameTooLong,
-    kInstanceLimit};
+    kInstanceLimit,      kInvalidSource};
 }  // namespace reason
 
 // The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,

@@ -630,6 +630,7 @@ TEST_F(BatchProcessorTest, MissingServiceFailsTheWholeBatchAndAppliesNothing) {
   EXPECT_EQ(registry_.size(), 0u);
   EXPECT_EQ(Accepted("counter"), 0);
   EXPECT_EQ(Accepted("health"), 0);
+  EXPECT_EQ(Rejected(reason::kInvalidSource), 2);  // both events, counted though not listed
 }
 
 TEST_F(BatchProcessorTest, MissingInstanceFailsTheWholeBatchAndAppliesNothing) {
@@ -649,6 +650,16 @@ TEST_F(BatchProcessorTest, MalformedSourceLabelsFailTheWholeBatch) {
   EXPECT_THAT(result.status.error_message(), HasSubstr("source.labels"));
   EXPECT_EQ(store_->ActiveSeries(), 0u);
   EXPECT_EQ(registry_.size(), 0u);
+  EXPECT_EQ(Rejected(reason::kInvalidSource), 1);
+}
+
+TEST_F(BatchProcessorTest, AnOverLongServiceNameIsACountedRefusalOfTheWholeBatch) {
+  Result result = Process(Batch({Gauge("a", 1), Gauge("b", 1), Gauge("c", 1)}, 1, {},
+                                std::string(IngestOptions{}.max_service_bytes + 1, 's')));
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(result.status.error_message(), HasSubstr("source.service is longer than"));
+  EXPECT_EQ(Rejected(reason::kInvalidSource), 3);
+  EXPECT_EQ(store_->ActiveSeries(), 0u);
 }
 
 TEST_F(BatchProcessorTest, CountsSelfMetrics) {
@@ -783,6 +794,7 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   covered.insert(reason::kTooManyEvents);  // refuses the whole batch; tested above
   covered.insert(reason::kRateLimited);    // the ReportGate's quota, before the processor (auth/)
   covered.insert(reason::kInstanceLimit);  // needs a capped registry; tested above
+  covered.insert(reason::kInvalidSource);  // refuses the whole batch; tested above
   // Reasons only OTLP ingest gives (tests/unit/otlp).
   for (std::string_view otlp :
        {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,
