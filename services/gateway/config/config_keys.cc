@@ -174,7 +174,9 @@ std::vector<ConfigKey> BuildKeys() {
       Bind("limits", "max_series_total", &C::limits, &C::Limits::max_series_total,
            Between{1, kSizeMax}, "series held in total, the registry's 7 per instance included"),
       Bind("limits", "max_events_per_batch", &C::limits, &C::Limits::max_events_per_batch,
-           Between{1, kSizeMax}, "events applied per batch; the rest are rejected"),
+           Between{1, kSizeMax},
+           "events per batch; a larger batch is refused whole (RESOURCE_EXHAUSTED, "
+           "too_many_events)"),
       Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes, AnyValue{},
            "bytes in a health or check detail"),
       Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, AnyValue{},
