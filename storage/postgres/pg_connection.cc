@@ -47,12 +47,15 @@ int64_t PgRows::affected() const {
 
 PgConnection::PgConnection(const PgConnectOptions& options) : conn_(nullptr, PQfinish) {
   std::string timeout = std::to_string(options.connect_timeout_seconds);
-  // TCP keepalives so a vanished server (a lost node, a cut network) breaks the session within
-  // ~15 s instead of the kernel's two hours.
+  // TCP keepalives so a vanished server (a lost node, a cut network) breaks an idle session
+  // within ~15 s instead of the kernel's two hours, and tcp_user_timeout so a session with a
+  // query in flight does too (keepalives do not probe while sent data waits for its ACK; the
+  // retransmissions alone take ~15 minutes): a leader cut off mid-check must not go on acting.
   std::vector<const char*> keys = {"dbname",          "connect_timeout",     "application_name",
-                                   "keepalives_idle", "keepalives_interval", "keepalives_count"};
+                                   "keepalives_idle", "keepalives_interval", "keepalives_count",
+                                   "tcp_user_timeout"};
   std::vector<const char*> values = {
-      options.url.c_str(), timeout.c_str(), "fleetgate", "5", "2", "3"};
+      options.url.c_str(), timeout.c_str(), "fleetgate", "5", "2", "3", "15000"};
   if (!options.password.empty()) {
     keys.push_back("password");
     values.push_back(options.password.c_str());

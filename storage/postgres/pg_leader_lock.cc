@@ -17,6 +17,7 @@ bool PgLeaderLock::Poll() {
       connection_->Exec("SET tcp_keepalives_idle = 5");
       connection_->Exec("SET tcp_keepalives_interval = 2");
       connection_->Exec("SET tcp_keepalives_count = 3");
+      connection_->Exec("SET tcp_user_timeout = 15000");
     }
     if (held_) {
       // The lock is the session's: a round trip proves the session (and so the lock) is alive,
