@@ -7,6 +7,7 @@
 
 #include "auth/http_guard.h"
 #include "http/gunzip.h"
+#include "http/message.h"
 
 namespace fleetgate::otlp {
 namespace {
@@ -26,23 +27,6 @@ Encoding EncodingOf(const http::Request& request) {
   if (type == "application/x-protobuf") return Encoding::kProtobuf;
   if (type == "application/json") return Encoding::kJson;
   return Encoding::kOther;
-}
-
-int HttpStatus(const Error& error) {
-  switch (error.code) {
-    case ErrorCode::kInvalidArgument:
-      return 400;
-    case ErrorCode::kResourceExhausted:
-      return 413;
-    case ErrorCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
-http::Response Fail(const Error& error) {
-  return http::JsonError(HttpStatus(error), std::string(error.Reason()), error.Describe());
 }
 
 bool Decode(Encoding encoding, const std::string& body, ExportRequest& out, std::string& why) {
@@ -111,7 +95,7 @@ http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate
   if (coding == "gzip") {
     Result<std::string> result =
         http::GzipDecompress(request.body, processor.options().max_decoded_bytes);
-    if (!result.ok()) return Fail(result.error());
+    if (!result.ok()) return http::ErrorResponse(result.error());
     inflated = std::move(result).value();
     body = &inflated;
   } else if (coding != "identity") {
@@ -134,7 +118,7 @@ http::Response HandleExport(ExportProcessor& processor, const ingest::ReportGate
   }
   Result<ExportSummary> summary = processor.Export(decoded, admit);
   if (refusal) return Refused(*refusal);
-  if (!summary.ok()) return Fail(summary.error());
+  if (!summary.ok()) return http::ErrorResponse(summary.error());
   return Answer(encoding, summary.value());
 }
 

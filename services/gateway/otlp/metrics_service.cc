@@ -2,6 +2,7 @@
 
 #include <grpcpp/support/proto_buffer_reader.h>
 
+#include "ingest/grpc_status.h"
 #include "otlp/decode_arena.h"
 
 namespace fleetgate::otlp {
@@ -36,7 +37,7 @@ grpc::Status Process(ExportProcessor& processor, const ingest::ReportGate* gate,
   }
   Result<ExportSummary> summary = processor.Export(decoded, admit);
   if (refusal) return ingest::RefusalStatus(*refusal, context);
-  if (!summary.ok()) return ToGrpcStatus(summary.error());
+  if (!summary.ok()) return ingest::ToGrpcStatus(summary.error());
   ExportMetricsServiceResponse answer;
   if (summary.value().rejected_data_points > 0) {
     auto* partial = answer.mutable_partial_success();
@@ -49,30 +50,6 @@ grpc::Status Process(ExportProcessor& processor, const ingest::ReportGate* gate,
 }
 
 }  // namespace
-
-grpc::Status ToGrpcStatus(const Error& error) {
-  grpc::StatusCode code = grpc::StatusCode::INTERNAL;
-  switch (error.code) {
-    case ErrorCode::kInvalidArgument:
-      code = grpc::StatusCode::INVALID_ARGUMENT;
-      break;
-    case ErrorCode::kResourceExhausted:
-      code = grpc::StatusCode::RESOURCE_EXHAUSTED;
-      break;
-    case ErrorCode::kUnavailable:
-      code = grpc::StatusCode::UNAVAILABLE;
-      break;
-    case ErrorCode::kUnauthenticated:
-      code = grpc::StatusCode::UNAUTHENTICATED;
-      break;
-    case ErrorCode::kPermissionDenied:
-      code = grpc::StatusCode::PERMISSION_DENIED;
-      break;
-    default:
-      break;
-  }
-  return {code, std::string(error.Reason()) + ": " + error.Describe()};
-}
 
 grpc::ServerUnaryReactor* MetricsService::Export(grpc::CallbackServerContext* context,
                                                  const grpc::ByteBuffer* request,

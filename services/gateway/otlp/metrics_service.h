@@ -36,7 +36,4 @@ class MetricsService final : public RawMetricsService {
   ingest::DurableAcks* const acks_;
 };
 
-// The gRPC status of an Error (its code; the message says the reason).
-grpc::Status ToGrpcStatus(const Error& error);
-
 }  // namespace fleetgate::otlp
