@@ -51,6 +51,7 @@ otlp::OtlpOptions OtlpOptionsFrom(const config::Config& config) {
   options.promote_resource_attributes = config.otlp.promote_resource_attributes;
   options.heartbeat_ttl = config.otlp.heartbeat_ttl;
   options.max_data_points = config.limits.max_events_per_batch;
+  options.max_buckets = config.limits.max_histogram_buckets;
   options.max_source_bytes = config.limits.max_label_value_bytes;
   options.max_inflight = config.limits.max_inflight_batches;
   options.max_decoded_bytes = config.grpc.max_message_bytes;

@@ -100,6 +100,7 @@ struct Config {
     size_t max_metric_name_length = 256;
     size_t max_service_name_bytes = 128;
     size_t max_instance_name_bytes = 128;
+    size_t max_histogram_buckets = 128;  // of a client's own histogram (OTLP), or quantiles
   } limits;
   struct Metrics {
     milliseconds series_ttl = std::chrono::minutes(15);

@@ -177,6 +177,10 @@ std::vector<ConfigKey> BuildKeys() {
            Between{1, kSizeMax},
            "events per batch; a larger batch is refused whole (RESOURCE_EXHAUSTED, "
            "too_many_events)"),
+      Bind("limits", "max_histogram_buckets", &C::limits, &C::Limits::max_histogram_buckets,
+           Between{1, 100000},
+           "buckets of an OTLP histogram point, or quantiles of a summary point; more are "
+           "refused (too_many_buckets)"),
       Bind("limits", "max_detail_bytes", &C::limits, &C::Limits::max_detail_bytes, AnyValue{},
            "bytes in a health or check detail"),
       Bind("limits", "max_checks", &C::limits, &C::Limits::max_checks, AnyValue{},

@@ -44,9 +44,10 @@ inline constexpr std::string_view kUnsupportedExponentialHistogram =
 inline constexpr std::string_view kInvalidTemporality = "invalid_temporality";
 inline constexpr std::string_view kMissingInstance = "missing_instance";
 inline constexpr std::string_view kStreamLimit = "stream_limit";
+inline constexpr std::string_view kTooManyBuckets = "too_many_buckets";
 
 // Every reason, so self-metrics can export each one from zero.
-inline constexpr std::array<std::string_view, 28> kAll{
+inline constexpr std::array<std::string_view, 29> kAll{
     kEmptyEvent,         kInvalidName,
     kReservedName,       kInvalidLabelName,
     kReservedLabel,      kTooManyLabels,
@@ -60,7 +61,8 @@ inline constexpr std::array<std::string_view, 28> kAll{
     kInvalidHistogram,   kUnsupportedExponentialHistogram,
     kInvalidTemporality, kMissingInstance,
     kStreamLimit,        kNameTooLong,
-    kInstanceLimit,      kInvalidSource};
+    kInstanceLimit,      kInvalidSource,
+    kTooManyBuckets};
 }  // namespace reason
 
 // The Error of a refused event: `why` is one of reason::k*; a limit (series_limit,

@@ -29,6 +29,7 @@ struct OtlpOptions {
   // An export keeps its instance SERVING this long; 0: exports are no heartbeat.
   std::chrono::milliseconds heartbeat_ttl = std::chrono::minutes(3);
   size_t max_data_points = 10000;              // per export (limits.max_events_per_batch)
+  size_t max_buckets = 128;                    // per histogram point, or quantiles per summary
   size_t max_source_bytes = 256;               // service, instance, version
   size_t max_inflight = 1024;                  // exports applied at once; beyond: UNAVAILABLE
   size_t max_decoded_bytes = 4 * 1024 * 1024;  // an HTTP body after gzip (grpc.max_message_bytes)

@@ -33,6 +33,12 @@ void ExportProcessor::Batch::ApplyHistogram(const std::string& name, bool cumula
   values.push_back(sum);
   Prepare(name, point.attributes());
   const size_t buckets = values.size() - 2;
+  if (buckets > processor_.options().max_buckets) {
+    return Reject(reason::kTooManyBuckets, "histogram " + Quoted(name_) + " has " +
+                                               std::to_string(buckets) + " buckets; at most " +
+                                               std::to_string(processor_.options().max_buckets) +
+                                               " (limits.max_histogram_buckets)");
+  }
   if (buckets != bounds.size() + 1) {
     return Reject(reason::kInvalidHistogram, "histogram " + Quoted(name_) + " has " +
                                                  std::to_string(buckets) + " bucket counts for " +
@@ -73,6 +79,14 @@ void ExportProcessor::Batch::ApplyHistogram(const std::string& name, bool cumula
 void ExportProcessor::Batch::ApplySummary(const std::string& name,
                                           const pb::metrics::v1::SummaryDataPoint& point) {
   if (point.flags() & pb::metrics::v1::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK) return;
+  const auto quantiles = static_cast<size_t>(point.quantile_values_size());
+  if (quantiles > processor_.options().max_buckets) {
+    Prepare(name, point.attributes());
+    return Reject(reason::kTooManyBuckets, "summary " + Quoted(name_) + " has " +
+                                               std::to_string(quantiles) + " quantiles; at most " +
+                                               std::to_string(processor_.options().max_buckets) +
+                                               " (limits.max_histogram_buckets)");
+  }
   metrics::SummarySnapshot snapshot;
   snapshot.count = point.count();
   snapshot.sum = point.sum();

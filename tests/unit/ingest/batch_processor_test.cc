@@ -796,9 +796,9 @@ TEST_F(BatchProcessorTest, EveryRejectionReasonIsReachableThroughTheProcessor) {
   covered.insert(reason::kInstanceLimit);  // needs a capped registry; tested above
   covered.insert(reason::kInvalidSource);  // refuses the whole batch; tested above
   // Reasons only OTLP ingest gives (tests/unit/otlp).
-  for (std::string_view otlp :
-       {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,
-        reason::kInvalidTemporality, reason::kMissingInstance, reason::kStreamLimit}) {
+  for (std::string_view otlp : {reason::kInvalidHistogram, reason::kUnsupportedExponentialHistogram,
+                                reason::kInvalidTemporality, reason::kMissingInstance,
+                                reason::kStreamLimit, reason::kTooManyBuckets}) {
     covered.insert(otlp);
   }
   for (const ReasonCase& c : cases) {

@@ -206,6 +206,42 @@ TEST_F(ExportProcessorTest, TooManyAttributesAreRefusedLikeReporterLabels) {
   EXPECT_EQ(self_metrics_.rejected("too_many_labels").Value(), 1);
 }
 
+// A client names its own bounds: a point with more buckets (or a summary with more quantiles)
+// than limits.max_histogram_buckets is refused and counted; one at the limit is kept.
+TEST_F(ExportProcessorTest, HistogramsAndSummariesOverTheBucketLimitAreRefused) {
+  const size_t limit = OtlpOptions{}.max_buckets;
+  auto histogram_with = [&](size_t buckets, const std::string& name) {
+    ExportRequest request;
+    auto* histogram = NewMetric(request, name)->mutable_histogram();
+    histogram->set_aggregation_temporality(mpb::AGGREGATION_TEMPORALITY_DELTA);
+    auto* point = histogram->add_data_points();
+    point->set_count(buckets);
+    for (size_t i = 0; i + 1 < buckets; ++i) point->add_explicit_bounds(static_cast<double>(i));
+    for (size_t i = 0; i < buckets; ++i) point->add_bucket_counts(1);
+    return Export(request);
+  };
+  EXPECT_EQ(histogram_with(limit, "at_limit").rejected_data_points, 0);
+  ExportSummary over = histogram_with(limit + 1, "over_limit");
+  EXPECT_EQ(over.rejected_data_points, 1);
+  EXPECT_THAT(over.error_message, HasSubstr("too_many_buckets"));
+  EXPECT_EQ(self_metrics_.rejected("too_many_buckets").Value(), 1);
+
+  ExportRequest request;
+  auto* point = NewMetric(request, "rpc.latency")->mutable_summary()->add_data_points();
+  point->set_count(1);
+  for (size_t i = 0; i <= limit; ++i) {
+    auto* q = point->add_quantile_values();
+    q->set_quantile(static_cast<double>(i) / static_cast<double>(limit + 1));
+    q->set_value(1);
+  }
+  EXPECT_EQ(Export(request).rejected_data_points, 1);
+  EXPECT_EQ(self_metrics_.rejected("too_many_buckets").Value(), 2);
+  const std::string text = Text();
+  EXPECT_THAT(text, HasSubstr("at_limit_bucket{"));
+  EXPECT_THAT(text, Not(HasSubstr("over_limit")));
+  EXPECT_THAT(text, Not(HasSubstr("rpc_latency")));
+}
+
 TEST_F(ExportProcessorTest, AnExportOverThePointLimitIsRefusedWhole) {
   ExportRequest request;
   auto* gauge = NewMetric(request, "many")->mutable_gauge();
