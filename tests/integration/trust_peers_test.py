@@ -333,6 +333,13 @@ ingest:
             check(secret not in log, f"the log never contains the secret {secret}")
         check("audit: refused" in log and re.search(r'audit: \S+ /api/v1/\S+ by credential "', log),
               "refusals and changes are audited")
+        refused = [line for line in log.splitlines() if "audit: refused" in line]
+        check(all(" audit=refused transport=" in line and " credential=" in line
+                  and " peer=" in line and " reason=" in line for line in refused),
+              f"every refusal line carries its facts as fields ({len(refused)} lines)")
+        check(any("transport=grpc" in line for line in refused)
+              and any("transport=http" in line for line in refused),
+              "refusals over gRPC and over HTTP are both audited")
         ok = True
     finally:
         process.terminate()

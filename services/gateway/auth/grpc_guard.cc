@@ -1,7 +1,8 @@
 #include "auth/grpc_guard.h"
 
 #include <grpc/grpc_security_constants.h>
-#include <spdlog/spdlog.h>
+
+#include "auth/audit.h"
 
 namespace fleetgate::auth {
 namespace {
@@ -39,9 +40,7 @@ Result<Identity> GrpcGuard::Authenticate(const grpc::ServerContextBase& context)
 
 grpc::Status GrpcGuard::Refuse(const Error& error, const std::string& who,
                                const grpc::ServerContextBase& context) const {
-  metrics_.Failure("grpc", error.Reason());
-  spdlog::warn("audit: refused a Reporter call from {} (credential \"{}\"): {}", context.peer(),
-               who, error.Reason());
+  AuditRefusal(&metrics_, {"grpc", "a Reporter call", context.peer(), who, error.Reason()});
   return {error.code == ErrorCode::kPermissionDenied ? grpc::StatusCode::PERMISSION_DENIED
                                                      : grpc::StatusCode::UNAUTHENTICATED,
           error.message};

@@ -1,6 +1,6 @@
 #include "auth/http_guard.h"
 
-#include <spdlog/spdlog.h>
+#include "auth/audit.h"
 
 namespace fleetgate::auth {
 namespace {
@@ -40,9 +40,8 @@ std::optional<http::Response> HttpGuard::Check(http::Request& request,
 
 http::Response HttpGuard::Refuse(const http::Request& request, const Error& error,
                                  const std::string& who) const {
-  metrics_.Failure("http", error.Reason());
-  spdlog::warn("audit: refused {} {} from {} (credential \"{}\"): {}", request.method, request.path,
-               request.peer, who, error.Reason());
+  AuditRefusal(&metrics_,
+               {"http", request.method + " " + request.path, request.peer, who, error.Reason()});
   return RefusalResponse(error);
 }
 

@@ -1,7 +1,6 @@
 #include "ingest/report_gate.h"
 
-#include <spdlog/spdlog.h>
-
+#include "auth/audit.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "metrics/rejection.h"
@@ -27,9 +26,8 @@ std::optional<Refusal> ReportGate::Admit(const std::optional<auth::Identity>& id
           auth::PermissionDenied("credential \"" + identity->name +
                                      "\" may not report as service \"" + entry.service + "\"",
                                  auth::reason::kService);
-      if (auth_metrics_ != nullptr) auth_metrics_->Failure(caller.transport, error.Reason());
-      spdlog::warn("audit: refused a report from {} over {} (credential \"{}\"): {}", caller.peer(),
-                   caller.transport, identity->name, error.Reason());
+      auth::AuditRefusal(auth_metrics_, {caller.transport, "a report as \"" + entry.service + "\"",
+                                         caller.peer(), identity->name, error.Reason()});
       return Refusal{std::move(error), std::chrono::milliseconds(0)};
     }
   }
@@ -61,8 +59,7 @@ Result<std::optional<auth::Identity>> ReportGate::AdmitHttpCall(
   if (!credentials_required()) return std::optional<auth::Identity>();
   auto found = authenticator_->FromAuthorization(authorization);
   if (!found.ok()) {
-    if (auth_metrics_ != nullptr) auth_metrics_->Failure("http", found.error().Reason());
-    spdlog::warn("audit: refused a report from {} over http: {}", peer, found.error().Reason());
+    auth::AuditRefusal(auth_metrics_, {"http", "a report", peer, "-", found.error().Reason()});
     return found.error();
   }
   return std::optional<auth::Identity>(std::move(found).value());
