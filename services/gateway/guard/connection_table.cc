@@ -81,6 +81,19 @@ bool ConnectionTable::ShedHeaviest(const std::string& reason) {
   return true;
 }
 
+size_t ConnectionTable::ShedAllOverFloor(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t shed = 0;
+  for (Connection& c : connections_) {
+    if (c.shed || c.bytes_received < kShedFloorBytes) continue;
+    shutdown(c.fd, SHUT_RDWR);
+    c.shed = true;
+    metrics_.Shed(reason);
+    ++shed;
+  }
+  return shed;
+}
+
 size_t ConnectionTable::ShedSilent(std::chrono::milliseconds grace, SteadyTime now) {
   std::lock_guard<std::mutex> lock(mu_);
   size_t shed = 0;

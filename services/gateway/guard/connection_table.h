@@ -36,6 +36,8 @@ class ConnectionTable {
   // Shuts down the connection that received the most bytes per second since the previous
   // Refresh, among those that received at least kShedFloorBytes; false when there is none.
   bool ShedHeaviest(const std::string& reason);
+  // Shuts down every connection that received at least kShedFloorBytes; how many.
+  size_t ShedAllOverFloor(const std::string& reason);
   // Shuts down connections open longer than `grace` that have not sent one HTTP/2 preface.
   size_t ShedSilent(std::chrono::milliseconds grace, SteadyTime now);
 

@@ -50,7 +50,13 @@ void MemoryWatchdog::Tick() {
           resident >> 20, threshold_ >> 20);
       metrics_.SetMemoryShedding(true);
     }
-    table_.ShedHeaviest("memory");
+    // One connection a tick while just above; far above (several floods at once, the watchdog
+    // late), every connection that could be holding the memory goes at once.
+    if (resident > threshold_ / 2 * 3) {
+      table_.ShedAllOverFloor("memory");
+    } else {
+      table_.ShedHeaviest("memory");
+    }
     malloc_trim(0);
   } else if (shedding_.load() && resident < threshold_ / 10 * 9) {
     shedding_ = false;

@@ -114,6 +114,23 @@ TEST_F(ConnectionTableTest, SparesConnectionsBelowTheFloor) {
   EXPECT_EQ(table_.size(), 2u);
 }
 
+TEST_F(ConnectionTableTest, ShedAllOverFloorTakesEveryHeavyConnectionAndSparesTheRest) {
+  Loopback first, second, normal;
+  Open(first);
+  Open(second);
+  Open(normal);
+  Send(first, 2 * ConnectionTable::kShedFloorBytes);
+  Send(second, ConnectionTable::kShedFloorBytes);
+  Send(normal, 600);
+  table_.Refresh(Clock::now());
+  EXPECT_EQ(table_.ShedAllOverFloor("memory"), 2u);
+  EXPECT_TRUE(EndedByServer(first));
+  EXPECT_TRUE(EndedByServer(second));
+  pollfd fd{normal.client, POLLIN, 0};
+  EXPECT_EQ(poll(&fd, 1, 0), 0) << "the normal connection must stay open";
+  EXPECT_EQ(table_.ShedAllOverFloor("memory"), 0u);  // each is shed once
+}
+
 TEST_F(ConnectionTableTest, RefreshForgetsClosedConnections) {
   Loopback kept, gone;
   Open(kept);
