@@ -83,7 +83,7 @@ class WireReader {
     if (size < 4 || p_[0] != WireTag(1, kLengthDelimited) || p_[1] >= 0x80) return false;
     const size_t key_size = p_[1];
     if (key_size + 4 > size || p_[2 + key_size] != WireTag(2, kLengthDelimited) ||
-        key_size + 4 + p_[3 + key_size] != size) {
+        p_[3 + key_size] >= 0x80 || key_size + 4 + p_[3 + key_size] != size) {
       return false;
     }
     key = std::string_view(reinterpret_cast<const char*>(p_) + 2, key_size);
