@@ -21,8 +21,9 @@ struct ConfigKey {
   std::string help;  // one line
   bool secret = false;
   std::function<void(Config&, const YAML::Node&)> from_yaml;  // throws ConfigError
-  std::function<void(Config&, const std::string&)>
-      from_text;  // throws ConfigError; null: YAML only
+  // From a variable or flag: the text itself, or a map's or list's YAML flow text; throws
+  // ConfigError.
+  std::function<void(Config&, const std::string&)> from_text;
   std::function<YAML::Node(const Config&)> to_yaml;
   std::function<void(const Config&)> validate;  // this key's range/format; throws ConfigError
 

@@ -96,7 +96,6 @@ void ApplyEnv(Config& config, const std::map<std::string, std::string>& env) {
       throw ConfigError(
           name, "unknown variable" + (closest.empty() ? "" : " (did you mean " + closest + "?)"));
     }
-    if (!entry->from_text) throw ConfigError(name, "can only be set in the YAML file");
     entry->from_text(config, value);
   }
 }
@@ -104,7 +103,7 @@ void ApplyEnv(Config& config, const std::map<std::string, std::string>& env) {
 void ApplyFlags(Config& config, const std::vector<std::pair<std::string, std::string>>& flags) {
   for (const auto& [name, text] : flags) {
     const ConfigKey* entry = FindKey(name);
-    if (entry == nullptr || !entry->from_text) throw ConfigError(name, "unknown key");
+    if (entry == nullptr) throw ConfigError(name, "unknown key");
     entry->from_text(config, text);
   }
 }

@@ -52,14 +52,18 @@ TEST(ConfigKeysTest, EveryDefaultRendersAndParsesBackToItself) {
   EXPECT_NO_THROW(Validate(Config{}));
 }
 
-TEST(ConfigKeysTest, ScalarDefaultsParseBackFromTheirVariableToo) {
+// Scalars from their text, maps from their YAML flow text (lists are comma-separated text).
+TEST(ConfigKeysTest, ScalarAndMapDefaultsParseBackFromTheirVariableToo) {
+  size_t maps = 0;
   for (const auto& key : AllKeys()) {
     YAML::Node node = YAML::Load(key.DefaultText());
-    if (!key.from_text || !node.IsScalar()) continue;
+    if (!node.IsScalar() && !node.IsMap()) continue;
+    maps += node.IsMap() ? 1 : 0;
     Config config;
-    key.from_text(config, node.Scalar());
+    key.from_text(config, node.IsScalar() ? node.Scalar() : key.DefaultText());
     EXPECT_EQ(key.Text(config), key.DefaultText()) << key.name();
   }
+  EXPECT_GE(maps, 3u);  // ingest.rate_limit, metrics.buckets, health.service_policies
 }
 
 TEST(ConfigKeysTest, SecretsArePrintedRedacted) {
