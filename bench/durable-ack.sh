@@ -40,13 +40,5 @@ for ((round = 1; round <= rounds; round++)); do
 done
 echo "| durable_ack | transitions/s acknowledged (median) | runs | p50 ms | p99 ms | errors |"
 echo "|---|---|---|---|---|---|"
-for setting in false true; do
-  awk -v s="$setting" '$1 == s' "$work/runs" | python3 -c '
-import statistics, sys
-rows = [line.split() for line in sys.stdin]
-col = lambda i: [float(r[i]) for r in rows]
-print("| %s | %.0f | %s | %.2f | %.2f | %d |" % (rows[0][0], statistics.median(col(1)),
-      " ".join(r[1] for r in rows), statistics.median(col(2)), statistics.median(col(3)),
-      sum(int(r[4]) for r in rows)))'
-done
+for setting in false true; do median_row "$setting"; done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -50,13 +50,5 @@ echo "events counted by the bench: $counted; accepted by the gateway: $accepted"
 [[ "$counted" == "$accepted" ]] || { echo "MISMATCH" >&2; exit 1; }
 echo "| mode | events/s (median) | runs | p50 ms | p99 ms | errors | gateway CPU s per M events (median) |"
 echo "|---|---|---|---|---|---|---|"
-for mode in stream otlp; do
-  awk -v m="$mode" '$1 == m' "$work/runs" | python3 -c '
-import statistics, sys
-rows = [line.split() for line in sys.stdin]
-col = lambda i: [float(r[i]) for r in rows]
-print("| %s | %.0f | %s | %.2f | %.2f | %d | %.2f |" % (rows[0][0], statistics.median(col(1)),
-      " ".join(r[1] for r in rows), statistics.median(col(2)), statistics.median(col(3)),
-      sum(int(r[4]) for r in rows), statistics.median(col(6))))'
-done
+for mode in stream otlp; do median_row "$mode" 6; done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -28,13 +28,5 @@ done
 stop_server
 echo "| mode | RPC/s (median) | runs | p50 ms | p99 ms | errors |"
 echo "|---|---|---|---|---|---|"
-for mode in unary health; do
-  awk -v m="$mode" '$1 == m' "$work/runs" | python3 -c '
-import statistics, sys
-rows = [line.split() for line in sys.stdin]
-col = lambda i: [float(r[i]) for r in rows]
-print("| %s | %.0f | %s | %.2f | %.2f | %d |" % (rows[0][0], statistics.median(col(1)),
-      " ".join(r[1] for r in rows), statistics.median(col(2)), statistics.median(col(3)),
-      sum(int(r[4]) for r in rows)))'
-done
+for mode in unary health; do median_row "$mode"; done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

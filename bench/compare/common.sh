@@ -100,6 +100,22 @@ start_fleetgate() {
   wait_ready "http://127.0.0.1:$http_port/health/ready"
 }
 
+# One table row of the runs in $work/runs whose first column is $1 (each line: name, rate, p50,
+# p99, errors, ...): the name, the median rate, every rate, the median p50 and p99 and the errors
+# summed, then the median of column $2 (0-based) when given.
+median_row() {
+  awk -v k="$1" '$1 == k' "$work/runs" | python3 -c '
+import statistics, sys
+rows = [line.split() for line in sys.stdin]
+col = lambda i: [float(r[i]) for r in rows]
+cells = [rows[0][0], "%.0f" % statistics.median(col(1)), " ".join(r[1] for r in rows),
+         "%.2f" % statistics.median(col(2)), "%.2f" % statistics.median(col(3)),
+         "%d" % sum(int(r[4]) for r in rows)]
+if len(sys.argv) > 1:
+    cells.append("%.2f" % statistics.median(col(int(sys.argv[1]))))
+print("| " + " | ".join(cells) + " |")' ${2:+"$2"}
+}
+
 # Prints field $2 of the JSON object $1.
 json_field() {
   python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
