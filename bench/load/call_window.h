@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <mutex>
 
+#include "load_connection.h"
+
 namespace fleetgate::bench {
 
 class CallWindow {
@@ -58,6 +60,42 @@ class CallWindow {
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable drained_;
+};
+
+// A load connection of unary-style calls kept in a CallWindow: Start, Offer, Stop and
+// WaitDrained for a connection that only says how to issue one call (Issue) and calls Answered
+// when one completes.
+class WindowedConnection : public LoadConnection {
+ public:
+  WindowedConnection(size_t window, bool paced) : window_(window), paced_(paced) {}
+
+  void Start() override {
+    if (paced_) return;  // calls start when offered
+    for (size_t i = window_.TakeAll(); i > 0; --i) Issue();
+  }
+
+  bool Offer() override {
+    if (!window_.TryTake()) return false;
+    Issue();
+    return true;
+  }
+
+  void Stop() override { window_.Stop(); }
+
+  bool WaitDrained(std::chrono::milliseconds deadline) override {
+    return window_.WaitDrained(deadline);
+  }
+
+ protected:
+  virtual void Issue() = 0;
+  // After a call's answer is recorded: the next call in its slot, or the slot freed.
+  void Answered() {
+    if (window_.KeepSlot(paced_)) Issue();
+  }
+
+ private:
+  CallWindow window_;
+  const bool paced_;
 };
 
 }  // namespace fleetgate::bench

@@ -21,31 +21,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace collector = opentelemetry::proto::collector::metrics::v1;
 
-class OtlpConnection : public LoadConnection {
+// At most one call per batch in flight, so a free batch is always there when one is issued.
+class OtlpConnection : public WindowedConnection {
  public:
   OtlpConnection(ConnectionSetup setup, std::vector<OtlpBatch> batches)
-      : setup_(std::move(setup)),
+      : WindowedConnection(std::min(setup.window, batches.size()), setup.paced),
+        setup_(std::move(setup)),
         stub_(collector::MetricsService::NewStub(setup_.channel)),
-        batches_(std::move(batches)),
-        window_(std::min(setup_.window, batches_.size())) {
+        batches_(std::move(batches)) {
     for (size_t i = 0; i < batches_.size(); ++i) free_.push_back(i);
-  }
-
-  void Start() override {
-    if (setup_.paced) return;
-    for (size_t i = window_.TakeAll(); i > 0; --i) Issue();
-  }
-
-  bool Offer() override {
-    if (!window_.TryTake()) return false;
-    Issue();
-    return true;
-  }
-
-  void Stop() override { window_.Stop(); }
-
-  bool WaitDrained(std::chrono::milliseconds deadline) override {
-    return window_.WaitDrained(deadline);
   }
 
  private:
@@ -56,7 +40,7 @@ class OtlpConnection : public LoadConnection {
     Clock::time_point started;
   };
 
-  void Issue() {
+  void Issue() override {
     auto* call = new Call;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -87,7 +71,7 @@ class OtlpConnection : public LoadConnection {
       free_.push_back(call->batch);
     }
     delete call;
-    if (window_.KeepSlot(setup_.paced)) Issue();
+    Answered();
   }
 
   ConnectionSetup setup_;
@@ -95,7 +79,6 @@ class OtlpConnection : public LoadConnection {
   std::vector<OtlpBatch> batches_;
   std::mutex mutex_;         // guards free_
   std::deque<size_t> free_;  // batches not in flight, in the order they are to be sent
-  CallWindow window_;        // at most one call per batch: a free batch is always there
 };
 
 }  // namespace

@@ -17,29 +17,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class UnaryConnection : public LoadConnection {
+class UnaryConnection : public WindowedConnection {
  public:
   UnaryConnection(ConnectionSetup setup, bool health)
-      : setup_(std::move(setup)), health_(health), stub_(setup_.channel), window_(setup_.window) {
+      : WindowedConnection(setup.window, setup.paced),
+        setup_(std::move(setup)),
+        health_(health),
+        stub_(setup_.channel) {
     if (health_) return;
     wire_ = Serialized(setup_.batches);
-  }
-
-  void Start() override {
-    if (setup_.paced) return;  // calls start when offered
-    for (size_t i = window_.TakeAll(); i > 0; --i) Issue();
-  }
-
-  bool Offer() override {
-    if (!window_.TryTake()) return false;
-    Issue();
-    return true;
-  }
-
-  void Stop() override { window_.Stop(); }
-
-  bool WaitDrained(std::chrono::milliseconds deadline) override {
-    return window_.WaitDrained(deadline);
   }
 
  private:
@@ -49,7 +35,7 @@ class UnaryConnection : public LoadConnection {
     Clock::time_point started;
   };
 
-  void Issue() {
+  void Issue() override {
     auto* call = new Call;
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     AddToken(call->context, setup_.token);
@@ -75,7 +61,7 @@ class UnaryConnection : public LoadConnection {
       setup_.counters->RecordFailure();
     }
     delete call;
-    if (window_.KeepSlot(setup_.paced)) Issue();
+    Answered();
   }
 
   ConnectionSetup setup_;
@@ -85,7 +71,6 @@ class UnaryConnection : public LoadConnection {
   const grpc::Slice empty_{std::string()};
   const grpc::ByteBuffer health_request_{&empty_, 1};  // an empty HealthCheckRequest, shared
   std::atomic<size_t> next_{0};
-  CallWindow window_;
 };
 
 }  // namespace
