@@ -72,7 +72,7 @@ void MetricStore::AppendCompound(std::string& body, const std::string& name,
 void MetricStore::AppendSeries(std::string& body, std::string_view key, const Series& series,
                                std::vector<LabelView>& labels, std::string& rendered) {
   const std::string& name = series.family->name;
-  if (series.kind == MetricKind::kCounter || series.kind == MetricKind::kGauge) {
+  if (IsScalar(series.kind)) {
     AppendScalarSeries(body, name, key, series.value.get(), labels, rendered);
     return;
   }

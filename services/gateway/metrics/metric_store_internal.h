@@ -41,6 +41,11 @@ struct FamilyText {
   std::string body;
 };
 
+// A counter or gauge: one value, one line.
+inline bool IsScalar(MetricKind kind) {
+  return kind == MetricKind::kCounter || kind == MetricKind::kGauge;
+}
+
 inline prometheus::MetricType TypeOf(MetricKind kind) {
   switch (kind) {
     case MetricKind::kCounter:

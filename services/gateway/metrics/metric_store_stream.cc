@@ -46,14 +46,6 @@ class MetricStore::ScalarCopies {
   std::string rendered_;
 };
 
-namespace {
-
-bool IsScalar(MetricKind kind) {
-  return kind == MetricKind::kCounter || kind == MetricKind::kGauge;
-}
-
-}  // namespace
-
 std::unique_ptr<TextCursor> MetricStore::Collectable::OpenCursor() const {
   // The store's part of one streamed scrape.
   class StoreCursor : public TextCursor {
