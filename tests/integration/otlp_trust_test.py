@@ -11,7 +11,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from peer_testing import check, start_fleetgate  # noqa: E402
+from peer_testing import check, fleetgate_running  # noqa: E402
 
 DEADLINE = time.monotonic() + 250
 
@@ -201,22 +200,12 @@ ingest:
     overrides:
       a-noisy: {{events_per_second: 0.001, burst: 5}}
 """)
-    process, grpc_port, http_port = start_fleetgate(args.binary, work, deadline=DEADLINE,
-                                                    extra_args=["--config", config])
-    ok = False
-    try:
+    with fleetgate_running(args.binary, work, deadline=DEADLINE,
+                           extra_args=["--config", config]) as (_, grpc_port, http_port):
         o = Otlp(grpc_port, http_port)
         check_grpc(o)
         check_http(o)
         check_quota(o)
-        ok = True
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if ok:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("fleetgate log:\n" + open(os.path.join(work, "fleetgate.log")).read()[-4000:])
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from peer_testing import check, free_port, start_fleetgate  # noqa: E402
+from peer_testing import check, fleetgate_running, free_port  # noqa: E402
 from peer_testing import poll as poll_until  # noqa: E402
 
 DEADLINE = time.monotonic() + 250
@@ -316,10 +316,8 @@ ingest:
     overrides:
       noisy: {{events_per_second: 0.001, burst: 5}}
 """)
-    process, grpc_port, http_port = start_fleetgate(args.binary, work, deadline=DEADLINE,
-                                                    extra_args=["--config", config])
-    ok = False
-    try:
+    with fleetgate_running(args.binary, work, deadline=DEADLINE,
+                           extra_args=["--config", config]) as (_, grpc_port, http_port):
         g = Grpc(grpc_port, read(ca[1]))
         base = f"http://127.0.0.1:{http_port}"
         check_grpc(g, work, client, other_ca)
@@ -340,14 +338,6 @@ ingest:
         check(any("transport=grpc" in line for line in refused)
               and any("transport=http" in line for line in refused),
               "refusals over gRPC and over HTTP are both audited")
-        ok = True
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if ok:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print("fleetgate log:\n" + open(os.path.join(work, "fleetgate.log")).read()[-4000:])
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 Alertmanager, helm): one-line checks, polling with a deadline instead of sleeping for fixed
 times, and free loopback ports."""
 
+import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -58,3 +60,23 @@ def start_fleetgate(binary, work, env=None, deadline=float("inf"), extra_args=()
 
     grpc_port, http_port = poll("fleetgate logs its ports", ports, 20, deadline)
     return process, grpc_port, http_port
+
+
+@contextlib.contextmanager
+def fleetgate_running(binary, work, deadline=float("inf"), extra_args=()):
+    """start_fleetgate for the body of a with: yields (process, grpc_port, http_port); afterwards
+    stops the gateway and removes `work`, or, when the body failed, keeps it and prints the end
+    of the gateway's log."""
+    process, grpc_port, http_port = start_fleetgate(binary, work, deadline=deadline,
+                                                    extra_args=extra_args)
+    ok = False
+    try:
+        yield process, grpc_port, http_port
+        ok = True
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if ok:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print("fleetgate log:\n" + open(os.path.join(work, "fleetgate.log")).read()[-4000:])
