@@ -5,36 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/exec_client.h"
+
 namespace fleetgate::testing {
-namespace {
-
-[[noreturn]] void Exec(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& env, const std::string& err) {
-  for (const char* name : {"FLEETGATE_TARGET", "FLEETGATE_TOKEN", "FLEETGATE_CA_FILE",
-                           "FLEETGATE_CERT_FILE", "FLEETGATE_KEY_FILE"}) {
-    unsetenv(name);
-  }
-  for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-  int devnull = open("/dev/null", O_RDWR);
-  dup2(devnull, STDIN_FILENO);
-  dup2(devnull, STDOUT_FILENO);
-  dup2(open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), STDERR_FILENO);
-  std::string binary = EXAMPLE_BINARY;
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv{binary.data()};
-  for (auto& arg : copy) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  execv(binary.c_str(), argv.data());
-  _exit(127);
-}
-
-}  // namespace
 
 ExampleProcess::ExampleProcess(const std::vector<std::string>& args,
                                const std::map<std::string, std::string>& env)
     : err_path_(dir_.path() + "/stderr") {
   pid_ = fork();
-  if (pid_ == 0) Exec(args, env, err_path_);
+  if (pid_ == 0) ExecClient(EXAMPLE_BINARY, args, env, "/dev/null", err_path_);
 }
 
 ExampleProcess::~ExampleProcess() {
