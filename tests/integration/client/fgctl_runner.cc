@@ -1,6 +1,5 @@
 #include "client/fgctl_runner.h"
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
