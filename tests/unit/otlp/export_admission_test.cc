@@ -6,9 +6,8 @@
 
 #include "../auth/auth_fixture.h"
 #include "auth/tokens_file.h"
-#include "metrics/exposition.h"
-#include "otlp/export_processor.h"
 #include "otlp/http_route.h"
+#include "otlp_pipeline_test_base.h"
 
 namespace fleetgate::otlp {
 namespace {
@@ -55,15 +54,10 @@ TEST(ServicesOfTest, MapsServiceNameLikeTheProcessorAndMergesResources) {
   EXPECT_EQ(services[1].events, 2u);
 }
 
-class HttpExportAdmissionTest : public ::testing::Test {
+class HttpExportAdmissionTest : public OtlpPipelineTest {
  protected:
   HttpExportAdmissionTest()
-      : clock_(std::make_shared<ManualClock>(TimePoint(seconds(1'000'000)))),
-        self_metrics_(registry_),
-        store_(metrics::MetricStoreOptions{}, clock_),
-        health_(health::RegistryOptions{}, clock_),
-        processor_(OtlpOptions{}, store_, health_, self_metrics_, clock_),
-        authenticator_({true, true, true}, Credentials()),
+      : authenticator_({true, true, true}, Credentials()),
         quotas_(auth::QuotaOptions{{100, 100}, {}}, clock_),
         gate_(nullptr, &authenticator_, &quotas_, &auth_metrics_, self_metrics_) {}
 
@@ -83,19 +77,7 @@ class HttpExportAdmissionTest : public ::testing::Test {
     return HandleExport(processor_, &gate_, request);
   }
 
-  std::string Text() const {
-    metrics::Exposition exposition;
-    exposition.Add(store_.collectable());
-    return exposition.Render();
-  }
-
-  std::shared_ptr<ManualClock> clock_;
-  prometheus::Registry registry_;
-  metrics::IngestMetrics self_metrics_;
   auth::AuthMetrics auth_metrics_{registry_};
-  metrics::MetricStore store_;
-  health::HealthRegistry health_;
-  ExportProcessor processor_;
   auth::Authenticator authenticator_;
   auth::ServiceQuotas quotas_;
   ingest::ReportGate gate_;

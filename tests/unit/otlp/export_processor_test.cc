@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "metrics/exposition.h"
+#include "otlp_pipeline_test_base.h"
 
 namespace fleetgate::otlp {
 namespace {
@@ -17,14 +17,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 namespace mpb = opentelemetry::proto::metrics::v1;
 
-class ExportProcessorTest : public ::testing::Test {
+class ExportProcessorTest : public OtlpPipelineTest {
  protected:
-  ExportProcessorTest()
-      : clock_(std::make_shared<ManualClock>(TimePoint(seconds(1'000'000)))),
-        self_metrics_(registry_),
-        store_(metrics::MetricStoreOptions{}, clock_),
-        health_(health::RegistryOptions{}, clock_),
-        processor_(Options(), store_, health_, self_metrics_, clock_) {}
+  ExportProcessorTest() : OtlpPipelineTest(Options()) {}
 
   static OtlpOptions Options() {
     OtlpOptions options;
@@ -69,19 +64,6 @@ class ExportProcessorTest : public ::testing::Test {
     point->set_as_int(static_cast<int64_t>(value));
     return Export(request);
   }
-
-  std::string Text() const {
-    metrics::Exposition exposition;
-    exposition.Add(store_.collectable());
-    return exposition.Render();
-  }
-
-  std::shared_ptr<ManualClock> clock_;
-  prometheus::Registry registry_;
-  metrics::IngestMetrics self_metrics_;
-  metrics::MetricStore store_;
-  health::HealthRegistry health_;
-  ExportProcessor processor_;
 };
 
 TEST_F(ExportProcessorTest, CumulativeCounterIsCorrectAcrossExportsRepeatsAndRestarts) {
